@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace PEMN.Cli.Commands;
+
+/// <summary>Every sub-command of <c>pemn</c>, in the order <c>pemn --help</c> lists them.</summary>
+public static class CommandCatalog
+{
+    /// <summary>Creates the sub-commands.</summary>
+    public static IEnumerable<Command> All() =>
+    [
+        BenchCommand.Create(),
+    ];
+}

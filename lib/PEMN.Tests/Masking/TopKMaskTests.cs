@@ -1,0 +1,71 @@
+using PEMN.Masking;
+using static TorchSharp.torch;
+
+namespace PEMN.Tests.Masking;
+
+public class TopKMaskTests
+{
+    [Theory]
+    [InlineData(1L, 0.5)]
+    [InlineData(7L, 0.5)]
+    [InlineData(10L, 0.3)]
+    [InlineData(10L, 1.0)]
+    [InlineData(3L, 0.01)]
+    public void KeptCountMatchesReferenceFormula(long n, double k) =>
+        Assert.Equal(n - (long)Math.Floor((1 - k) * n), TopKMask.KeptCount(n, k));
+
+    [Fact]
+    public void MaskKeepsExactlyTheTopOfAbsScoresForRandomShapesAndFractions()
+    {
+        var rng = new Random(7);
+        for (var trial = 0; trial < 40; trial++)
+        {
+            using var scope = NewDisposeScope();
+            long[] shape = [rng.Next(1, 9), rng.Next(1, 9), rng.Next(1, 4), rng.Next(1, 4)];
+            var k = rng.NextDouble() * 0.98 + 0.01;
+            var scores = randn(shape, generator: new TorchSharp.torch.Generator((ulong)trial));
+            var mask = TopKMask.Compute(scores, k);
+            var n = scores.numel();
+            var expected = TopKMask.KeptCount(n, k);
+            Assert.Equal(expected, mask.sum().item<float>());
+            // Every kept |score| is >= every dropped |score|.
+            var a = scores.abs();
+            var keptMin = a.masked_fill(mask.eq(0), float.PositiveInfinity).min().item<float>();
+            var droppedMax = a.masked_fill(mask.eq(1), float.NegativeInfinity).max().item<float>();
+            Assert.True(keptMin >= droppedMax, $"trial {trial}: kept min {keptMin} < dropped max {droppedMax}");
+            Assert.Equal(mask.data<float>().ToArray(), TopKMask.ComputeBySort(scores, k).data<float>().ToArray());
+        }
+    }
+
+    [Fact]
+    public void TiesAreBrokenByLowerIndexAndCountStaysExact()
+    {
+        using var scores = tensor(new float[] { 1, 2, 2, 2, 2, 0.5f });
+        using var mask = TopKMask.Compute(scores, 0.5); // keep 3 of 6: the 4 twos tie for 2 places
+        Assert.Equal(new float[] { 0, 1, 1, 1, 0, 0 }, mask.data<float>().ToArray());
+        using var bySort = TopKMask.ComputeBySort(scores, 0.5);
+        Assert.Equal(mask.data<float>().ToArray(), bySort.data<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void KeepFractionOutsideRangeIsRejectedWithItsValue(double k)
+    {
+        using var scores = randn(10);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => TopKMask.Compute(scores, k));
+        Assert.Contains("(0, 1]", error.Message);
+        Assert.Contains(k.ToString(), error.Message);
+    }
+
+    [Fact]
+    public void NonFiniteScoresAreRejectedNamingTheLayer()
+    {
+        using var scores = tensor(new float[] { 1, float.NaN, 3 });
+        var error = Assert.Throws<InvalidOperationException>(() => TopKMask.Compute(scores, 0.5, "block0.pointwise"));
+        Assert.Contains("block0.pointwise", error.Message);
+        Assert.Contains("non-finite", error.Message);
+    }
+}

@@ -1,0 +1,89 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PEMN.Masking;
+
+/// <summary>
+/// Builds the conv, linear and normalisation layers of a model, dense or masked, so that each model
+/// is written once. Every weight layer gets its own generator seeded from (seed, creation index):
+/// the same seed and definition give bit-identical weights and scores.
+/// </summary>
+public sealed class LayerFactory
+{
+    private long created;
+
+    /// <summary>Creates a factory.</summary>
+    /// <param name="kind">Dense or masked conv and linear layers.</param>
+    /// <param name="options">Masking settings (k, weight init, norm mode); validated here.</param>
+    /// <param name="seed">Seed of every random weight and score this factory draws.</param>
+    public LayerFactory(LayerKind kind, MaskingOptions? options = null, long seed = 0)
+    {
+        if (!Enum.IsDefined(kind))
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown layer kind; allowed: {string.Join(", ", Enum.GetNames<LayerKind>())}.");
+        Kind = kind;
+        Options = (options ?? new MaskingOptions()).Validate();
+        Seed = seed;
+    }
+
+    /// <summary>Dense or masked.</summary>
+    public LayerKind Kind { get; }
+    /// <summary>The masking settings.</summary>
+    public MaskingOptions Options { get; }
+    /// <summary>The base seed.</summary>
+    public long Seed { get; }
+
+    /// <summary>A bias-free 2-D convolution.</summary>
+    public nn.Module<Tensor, Tensor> Conv2d(string name, ConvSpec spec)
+    {
+        spec.Validate();
+        var (weight, scores) = Draw(spec.WeightShape);
+        if (Kind == LayerKind.Masked)
+            return new MaskedConv2d(name, spec, weight, scores!, Options.KeepFraction);
+        var conv = spec.SamePadding
+            ? nn.Conv2d(spec.InChannels, spec.OutChannels, (spec.Kernel, spec.Kernel), Padding.Same,
+                dilation: (spec.Dilation, spec.Dilation), groups: spec.Groups, bias: false)
+            : nn.Conv2d(spec.InChannels, spec.OutChannels, spec.Kernel, spec.Stride, spec.Padding,
+                spec.Dilation, groups: spec.Groups, bias: false);
+        Overwrite(conv.weight!, weight);
+        return conv;
+    }
+
+    /// <summary>A bias-free linear layer.</summary>
+    public nn.Module<Tensor, Tensor> Linear(string name, long inFeatures, long outFeatures)
+    {
+        if (inFeatures <= 0 || outFeatures <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Linear '{name}' needs positive sizes; got {inFeatures} -> {outFeatures}.");
+        var (weight, scores) = Draw([outFeatures, inFeatures]);
+        if (Kind == LayerKind.Masked)
+            return new MaskedLinear(name, weight, scores!, Options.KeepFraction);
+        var linear = nn.Linear(inFeatures, outFeatures, hasBias: false);
+        Overwrite(linear.weight!, weight);
+        return linear;
+    }
+
+    /// <summary>BatchNorm over channels; affine or not according to <see cref="MaskingOptions.Norm"/> (dense layers: always affine).</summary>
+    public nn.Module<Tensor, Tensor> BatchNorm2d(long channels) =>
+        nn.BatchNorm2d(channels, affine: AffineNorm);
+
+    /// <summary>LayerNorm over the last dimension; affine as <see cref="BatchNorm2d"/>.</summary>
+    public nn.Module<Tensor, Tensor> LayerNorm(long features) =>
+        nn.LayerNorm(features, elementwise_affine: AffineNorm);
+
+    private bool AffineNorm => Kind == LayerKind.Dense || Options.Norm == NormMode.Learnable;
+
+    private (Tensor Weight, Tensor? Scores) Draw(long[] shape)
+    {
+        var index = created++;
+        using var weightGen = new Generator(SeedMix.Derive(Seed, index, 0));
+        var weight = Initializers.Weight(shape, Kind == LayerKind.Masked ? Options.WeightInit : WeightInit.KaimingNormal, weightGen);
+        if (Kind == LayerKind.Dense) return (weight, null);
+        using var scoreGen = new Generator(SeedMix.Derive(Seed, index, 1));
+        return (weight, Initializers.Scores(shape, scoreGen));
+    }
+
+    private static void Overwrite(Tensor parameter, Tensor values)
+    {
+        using var noGrad = no_grad();
+        using (values) parameter.copy_(values);
+    }
+}

@@ -1,0 +1,69 @@
+using static TorchSharp.torch;
+
+namespace PEMN.Masking;
+
+/// <summary>
+/// The binary mask of sparse selection: 1 for the top-k fraction of |scores| in a layer, else 0.
+/// </summary>
+public static class TopKMask
+{
+    /// <summary>
+    /// Entries kept out of <paramref name="n"/> at keep fraction <paramref name="k"/>:
+    /// n - floor((1 - k) * n), as the reference code (it zeroes the first floor((1 - k) n) of the sort).
+    /// </summary>
+    public static long KeptCount(long n, double k)
+    {
+        MaskingOptions.ValidateKeepFraction(k);
+        return n - (long)Math.Floor((1 - k) * n);
+    }
+
+    /// <summary>
+    /// The mask (same shape and dtype as <paramref name="scores"/>, values 0/1), without gradient.
+    /// Uses one kthvalue selection instead of a full sort; ties at the threshold are broken
+    /// deterministically in favour of the lower flat index, so exactly <see cref="KeptCount"/> are kept.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A score is NaN or infinite.</exception>
+    public static Tensor Compute(Tensor scores, double k, string layer = "scores")
+    {
+        var n = scores.numel();
+        var keep = KeptCount(n, k);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        if (keep == n)
+            return ones_like(scores).MoveToOuterDisposeScope();
+
+        var magnitude = scores.detach().abs().flatten();
+        // max propagates NaN, so one reduction checks every score for NaN and infinity.
+        if (!float.IsFinite(magnitude.max().to(ScalarType.Float32).item<float>()))
+            throw new InvalidOperationException(
+                $"Layer '{layer}' has non-finite scores (NaN or infinity); scores must be finite. " +
+                "Lower the learning rate or check the loss.");
+        // The dropped count is n - keep; the threshold is the largest dropped magnitude.
+        var threshold = magnitude.kthvalue(n - keep, 0).values;
+        var mask = magnitude.gt(threshold);
+        var kept = mask.sum().item<long>();
+        if (kept < keep)
+        {
+            // Ties at the threshold: keep the first (keep - kept) tied entries by flat index.
+            var tied = magnitude.eq(threshold);
+            var order = tied.to(ScalarType.Int64).cumsum(0);
+            mask = mask.logical_or(tied.logical_and(order.le(keep - kept)));
+        }
+        return mask.to(scores.dtype).view(scores.shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Reference implementation by a full sort, as the authors' code does it; kept for the benchmark
+    /// and the tests. A stable descending sort gives the same tie-break as <see cref="Compute"/>.
+    /// </summary>
+    public static Tensor ComputeBySort(Tensor scores, double k)
+    {
+        var keep = KeptCount(scores.numel(), k);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var flat = scores.detach().abs().flatten();
+        var (_, idx) = flat.sort(descending: true, stable: true);
+        var mask = zeros_like(flat).index_fill_(0, idx.narrow(0, 0, keep), 1);
+        return mask.view(scores.shape).MoveToOuterDisposeScope();
+    }
+}

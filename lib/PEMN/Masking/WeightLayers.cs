@@ -1,0 +1,49 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PEMN.Masking;
+
+/// <summary>One conv or linear layer of a model, as the strategies and the storage report see it.</summary>
+/// <param name="Path">The dotted module path, e.g. "blocks.0.pointwise".</param>
+/// <param name="Module">The layer.</param>
+/// <param name="Weight">Its weight tensor (frozen buffer when masked, trained parameter when dense).</param>
+/// <param name="Masked">The layer as <see cref="IMaskedLayer"/>, or null for a dense layer.</param>
+public sealed record WeightLayer(string Path, nn.Module Module, Tensor Weight, IMaskedLayer? Masked)
+{
+    /// <summary>Number of weights.</summary>
+    public long Count => Weight.numel();
+    /// <summary>Whether this is a conv layer (4-D weight) rather than a linear one.</summary>
+    public bool IsConv => Weight.dim() == 4;
+    /// <summary>The weight shape.</summary>
+    public long[] Shape => Weight.shape;
+}
+
+/// <summary>Finds the conv and linear layers of a model, shallow to deep (registration order).</summary>
+public static class WeightLayers
+{
+    /// <summary>Every conv and linear layer of <paramref name="model"/>, dense or masked.</summary>
+    public static IReadOnlyList<WeightLayer> Of(nn.Module model)
+    {
+        var list = new List<WeightLayer>();
+        foreach (var (path, module) in model.named_modules())
+        {
+            switch (module)
+            {
+                case IMaskedLayer masked:
+                    list.Add(new WeightLayer(path, module, masked.Weight, masked));
+                    break;
+                case TorchSharp.Modules.Conv2d conv:
+                    list.Add(new WeightLayer(path, module, conv.weight!, null));
+                    break;
+                case TorchSharp.Modules.Linear linear:
+                    list.Add(new WeightLayer(path, module, linear.weight!, null));
+                    break;
+            }
+        }
+        return list;
+    }
+
+    /// <summary>The masked layers only.</summary>
+    public static IReadOnlyList<WeightLayer> Masked(nn.Module model) =>
+        Of(model).Where(l => l.Masked is not null).ToList();
+}
