@@ -7,7 +7,8 @@ namespace PEMN.Masking;
 internal static class MaskedWeight
 {
     /// <summary>
-    /// W * (M + |S| - stop_gradient(|S|)): numerically W * M; autograd sees d/d|S| = identity, so
+    /// W * ((|S| - stop_gradient(|S|)) + M): the bracket is exactly 0, so the value is exactly W * M
+    /// (the order of operations matters for that); autograd sees dM/d|S| = identity, so
     /// dL/dS = (dL/dW_eff * W) * sign(S): edge-popup's straight-through estimator.
     /// </summary>
     public static Tensor Effective(Tensor weight, Tensor scores, double keepFraction, string layer)
@@ -20,7 +21,7 @@ internal static class MaskedWeight
         using var scope = NewDisposeScope();
         var mask = TopKMask.Compute(scores, keepFraction, layer);
         var magnitude = scores.abs();
-        var surrogate = mask.add_(magnitude).sub_(magnitude.detach());
+        var surrogate = magnitude.sub(magnitude.detach()).add_(mask);
         return weight.mul(surrogate).MoveToOuterDisposeScope();
     }
 
