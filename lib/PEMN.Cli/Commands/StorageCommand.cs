@@ -13,8 +13,6 @@ namespace PEMN.Cli.Commands;
 /// </summary>
 public static class StorageCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -51,7 +49,7 @@ public static class StorageCommand
             var report = StorageMeasurement.Run(modelConfig, masking, strategyConfig, parse.GetValue(seed),
                 parse.GetValue(seedStorage), CPU);
             if (parse.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(report, Json));
+                Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
             else
                 Console.Write(Table(modelConfig, report));
             return 0;
