@@ -69,7 +69,7 @@ public static class StorageCommand
             ("masked weights", Count(report.MaskedWeights)),
             ("largest layer", Count(report.LargestLayer)),
             ("unique values", Count(report.UniqueValues)),
-            ("distinct floats", Count(report.DistinctFloats) + " (in the real weights; chance collisions)"),
+            ("distinct floats", Count(report.DistinctFloats) + " (float32 bit patterns in the weights)"),
             ("prototype bits (C_w)", Count(report.PrototypeBits) + (report.SeedStored ? " (one seed)" : "")),
             ("mask bits (C_m)", Count(report.MaskBits)),
             ("other trained params", Count(report.OtherParameters)),

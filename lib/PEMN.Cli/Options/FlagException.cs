@@ -21,10 +21,11 @@ public sealed class FlagException(string flag, string message) : Exception($"{fl
         }
         catch (ArgumentException e) when (e.ParamName is not null && flagOfField.ContainsKey(e.ParamName))
         {
-            // ArgumentOutOfRangeException appends "(Parameter ...)" and the value; the flag replaces both.
-            var message = e is ArgumentOutOfRangeException range
-                ? range.Message.Split(Environment.NewLine)[0].Replace($" (Parameter '{e.ParamName}')", "")
-                : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
+            // .NET appends " (Parameter 'Field')" and, for out-of-range values, a line with the value:
+            // the flag replaces the first, the value is kept in the sentence when the message lacks it.
+            var message = e.Message.Split(Environment.NewLine)[0].Replace($" (Parameter '{e.ParamName}')", "");
+            if (e is ArgumentOutOfRangeException { ActualValue: { } actual } && !message.Contains($"{actual}"))
+                message += $" Got {actual}.";
             throw new FlagException(flagOfField[e.ParamName], message);
         }
     }

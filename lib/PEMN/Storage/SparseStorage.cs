@@ -31,7 +31,7 @@ public static class SparseStorage
             kept += nnz;
             indexBits += IndexBits(layer.Shape, nnz);
         }
-        return StorageReport.FromParts($"Sparse q={keep} CSR", keep, tally.Weights, tally.Weights,
+        return StorageReport.FromParts(FormattableString.Invariant($"Sparse q={keep} CSR"), keep, tally.Weights, tally.Weights,
             tally.Layers.Count == 0 ? 0 : tally.Layers.Max(l => l.Count), kept, kept, false,
             StorageReport.FloatBits * kept, indexBits, tally.NonLayerParameters,
             tally.Weights + tally.NonLayerParameters, tally.RunningStatistics);

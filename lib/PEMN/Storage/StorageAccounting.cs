@@ -53,7 +53,7 @@ public static class StorageAccounting
     public static string Describe(StrategyConfig config)
     {
         var text = config.Name.ToString();
-        if (config.Name == StrategyName.RandomVectorPadding) text += $" r={config.Ratio} {config.PadMode}";
+        if (config.Name == StrategyName.RandomVectorPadding) text += FormattableString.Invariant($" r={config.Ratio} {config.PadMode}");
         if (config.Name == StrategyName.OneLayer && config.IncludeLinear) text += " incl. linear";
         if (config.Rescale && config.Name != StrategyName.Dense) text += " rescaled";
         return text;

@@ -33,6 +33,11 @@ public static class StoredValueProbe
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var masked = WeightLayers.Masked(model);
+        // Identifiers are float32 bit patterns: a cast to another dtype would merge or alter them.
+        var other = masked.FirstOrDefault(l => l.Weight.dtype != ScalarType.Float32);
+        if (other is not null)
+            throw new InvalidOperationException(
+                $"The probe needs float32 frozen weights; layer '{other.Path}' holds {other.Weight.dtype}. Measure before converting the model.");
         var saved = masked.Select(l => l.Weight.detach().clone()).ToList();
         try
         {
