@@ -23,12 +23,22 @@ public static class StorageCommand
         var seed = new Option<long>("--seed") { Description = "Seed of the random weights and of the strategy.", DefaultValueFactory = _ => 0 };
         var seedStorage = new Option<bool>("--seed-storage") { Description = "Store the random values as one 64-bit seed when they regenerate from it." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case) instead of a table." };
+        var sparseKeep = new Option<double?>("--sparse-keep")
+        {
+            Description = "Report instead the conventional sparse network of this architecture keeping q in (0, 1] of every layer (CSR indices).",
+        };
+        var sparseCompression = new Option<double?>("--sparse-compression")
+        {
+            Description = "Report instead the sparse network of this architecture at compression ratio c in (0, 1) (the largest q reaching it).",
+        };
         model.AddTo(command);
         mask.AddTo(command);
         strategy.AddTo(command);
         command.Options.Add(seed);
         command.Options.Add(seedStorage);
         command.Options.Add(json);
+        command.Options.Add(sparseKeep);
+        command.Options.Add(sparseCompression);
         command.SetAction(parse =>
         {
             // Every flag is read and validated before anything is built.
@@ -40,14 +50,18 @@ public static class StorageCommand
                 modelConfig = model.Read(parse);
                 masking = mask.Read(parse);
                 strategyConfig = strategy.Read(parse);
+                ReadSparse(parse.GetValue(sparseKeep), parse.GetValue(sparseCompression));
             }
             catch (FlagException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return FlagException.ExitCode;
             }
-            var report = StorageMeasurement.Run(modelConfig, masking, strategyConfig, parse.GetValue(seed),
-                parse.GetValue(seedStorage), CPU);
+            var (keep, compression) = (parse.GetValue(sparseKeep), parse.GetValue(sparseCompression));
+            var report =
+                keep is { } q ? StorageMeasurement.RunSparse(modelConfig, q, CPU)
+                : compression is { } c ? StorageMeasurement.RunSparseAtCompression(modelConfig, c, CPU)
+                : StorageMeasurement.Run(modelConfig, masking, strategyConfig, parse.GetValue(seed), parse.GetValue(seedStorage), CPU);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
             else
@@ -55,6 +69,16 @@ public static class StorageCommand
             return 0;
         });
         return command;
+    }
+
+    private static void ReadSparse(double? keep, double? compression)
+    {
+        if (keep is not null && compression is not null)
+            throw new FlagException("--sparse-keep", "give --sparse-keep or --sparse-compression, not both.");
+        if (keep is { } q && (!double.IsFinite(q) || q <= 0 || q > 1))
+            throw new FlagException("--sparse-keep", $"{q} is outside the allowed range (0, 1].");
+        if (compression is { } c && (!double.IsFinite(c) || c <= 0 || c >= 1))
+            throw new FlagException("--sparse-compression", $"{c} is outside the allowed range (0, 1).");
     }
 
     /// <summary>The report as aligned "name  value" lines.</summary>

@@ -77,6 +77,9 @@ public class StorageCommandTests
     [InlineData("--dim", ">= 1", "--dim", "0")]
     [InlineData("--classes", ">= 2", "--classes", "1")]
     [InlineData("--norm", "learn, not-learn", "--norm", "frozen")]
+    [InlineData("--sparse-keep", "(0, 1]", "--sparse-keep", "0")]
+    [InlineData("--sparse-compression", "(0, 1)", "--sparse-compression", "1")]
+    [InlineData("--sparse-keep", "not both", "--sparse-keep", "0.1", "--sparse-compression", "0.9")]
     public void BadFlagsFailNamingTheFlagAndTheAllowedValues(string flag, string allowed, params string[] args)
     {
         var (code, output, error) = Pemn(["storage", .. args]);
@@ -84,6 +87,23 @@ public class StorageCommandTests
         Assert.Contains(flag, error);
         Assert.Contains(allowed, error);
         Assert.Equal("", output); // nothing measured, nothing printed
+    }
+
+    [Fact]
+    public void SparseBaselineOfTheSameArchitecture()
+    {
+        var (code, output, error) = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--classes", "4", "--sparse-keep", "0.25", "--json");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var r = json.RootElement;
+        // Kept per layer: n - floor(0.75 n): stem 96 -> 24, depthwise 72 -> 18 (x2), pointwise 64 -> 16 (x2), head 32 -> 8.
+        Assert.Equal(24 + 2 * (18 + 16) + 8, r.GetProperty("unique_values").GetInt64());
+        Assert.Equal(0.25, r.GetProperty("keep_fraction").GetDouble());
+
+        var atRatio = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--sparse-compression", "0.5", "--json");
+        Assert.Equal(0, atRatio.Code);
+        using var ratioJson = JsonDocument.Parse(atRatio.Out);
+        Assert.True(ratioJson.RootElement.GetProperty("compression_ratio").GetDouble() >= 0.5);
     }
 
     [Fact]

@@ -38,6 +38,36 @@ public static class StorageMeasurement
         }
     }
 
+    /// <summary>
+    /// The conventional sparse network of the same architecture keeping fraction <paramref name="keep"/> of every
+    /// conv and linear layer (<see cref="SparseStorage"/>): trained weights, so it is built dense (affine norms).
+    /// </summary>
+    public static StorageReport RunSparse(ModelConfig model, double keep, Device? device = null)
+    {
+        MaskingOptions.ValidateKeepFraction(keep, "sparse keep fraction q");
+        using var noGrad = no_grad();
+        using var dense = BuildDense(model, device);
+        return SparseStorage.Report(dense, keep);
+    }
+
+    /// <summary>
+    /// The sparse network of the same architecture at a storage compression ratio: the largest q that reaches
+    /// <paramref name="compression"/> (<see cref="SparseStorage.KeepForCompression"/>), and its report.
+    /// </summary>
+    public static StorageReport RunSparseAtCompression(ModelConfig model, double compression, Device? device = null)
+    {
+        using var noGrad = no_grad();
+        using var dense = BuildDense(model, device);
+        return SparseStorage.Report(dense, SparseStorage.KeepForCompression(dense, compression));
+    }
+
+    private static nn.Module<Tensor, Tensor> BuildDense(ModelConfig model, Device? device)
+    {
+        var built = model.Validate().Build(new LayerFactory(LayerKind.Dense));
+        if (device is not null) built.to(device);
+        return built;
+    }
+
     /// <summary>Builds <paramref name="model"/> with the layer kind the strategy needs and applies the strategy.</summary>
     public static (nn.Module<Tensor, Tensor> Model, StrategyResult Result) Build(
         ModelConfig model, MaskingOptions masking, StrategyConfig strategy, long seed, Device? device = null)
