@@ -10,7 +10,7 @@ namespace PEMN.Storage;
 /// not learned by the optimiser (the paper does not discuss them), and so does <see cref="DenseBits"/>;
 /// <see cref="CompressionRatio"/> compares those two. <see cref="InferenceBits"/> = <see cref="TotalBits"/> +
 /// <see cref="RunningStatsBits"/> is what a file must hold to run the network.</para>
-/// <para>For a PEMN network C_w is <see cref="PrototypeBits"/> (the distinct random values, or one seed) and C_m
+/// <para>For a PEMN network C_w is <see cref="PrototypeBits"/> (the stored random values, or one seed) and C_m
 /// is <see cref="MaskBits"/> (one bit per masked weight). For a conventional sparse network (see
 /// <see cref="SparseStorage"/>) C_w is the kept values at 32 bits and C_m the CSR position indices.</para>
 /// </remarks>
