@@ -8,6 +8,7 @@ public static class CommandCatalog
     /// <summary>Creates the sub-commands.</summary>
     public static IEnumerable<Command> All() =>
     [
+        StorageCommand.Create(),
         BenchCommand.Create(),
     ];
 }

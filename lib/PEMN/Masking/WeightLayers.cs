@@ -18,14 +18,18 @@ public sealed record WeightLayer(string Path, nn.Module Module, Tensor Weight, I
     public long[] Shape => Weight.shape;
 }
 
-/// <summary>Finds the conv and linear layers of a model, shallow to deep (registration order).</summary>
+/// <summary>Finds the conv and linear layers of a model, shallow to deep.</summary>
 public static class WeightLayers
 {
-    /// <summary>Every conv and linear layer of <paramref name="model"/>, dense or masked.</summary>
+    /// <summary>
+    /// Every conv and linear layer of <paramref name="model"/>, dense or masked, in depth-first registration
+    /// order (PyTorch's named_modules order). TorchSharp's named_modules lists all children before any
+    /// grandchild, which would put a ConvMixer's head before its stem conv.
+    /// </summary>
     public static IReadOnlyList<WeightLayer> Of(nn.Module model)
     {
         var list = new List<WeightLayer>();
-        foreach (var (path, module) in model.named_modules())
+        foreach (var (path, module) in DepthFirst(model, ""))
         {
             switch (module)
             {
@@ -41,6 +45,16 @@ public static class WeightLayers
             }
         }
         return list;
+    }
+
+    private static IEnumerable<(string Path, nn.Module Module)> DepthFirst(nn.Module module, string prefix)
+    {
+        foreach (var (name, child) in module.named_children())
+        {
+            var path = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            yield return (path, child);
+            foreach (var descendant in DepthFirst(child, path)) yield return descendant;
+        }
     }
 
     /// <summary>The masked layers only.</summary>

@@ -35,4 +35,28 @@ public sealed record StrategyConfig(
     double Ratio = 0.1,
     PadMode PadMode = PadMode.Copy,
     bool Rescale = false,
-    bool IncludeLinear = false);
+    bool IncludeLinear = false)
+{
+    /// <summary>The allowed RP ratios, as text for error messages: an open interval.</summary>
+    public const string RatioRange = "(0, 1)";
+
+    /// <summary>
+    /// Throws when a field is outside its allowed range, naming the field, the value and the allowed values.
+    /// The ratio must always be finite; it must lie in (0, 1) for RP (r = 1 would be MP, use that strategy).
+    /// </summary>
+    public StrategyConfig Validate()
+    {
+        if (!Enum.IsDefined(Name))
+            throw new ArgumentOutOfRangeException(nameof(Name), Name,
+                $"Unknown strategy '{Name}'; allowed: {string.Join(", ", Enum.GetNames<StrategyName>())}.");
+        if (!Enum.IsDefined(PadMode))
+            throw new ArgumentOutOfRangeException(nameof(PadMode), PadMode,
+                $"Unknown pad mode '{PadMode}'; allowed: {string.Join(", ", Enum.GetNames<PadMode>())}.");
+        if (!double.IsFinite(Ratio))
+            throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio, $"Ratio = {Ratio} must be a finite number in {RatioRange}.");
+        if (Name == StrategyName.RandomVectorPadding && (Ratio <= 0 || Ratio >= 1))
+            throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio,
+                $"Ratio = {Ratio} is outside the allowed range {RatioRange} for random vector padding (r = 1 is max-layer padding).");
+        return this;
+    }
+}

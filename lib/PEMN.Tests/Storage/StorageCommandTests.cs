@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Text.Json;
+using PEMN.Cli.Commands;
+using static PEMN.Tests.Strategies.PaperConvMixer;
+
+namespace PEMN.Tests.Storage;
+
+public class StorageCommandTests
+{
+    /// <summary>Runs <c>pemn</c> in-process with the catalog's commands; returns the exit code and what it printed.</summary>
+    private static (int Code, string Out, string Error) Pemn(params string[] args)
+    {
+        var root = new RootCommand("pemn");
+        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var code = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+            return (code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    [Fact]
+    public void JsonReportOfThePaperConvMixerWithRp1e3()
+    {
+        var (code, output, error) = Pemn("storage", "--model", "convmixer", "--dim", $"{Dim}", "--depth", $"{Depth}",
+            "--kernel", $"{Kernel}", "--patch", $"{Patch}", "--in-channels", $"{Channels}", "--classes", $"{Classes}",
+            "--image-size", "32", "--strategy", "rp", "--ratio", "0.001", "--pad-mode", "copy", "--k", "0.5", "--seed", "7", "--json");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var r = json.RootElement;
+        long Get(string name) => r.GetProperty(name).GetInt64();
+        Assert.Equal(MaskedWeights, Get("masked_weights"));
+        Assert.Equal(Pointwise, Get("largest_layer"));
+        Assert.Equal(66, Get("unique_values"));
+        Assert.Equal(66 * 32, Get("prototype_bits"));
+        Assert.Equal(MaskedWeights, Get("mask_bits"));
+        Assert.Equal(Get("prototype_bits") + Get("mask_bits") + Get("other_bits"), Get("total_bits"));
+        Assert.Equal(32 * (MaskedWeights + Get("other_parameters")), Get("dense_bits"));
+        Assert.Equal(1 - (double)Get("total_bits") / Get("dense_bits"), r.GetProperty("compression_ratio").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void SeedStorageAndTableOutput()
+    {
+        var (code, output, error) = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--strategy", "mp", "--seed-storage", "--json");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(64, json.RootElement.GetProperty("prototype_bits").GetInt64());
+        Assert.True(json.RootElement.GetProperty("seed_stored").GetBoolean());
+
+        var table = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--strategy", "one-layer");
+        Assert.Equal(0, table.Code);
+        Assert.Contains("compression ratio", table.Out);
+        Assert.Contains("unique values", table.Out);
+        Assert.Contains("OneLayer", table.Out);
+    }
+
+    [Theory]
+    [InlineData("--ratio", "(0, 1)", "--strategy", "rp", "--ratio", "0")]
+    [InlineData("--ratio", "(0, 1)", "--strategy", "rp", "--ratio", "1")]
+    [InlineData("--ratio", "(0, 1)", "--strategy", "rp", "--ratio", "2.5")]
+    [InlineData("--model", "convmixer", "--model", "resnet99")]
+    [InlineData("--strategy", "dense, mask, one-layer, mp, rp", "--strategy", "lottery")]
+    [InlineData("--pad-mode", "copy, rand", "--strategy", "rp", "--pad-mode", "shuffle")]
+    [InlineData("--k", "(0, 1]", "--k", "0")]
+    [InlineData("--k", "(0, 1]", "--k", "1.5")]
+    [InlineData("--dim", ">= 1", "--dim", "0")]
+    [InlineData("--classes", ">= 2", "--classes", "1")]
+    [InlineData("--norm", "learn, not-learn", "--norm", "frozen")]
+    [InlineData("--sparse-keep", "(0, 1]", "--sparse-keep", "0")]
+    [InlineData("--sparse-compression", "(0, 1)", "--sparse-compression", "1")]
+    [InlineData("--sparse-keep", "not both", "--sparse-keep", "0.1", "--sparse-compression", "0.9")]
+    public void BadFlagsFailNamingTheFlagAndTheAllowedValues(string flag, string allowed, params string[] args)
+    {
+        var (code, output, error) = Pemn(["storage", .. args]);
+        Assert.NotEqual(0, code);
+        Assert.Contains(flag, error);
+        Assert.Contains(allowed, error);
+        Assert.Equal("", output); // nothing measured, nothing printed
+    }
+
+    [Fact]
+    public void SparseBaselineOfTheSameArchitecture()
+    {
+        var (code, output, error) = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--classes", "4", "--sparse-keep", "0.25", "--json");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var r = json.RootElement;
+        // Kept per layer: n - floor(0.75 n): stem 96 -> 24, depthwise 72 -> 18 (x2), pointwise 64 -> 16 (x2), head 32 -> 8.
+        Assert.Equal(24 + 2 * (18 + 16) + 8, r.GetProperty("unique_values").GetInt64());
+        Assert.Equal(0.25, r.GetProperty("keep_fraction").GetDouble());
+
+        var atRatio = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--sparse-compression", "0.5", "--json");
+        Assert.Equal(0, atRatio.Code);
+        using var ratioJson = JsonDocument.Parse(atRatio.Out);
+        Assert.True(ratioJson.RootElement.GetProperty("compression_ratio").GetDouble() >= 0.5);
+    }
+
+    [Fact]
+    public void UnparsableNumberIsAParseErrorNamingTheFlag()
+    {
+        var (code, _, error) = Pemn("storage", "--dim", "wide");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--dim", error);
+    }
+}

@@ -1,0 +1,61 @@
+using PEMN.Masking;
+using PEMN.Strategies;
+using static TorchSharp.torch;
+
+namespace PEMN.Storage;
+
+/// <summary>
+/// The storage report of a built PEMN (or dense) network: stored random values measured from the
+/// weight tensors (<see cref="StoredValueProbe"/>), 1-bit masks, and 32 bits per other trained parameter. See <see cref="StorageReport"/>
+/// for what each total includes.
+/// </summary>
+public static class StorageAccounting
+{
+    /// <summary>Measures <paramref name="model"/> after <paramref name="strategy"/> was applied to it.</summary>
+    /// <param name="model">The built model.</param>
+    /// <param name="strategy">What <see cref="ParameterEfficiency.Apply"/> returned for this model.</param>
+    /// <param name="seedStored">
+    /// The random values can be regenerated from the seed (the caller checked it, e.g.
+    /// <see cref="StorageMeasurement"/> rebuilds the model and compares): C_w is one 64-bit seed.
+    /// Ignored for <see cref="StrategyName.Dense"/>, whose weights are trained values.
+    /// </param>
+    /// <exception cref="ArgumentException">The strategy result does not describe this model's masked layers.</exception>
+    public static StorageReport Measure(nn.Module model, StrategyResult strategy, bool seedStored = false)
+    {
+        var tally = NetworkTally.Of(model);
+        var masked = tally.Layers.Where(l => l.Masked is not null).ToList();
+        var other = tally.UnmaskedLayerWeights + tally.NonLayerParameters;
+        if (strategy.Config.Name == StrategyName.Dense)
+        {
+            if (masked.Count > 0)
+                throw new ArgumentException($"A dense report needs a dense model; this one has {masked.Count} masked layers.", nameof(model));
+            return StorageReport.FromParts(Describe(strategy.Config), 1, tally.Weights, 0,
+                tally.Layers.Count == 0 ? 0 : tally.Layers.Max(l => l.Count), 0, 0, false, 0, 0, other,
+                tally.Weights + tally.NonLayerParameters, tally.RunningStatistics);
+        }
+        if (!masked.Select(l => l.Path).SequenceEqual(strategy.Layers.Select(f => f.Path)))
+            throw new ArgumentException(
+                $"The strategy result lists {strategy.Layers.Count} layers that do not match this model's {masked.Count} masked layers " +
+                "(apply the strategy to this model and pass its result).", nameof(strategy));
+        var unique = StoredValueProbe.Count(model, strategy);
+        var distinct = DistinctValues.Count(masked);
+        var fractions = masked.Select(l => l.Masked!.KeepFraction).Distinct().ToList();
+        // Factory-built models share one k; otherwise report the weighted mean.
+        var keep = fractions.Count == 1 ? fractions[0] : masked.Sum(l => l.Masked!.KeepFraction * l.Count) / tally.MaskedWeights;
+        return StorageReport.FromParts(
+            Describe(strategy.Config), keep, tally.Weights, tally.MaskedWeights, masked.Max(l => l.Count), unique, distinct, seedStored,
+            seedStored ? StorageReport.SeedBits : StorageReport.FloatBits * unique,
+            StorageReport.MaskBitsPerWeight * tally.MaskedWeights,
+            other, tally.Weights + tally.NonLayerParameters, tally.RunningStatistics);
+    }
+
+    /// <summary>A short readable name of a strategy and its settings.</summary>
+    public static string Describe(StrategyConfig config)
+    {
+        var text = config.Name.ToString();
+        if (config.Name == StrategyName.RandomVectorPadding) text += FormattableString.Invariant($" r={config.Ratio} {config.PadMode}");
+        if (config.Name == StrategyName.OneLayer && config.IncludeLinear) text += " incl. linear";
+        if (config.Rescale && config.Name != StrategyName.Dense) text += " rescaled";
+        return text;
+    }
+}

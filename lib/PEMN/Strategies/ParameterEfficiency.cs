@@ -1,0 +1,148 @@
+using PEMN.Masking;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PEMN.Strategies;
+
+/// <summary>
+/// Applies a parameter-efficient strategy (paper section 2) to a model built through
+/// <see cref="LayerFactory"/>: it decides which random values fill the frozen weights of the masked
+/// layers. Masks (scores) are untouched: every layer keeps its own.
+/// </summary>
+/// <remarks>
+/// <para>Dense and Mask leave the factory's weights as they are. One-layer: masked conv layers,
+/// shallow to deep; the first layer of each distinct weight shape is a prototype and later layers of
+/// that shape get its values (linear layers join only with <see cref="StrategyConfig.IncludeLinear"/>,
+/// the authors share convs only). MP: the largest masked layer (most elements, the first in order on
+/// ties) is the prototype; every masked layer takes the first d_l values of it, flattened. RP: the
+/// first floor(N r) + 1 values of the flattened largest layer (N elements), tiled to length N
+/// (<see cref="PadMode.Rand"/>: then a seeded random permutation of positions), and every layer
+/// takes the first d_l values.</para>
+/// <para>Rescale (our extension; the authors name the flag but never implement it): after filling,
+/// layer l's values are multiplied by s_l = KaimingStd(shape_l) / KaimingStd(shape of the
+/// prototype's source layer) = sqrt(fan_in(source) / fan_in(l)), a float32 factor applied in
+/// float32. Values drawn at the source's Kaiming std then have layer l's own Kaiming std. The
+/// factor is a function of the shapes, so it costs no storage; one-layer and mask give s_l = 1.</para>
+/// </remarks>
+public static class ParameterEfficiency
+{
+    /// <summary>Stream index of <see cref="SeedMix"/> for the RP rand-mode permutation (distinct from layer indices' streams 0 and 1).</summary>
+    private const long PermutationStream = 2;
+
+    /// <summary>Index passed to <see cref="SeedMix"/> for the permutation: one permutation per model.</summary>
+    private const long PermutationIndex = 0;
+
+    /// <summary>Length of the RP vector for a largest layer of <paramref name="n"/> elements: floor(n r) + 1 (authors' definition).</summary>
+    public static long RandomVectorLength(long n, double ratio) => (long)Math.Floor(n * ratio) + 1;
+
+    /// <summary>Fills the frozen weights of <paramref name="model"/> according to <paramref name="config"/>.</summary>
+    /// <param name="model">A model whose conv and linear layers came from a <see cref="LayerFactory"/>.</param>
+    /// <param name="config">The strategy; validated here.</param>
+    /// <param name="seed">Seed of the RP rand-mode permutation (the only random choice a strategy makes).</param>
+    /// <returns>The prototypes and which prototype every masked layer took its values from.</returns>
+    /// <exception cref="ArgumentException">The model's layer kind does not fit the strategy.</exception>
+    public static StrategyResult Apply(nn.Module model, StrategyConfig config, long seed)
+    {
+        config.Validate();
+        var layers = WeightLayers.Of(model);
+        var masked = layers.Where(l => l.Masked is not null).ToList();
+        if (config.Name == StrategyName.Dense)
+        {
+            if (masked.Count > 0)
+                throw new ArgumentException(
+                    $"Strategy Dense needs a model built with LayerKind.Dense; this model has {masked.Count} masked layers " +
+                    $"(first: '{masked[0].Path}'). Build it with new LayerFactory(LayerKind.Dense, ...).", nameof(model));
+            if (layers.Count == 0)
+                throw new ArgumentException("Strategy Dense found no conv or linear layer in the model.", nameof(model));
+            return new StrategyResult(config, [], [], seed);
+        }
+        if (masked.Count == 0)
+            throw new ArgumentException(
+                $"Strategy {config.Name} needs a model built with LayerKind.Masked; this model has no masked layers " +
+                "(built with LayerKind.Dense?). Build it with new LayerFactory(LayerKind.Masked, ...).", nameof(model));
+
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return config.Name switch
+        {
+            StrategyName.Mask => OwnValues(masked, config, seed),
+            StrategyName.OneLayer => OneLayer(masked, config, seed),
+            StrategyName.MaxLayerPadding or StrategyName.RandomVectorPadding => Padding(masked, config, seed),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Name, "Unknown strategy."),
+        };
+    }
+
+    private static StrategyResult OwnValues(List<WeightLayer> masked, StrategyConfig config, long seed)
+    {
+        var prototypes = masked.Select(l => new Prototype(l.Path, l.Shape, l.Count)).ToList();
+        var fills = masked.Select((l, i) => new LayerFill(l.Path, l.Shape, i, 1f)).ToList();
+        return new StrategyResult(config, prototypes, fills, seed);
+    }
+
+    private static StrategyResult OneLayer(List<WeightLayer> masked, StrategyConfig config, long seed)
+    {
+        var prototypes = new List<Prototype>();
+        var sources = new List<Tensor>();
+        var byShape = new Dictionary<string, int>();
+        var fills = new List<LayerFill>();
+        foreach (var layer in masked)
+        {
+            var shares = layer.IsConv || config.IncludeLinear;
+            var key = string.Join("x", layer.Shape);
+            if (shares && byShape.TryGetValue(key, out var index))
+            {
+                var scale = Scale(layer.Shape, prototypes[index].SourceShape, config.Rescale);
+                Fill(layer, sources[index], scale);
+                fills.Add(new LayerFill(layer.Path, layer.Shape, index, scale));
+                continue;
+            }
+            prototypes.Add(new Prototype(layer.Path, layer.Shape, layer.Count));
+            sources.Add(layer.Weight.detach().clone());
+            index = prototypes.Count - 1;
+            if (shares) byShape[key] = index;
+            fills.Add(new LayerFill(layer.Path, layer.Shape, index, 1f));
+        }
+        return new StrategyResult(config, prototypes, fills, seed);
+    }
+
+    private static StrategyResult Padding(List<WeightLayer> masked, StrategyConfig config, long seed)
+    {
+        var largest = masked[0];
+        foreach (var layer in masked)
+            if (layer.Count > largest.Count) largest = layer; // strict: the first in order wins ties
+        var n = largest.Count;
+        var vector = largest.Weight.detach().flatten().clone();
+        var stored = n;
+        if (config.Name == StrategyName.RandomVectorPadding)
+        {
+            stored = RandomVectorLength(n, config.Ratio);
+            var copies = (n + stored - 1) / stored;
+            vector = vector.narrow(0, 0, stored).repeat(copies).narrow(0, 0, n);
+            if (config.PadMode == PadMode.Rand)
+            {
+                using var generator = new Generator(SeedMix.Derive(seed, PermutationIndex, PermutationStream));
+                var permutation = randperm(n, generator: generator).to(vector.device);
+                vector = vector.index_select(0, permutation);
+            }
+        }
+        var fills = new List<LayerFill>();
+        foreach (var layer in masked)
+        {
+            var scale = Scale(layer.Shape, largest.Shape, config.Rescale);
+            Fill(layer, vector.narrow(0, 0, layer.Count), scale);
+            fills.Add(new LayerFill(layer.Path, layer.Shape, 0, scale));
+        }
+        return new StrategyResult(config, [new Prototype(largest.Path, largest.Shape, stored)], fills, seed);
+    }
+
+    private static float Scale(long[] layer, long[] source, bool rescale) =>
+        rescale ? (float)(Initializers.KaimingStd(layer) / Initializers.KaimingStd(source)) : 1f;
+
+    private static void Fill(WeightLayer layer, Tensor values, float scale)
+    {
+        using var scope = NewDisposeScope();
+        // A float32 scalar tensor: the multiply is exactly v * Scale in float32, the factor LayerFill records.
+        var scaled = scale == 1f ? values : values.mul(tensor(scale, values.dtype, values.device));
+        layer.Masked!.SetWeight(scaled);
+    }
+}
