@@ -9,7 +9,7 @@ STAMP="$ROOT/.state/setup.stamp"
 # Hash of everything set-up installs from: a change to any of them makes set-up run again.
 setup_inputs_hash() {
   (cd "$ROOT" && cat scripts/setup.sh scripts/lib.sh .config/dotnet-tools.json Directory.Packages.props \
-    Directory.Build.props Directory.Build.targets global.json scripts/fix-native.py \
+    Directory.Build.props Directory.Build.targets global.json scripts/fix-native.py notebooks/setup/*.dib \
     $(git ls-files '*.csproj' 2>/dev/null || find lib -name '*.csproj') | sha256sum | cut -d' ' -f1)
 }
 

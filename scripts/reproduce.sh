@@ -20,9 +20,9 @@ run_cli_experiments() {
   done
 }
 
-# Every notebooks/*.ipynb, executed headless into results/notebooks/ (new notebooks need no change here).
+# Every notebooks/*.ipynb, executed headless into results/notebooks/ (.ipynb and .html; new notebooks need no change here).
 run_notebooks() {
-  scripts/run-notebooks.sh --out results/notebooks
+  scripts/run-notebooks.sh --out results/notebooks --html
 }
 
 start=$SECONDS

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the workbook needs; idempotent (each step says "done" or "already in place").
 # Steps: Debian packages, pinned .NET tools (.config/dotnet-tools.json), .NET Jupyter kernels,
-# restore + build of the solution, the libstdc++ fix on the NuGet cache copy of TorchSharp.
+# restore + build of the solution, the notebooks' NuGet packages, the libstdc++ fix on the NuGet cache
+# copy of TorchSharp.
 # Writes .state/setup.stamp; scripts/test.sh and scripts/reproduce.sh run this only when it is stale.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -80,8 +81,30 @@ else
   step "dotnet restore + build" "done"
 fi
 
-# 5. The libstdc++ fix on the NuGet cache copy (TorchSharp's own fallback loader copies from there).
+# 5. The notebooks' own NuGet packages (Plotly.NET, Deedle), read from the `#r "nuget: ..."` lines of the
+# shared set-up files, restored into the NuGet cache now so that notebooks then run offline.
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+mapfile -t nb_packages < <(sed -n 's/^#r "nuget: *\([^,"]*\), *\([^"]*\)".*/\1 \2/p' notebooks/setup/*.dib | sort -u)
+nb_missing=()
+for entry in "${nb_packages[@]}"; do
+  read -r id version <<<"$entry"
+  [[ -d "$cache/${id,,}/$version" ]] || nb_missing+=("$id $version")
+done
+if ((${#nb_missing[@]} == 0)); then
+  step "notebook NuGet packages" "already in place"
+else
+  tmp=$(mktemp -d)
+  {
+    echo '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup>'
+    for entry in "${nb_packages[@]}"; do read -r id version <<<"$entry"; echo "<PackageReference Include=\"$id\" Version=\"$version\" />"; done
+    echo '</ItemGroup></Project>'
+  } >"$tmp/NotebookPackages.csproj"
+  dotnet restore "$tmp/NotebookPackages.csproj" -v q >/dev/null || { rm -rf "$tmp"; fail "restore of notebook packages failed (${nb_missing[*]}); no access to NuGet?"; }
+  rm -rf "$tmp"
+  step "notebook NuGet packages" "done"
+fi
+
+# 6. The libstdc++ fix on the NuGet cache copy (TorchSharp's own fallback loader copies from there).
 out=$(python3 scripts/fix-native.py "$cache/torchsharp" lib)
 step "libstdc++ fix (scripts/fix-native.py)" "$([[ -n "$out" ]] && echo done || echo "already in place")"
 
