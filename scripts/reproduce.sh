@@ -12,6 +12,7 @@ run_cli_experiments() {
     "--help"
   )
   mkdir -p results/cli
+  : >results/cli/pemn.log
   local args
   for args in "${runs[@]}"; do
     echo "reproduce: pemn $args"
