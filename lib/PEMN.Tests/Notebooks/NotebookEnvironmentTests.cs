@@ -63,4 +63,21 @@ public class NotebookEnvironmentTests
         Assert.Equal(NativeTorchLoader.Wrapper, Path.GetFileName(paths[^1]));
         Assert.Same(paths, NativeTorchLoader.EnsureLoaded());
     }
+
+    [Fact]
+    public void InitializeFindsTheRepositoryAndReadsTheScale()
+    {
+        var saved = Environment.GetEnvironmentVariable(NotebookEnvironment.ScaleVariable);
+        Environment.SetEnvironmentVariable(NotebookEnvironment.ScaleVariable, "paper");
+        try
+        {
+            var session = NotebookEnvironment.Initialize();
+            Assert.True(File.Exists(Path.Combine(session.RepoRoot, RepoLocator.MarkerFile)));
+            Assert.Equal(NotebookScale.Paper, session.Scale);
+            Assert.Equal(Path.Combine(session.RepoRoot, "results"), session.ResultsDirectory);
+            Assert.Contains("scale=paper", session.ToString());
+            Assert.Same(session.NativeLibraries, NotebookEnvironment.Initialize().NativeLibraries);
+        }
+        finally { Environment.SetEnvironmentVariable(NotebookEnvironment.ScaleVariable, saved); }
+    }
 }
