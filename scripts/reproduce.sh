@@ -6,6 +6,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 export PEMN_SCALE="${PEMN_SCALE:-quick}"
 
+# Notebooks load lib/PEMN/bin/Debug/net10.0/PEMN.dll: bring it up to date with the sources first.
+build_solution() {
+  dotnet build PEMN.Notebooks.sln -nologo -v q -clp:ErrorsOnly >/dev/null || {
+    echo "reproduce: build failed; run: dotnet build PEMN.Notebooks.sln" >&2; return 1; }
+}
+
 # CLI runs: each line is one `scripts/pemn` invocation (arguments), run in order, output kept in results/.
 run_cli_experiments() {
   local runs=(
@@ -28,6 +34,7 @@ run_notebooks() {
 
 start=$SECONDS
 ensure_setup
+build_solution
 run_cli_experiments
 run_notebooks
 echo "reproduce: done in $((SECONDS - start)) s (scale $PEMN_SCALE); outputs in results/"
