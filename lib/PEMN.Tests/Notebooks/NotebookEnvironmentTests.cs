@@ -1,0 +1,83 @@
+using PEMN.Notebooks;
+
+namespace PEMN.Tests.Notebooks;
+
+public class NotebookEnvironmentTests
+{
+    [Theory]
+    [InlineData("smoke", NotebookScale.Smoke)]
+    [InlineData(" Quick ", NotebookScale.Quick)]
+    [InlineData("PAPER", NotebookScale.Paper)]
+    [InlineData(null, NotebookScales.Default)]
+    [InlineData("", NotebookScales.Default)]
+    public void ScaleParsesCaseInsensitively(string? value, NotebookScale expected) =>
+        Assert.Equal(expected, NotebookScales.Parse(value));
+
+    [Fact]
+    public void UnknownScaleNamesTheVariableAndTheAllowedValues()
+    {
+        var error = Assert.Throws<ArgumentException>(() => NotebookScales.Parse("huge"));
+        Assert.Contains("PEMN_SCALE", error.Message);
+        Assert.Contains("'huge'", error.Message);
+        Assert.Contains("smoke, quick, paper", error.Message);
+    }
+
+    [Fact]
+    public void RepoRootIsFoundByWalkingUpFromANestedFolder()
+    {
+        var root = Directory.CreateTempSubdirectory("pemn-root-");
+        try
+        {
+            File.WriteAllText(Path.Combine(root.FullName, RepoLocator.MarkerFile), "");
+            var nested = Directory.CreateDirectory(Path.Combine(root.FullName, "a", "b"));
+            var saved = Environment.GetEnvironmentVariable(NotebookEnvironment.RootVariable);
+            Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, null);
+            try { Assert.Equal(root.FullName, RepoLocator.Find(nested.FullName)); }
+            finally { Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, saved); }
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void NoMarkerAboveTheStartFolderIsAnErrorThatSaysWhatToSet()
+    {
+        var saved = Environment.GetEnvironmentVariable(NotebookEnvironment.RootVariable);
+        Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, null);
+        try
+        {
+            var error = Assert.Throws<DirectoryNotFoundException>(() => RepoLocator.Find("/proc/self"));
+            Assert.Contains("PEMN_ROOT", error.Message);
+        }
+        finally { Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, saved); }
+    }
+
+    [Fact]
+    public void NativeLibrariesLoadFromAbsolutePathsWrapperLast()
+    {
+        var paths = NativeTorchLoader.EnsureLoaded();
+        if (!OperatingSystem.IsLinux()) { Assert.Empty(paths); return; }
+        Assert.All(paths, p => Assert.True(Path.IsPathRooted(p) && File.Exists(p), p));
+        Assert.Equal(NativeTorchLoader.Wrapper, Path.GetFileName(paths[^1]));
+        Assert.Same(paths, NativeTorchLoader.EnsureLoaded());
+    }
+
+    [Fact]
+    public void InitializeFindsTheRepositoryAndReadsTheScale()
+    {
+        var saved = Environment.GetEnvironmentVariable(NotebookEnvironment.ScaleVariable);
+        Environment.SetEnvironmentVariable(NotebookEnvironment.ScaleVariable, "paper");
+        try
+        {
+            var session = NotebookEnvironment.Initialize();
+            Assert.True(File.Exists(Path.Combine(session.RepoRoot, RepoLocator.MarkerFile)));
+            Assert.Equal(NotebookScale.Paper, session.Scale);
+            Assert.Equal(Path.Combine(session.RepoRoot, "results"), session.ResultsDirectory);
+            Assert.Contains("scale=paper", session.ToString());
+            Assert.Same(session.NativeLibraries, NotebookEnvironment.Initialize().NativeLibraries);
+        }
+        finally { Environment.SetEnvironmentVariable(NotebookEnvironment.ScaleVariable, saved); }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using PEMN.Notebooks;
+
+namespace PEMN.Tests.Notebooks;
+
+/// <summary>
+/// Executes the smoke notebooks headless through scripts/run-notebooks.sh (the runner reproduce.sh
+/// uses) at PEMN_SCALE=smoke and checks the executed copies here, independently of the script's own check.
+/// </summary>
+[Trait("Category", "Notebook")]
+public class SmokeNotebookTests
+{
+    // A cold .NET Interactive kernel start plus package restore takes ~20 s here; leave room on a busy machine.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    [Theory]
+    [InlineData("00_smoke_csharp.ipynb", ".net-csharp")]
+    [InlineData("00_smoke_fsharp.ipynb", ".net-fsharp")]
+    public void SmokeNotebookRunsCleanAndDrawsAnOfflineChart(string notebook, string kernel)
+    {
+        var root = RepoLocator.Find();
+        var source = Path.Combine(root, "notebooks", notebook);
+        Assert.Equal(kernel, ExecutedNotebook.Load(source).Kernel);
+        Assert.Empty(ExecutedNotebook.Load(source).HtmlOutputs); // committed clean
+
+        var output = Directory.CreateTempSubdirectory("pemn-notebook-");
+        try
+        {
+            var (exitCode, log) = Run(Path.Combine(root, "scripts", "run-notebooks.sh"), "--out", output.FullName, source);
+            var executed = Path.Combine(output.FullName, notebook);
+            Assert.True(File.Exists(executed), $"no executed copy; runner said:\n{log}");
+            var result = ExecutedNotebook.Load(executed);
+            Assert.Empty(result.Errors);
+            Assert.Contains(result.HtmlOutputs, h => h.Contains("PEMN notebook: scale=smoke", StringComparison.Ordinal));
+            var charts = result.PlotlyCharts.ToList();
+            Assert.NotEmpty(charts);
+            Assert.All(charts, c => Assert.True(ExecutedNotebook.EmbedsPlotlyJs(c), "chart loads plotly.js from a CDN"));
+            Assert.True(exitCode == 0, $"runner exit code {exitCode}:\n{log}");
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Log) Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment[NotebookEnvironment.ScaleVariable] = "smoke";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish within {Timeout}.");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}

@@ -1,0 +1,57 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PEMN.Notebooks;
+
+/// <summary>
+/// What the shared set-up cell of every notebook (notebooks/setup/Setup.csx, Setup.fsx) calls:
+/// native libtorch loaded, the FSharp.Core redirect installed, the repository located, and the
+/// run's scale and device chosen. Idempotent: re-running the cell is harmless.
+/// </summary>
+public static class NotebookEnvironment
+{
+    /// <summary>Environment variable naming the repository root (set by scripts; optional).</summary>
+    public const string RootVariable = "PEMN_ROOT";
+    /// <summary>Environment variable choosing the notebook scale: smoke, quick or paper.</summary>
+    public const string ScaleVariable = "PEMN_SCALE";
+    /// <summary>Environment variable naming the data folder (default: data/ under the repository root).</summary>
+    public const string DataVariable = "PEMN_DATA";
+
+    /// <summary>Prepares the process for notebook use and returns where and how big to run.</summary>
+    public static NotebookSession Initialize()
+    {
+        FSharpCoreRedirect.Install();
+        var natives = NativeTorchLoader.EnsureLoaded();
+        var root = RepoLocator.Find();
+        var scale = NotebookScales.Parse(Environment.GetEnvironmentVariable(ScaleVariable));
+        var data = Environment.GetEnvironmentVariable(DataVariable);
+        var device = cuda.is_available() ? CUDA : CPU;
+        return new NotebookSession(
+            root,
+            scale,
+            device,
+            string.IsNullOrWhiteSpace(data) ? Path.Combine(root, "data") : Path.GetFullPath(data),
+            Path.Combine(root, "results"),
+            natives);
+    }
+}
+
+/// <summary>The answer of <see cref="NotebookEnvironment.Initialize"/>.</summary>
+/// <param name="RepoRoot">The repository root (holds PEMN.Notebooks.sln).</param>
+/// <param name="Scale">How much work the notebook does (<c>PEMN_SCALE</c>).</param>
+/// <param name="Device">CUDA when available, else CPU.</param>
+/// <param name="DataDirectory">Where data sets live (<c>PEMN_DATA</c>, default data/).</param>
+/// <param name="ResultsDirectory">Where runs write results (results/).</param>
+/// <param name="NativeLibraries">The native libraries loaded by absolute path.</param>
+public sealed record NotebookSession(
+    string RepoRoot,
+    NotebookScale Scale,
+    Device Device,
+    string DataDirectory,
+    string ResultsDirectory,
+    IReadOnlyList<string> NativeLibraries)
+{
+    /// <summary>One line for the set-up cell's output.</summary>
+    public override string ToString() =>
+        $"PEMN notebook: scale={Scale.ToString().ToLowerInvariant()}, device={Device.type}, torch threads={get_num_threads()}, root={RepoRoot}";
+}

@@ -1,0 +1,23 @@
+# Shared by the scripts: repository root, set-up stamp. Sourced, not run.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PEMN_ROOT="$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# ipykernel's debugger warns about frozen modules on every kernel start; the warning is noise here.
+export PYDEVD_DISABLE_FILE_VALIDATION=1
+STAMP="$ROOT/.state/setup.stamp"
+
+# Hash of everything set-up installs from: a change to any of them makes set-up run again.
+setup_inputs_hash() {
+  (cd "$ROOT" && cat scripts/setup.sh scripts/lib.sh .config/dotnet-tools.json Directory.Packages.props \
+    Directory.Build.props Directory.Build.targets global.json scripts/fix-native.py notebooks/setup/*.dib \
+    $(git ls-files '*.csproj' 2>/dev/null || find lib -name '*.csproj') | sha256sum | cut -d' ' -f1)
+}
+
+# Runs scripts/setup.sh unless the stamp matches the current inputs.
+ensure_setup() {
+  if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(setup_inputs_hash)" ]]; then
+    echo "setup: up to date (.state/setup.stamp)"
+  else
+    "$ROOT/scripts/setup.sh"
+  fi
+}

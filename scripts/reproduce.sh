@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The main job: set-up if needed, then the experiments and every notebook, outputs under results/.
+# PEMN_SCALE=smoke|quick|paper sets the size (default quick: CPU-sized runs on Fashion-MNIST).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+export PEMN_SCALE="${PEMN_SCALE:-quick}"
+
+# Notebooks load lib/PEMN/bin/Debug/net10.0/PEMN.dll: bring it up to date with the sources first.
+build_solution() {
+  dotnet build PEMN.Notebooks.sln -nologo -v q -clp:ErrorsOnly >/dev/null || {
+    echo "reproduce: build failed; run: dotnet build PEMN.Notebooks.sln" >&2; return 1; }
+}
+
+# CLI runs: each line is one `scripts/pemn` invocation (arguments), run in order, output kept in results/.
+run_cli_experiments() {
+  local runs=(
+    "--help"
+  )
+  mkdir -p results/cli
+  : >results/cli/pemn.log
+  local args
+  for args in "${runs[@]}"; do
+    echo "reproduce: pemn $args"
+    # shellcheck disable=SC2086 # each entry is an argument list
+    scripts/pemn $args | tee -a results/cli/pemn.log
+  done
+}
+
+# Every notebooks/*.ipynb, executed headless into results/notebooks/ (.ipynb and .html; new notebooks need no change here).
+run_notebooks() {
+  scripts/run-notebooks.sh --out results/notebooks --html
+}
+
+start=$SECONDS
+ensure_setup
+build_solution
+run_cli_experiments
+run_notebooks
+echo "reproduce: done in $((SECONDS - start)) s (scale $PEMN_SCALE); outputs in results/"

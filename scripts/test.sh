@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: set-up if needed, then `dotnet test` of the solution (notebook tests included).
+# Last line: "N passed, N failed" (", N skipped" when any). Extra arguments go to dotnet test.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+ensure_setup
+
+results="$ROOT/.state/test-results"
+rm -rf "$results"
+export PEMN_SCALE=smoke
+status=0
+dotnet test PEMN.Notebooks.sln -nologo --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
+
+# Count from the TRX files (one per test project): the console summary differs between runners.
+read -r passed failed skipped < <(/usr/bin/env python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    c = ET.parse(path).getroot().find(f"{ns}ResultSummary/{ns}Counters")
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+    s += int(c.get("total", 0)) - int(c.get("executed", 0))  # xunit skips: counted as not executed
+print(p, f, s)
+PY
+)
+if ((passed + failed == 0)) && ((status != 0)); then failed=1; fi   # build failure: no TRX
+line="$passed passed, $failed failed"
+((skipped > 0)) && line+=", $skipped skipped"
+echo "$line"
+((status == 0 && failed == 0))
