@@ -1,0 +1,26 @@
+namespace PEMN;
+
+/// <summary>Builds configuration errors that name the field, the bad value and the allowed range, in one wording.</summary>
+public static class ConfigError
+{
+    /// <summary>Throws unless <paramref name="value"/> is finite and inside [low, high] (ends open when asked).</summary>
+    public static void Range(string field, double value, double low, double high, bool lowOpen = false, bool highOpen = false)
+    {
+        var ok = double.IsFinite(value)
+            && (lowOpen ? value > low : value >= low)
+            && (highOpen ? value < high : value <= high);
+        if (ok) return;
+        var range = $"{(lowOpen ? "(" : "[")}{low}, {(high == double.MaxValue ? "inf" : high.ToString(System.Globalization.CultureInfo.InvariantCulture))}{(highOpen || high == double.MaxValue ? ")" : "]")}";
+        throw new ArgumentOutOfRangeException(field, value, $"{field} = {value} is outside the allowed range {range}.");
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> &gt;= <paramref name="min"/>.</summary>
+    public static void AtLeast(string field, long value, long min)
+    {
+        if (value < min) throw new ArgumentOutOfRangeException(field, value, $"{field} = {value} is outside the allowed range [{min}, inf).");
+    }
+
+    /// <summary>An error for an enum value outside its defined names.</summary>
+    public static ArgumentOutOfRangeException Enum<T>(string field, T value) where T : struct, System.Enum =>
+        new(field, value, $"{field} = {value} is not allowed; allowed: {string.Join(", ", System.Enum.GetNames<T>())}.");
+}
