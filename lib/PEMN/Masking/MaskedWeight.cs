@@ -20,7 +20,8 @@ internal static class MaskedWeight
         using var scope = NewDisposeScope();
         var mask = TopKMask.Compute(scores, keepFraction, layer);
         var magnitude = scores.abs();
-        var surrogate = mask.add_(magnitude).sub_(magnitude.detach());
+        // Out of place: the mask is a view made under no_grad, which autograd forbids modifying in place.
+        var surrogate = mask.add(magnitude).sub_(magnitude.detach());
         return weight.mul(surrogate).MoveToOuterDisposeScope();
     }
 
