@@ -38,7 +38,7 @@ public sealed record DataConfig(
         if (CropPadding < 0 || CropPadding > MaxCropPadding)
             throw new ArgumentOutOfRangeException("data.crop_padding", CropPadding, $"data.crop_padding = {CropPadding} is outside the allowed range [0, {MaxCropPadding}].");
         if ((Mean is null) != (Std is null))
-            throw new ArgumentException("data.mean and data.std must be given together (or both left null for the dataset's standard values).", Mean is null ? "data.mean" : "data.std");
+            throw new ArgumentException("data.mean and data.std must be given together (or both left null for the dataset's standard values).", Mean is null ? "data.std" : "data.mean");
         if (Mean is not null && Std is not null)
         {
             if (Mean.Count != Std.Count || Mean.Count == 0)
