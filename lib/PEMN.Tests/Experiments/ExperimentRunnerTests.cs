@@ -7,10 +7,16 @@ namespace PEMN.Tests.Experiments;
 
 public class ExperimentRunnerTests : IDisposable
 {
+    // Tiny tensors: one thread is fastest and keeps timings steady on a shared machine; restored after.
+    private readonly int threads = TorchSharp.torch.get_num_threads();
+
+    public ExperimentRunnerTests() => TorchSharp.torch.set_num_threads(1);
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-runner-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
+        TorchSharp.torch.set_num_threads(threads);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 

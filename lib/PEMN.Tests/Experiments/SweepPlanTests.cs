@@ -5,10 +5,16 @@ namespace PEMN.Tests.Experiments;
 
 public class SweepPlanTests : IDisposable
 {
+    // Tiny tensors: one thread is fastest and keeps timings steady on a shared machine; restored after.
+    private readonly int threads = TorchSharp.torch.get_num_threads();
+
+    public SweepPlanTests() => TorchSharp.torch.set_num_threads(1);
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-sweep-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
+        TorchSharp.torch.set_num_threads(threads);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 

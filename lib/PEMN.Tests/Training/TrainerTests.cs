@@ -9,11 +9,17 @@ namespace PEMN.Tests.Training;
 
 public class TrainerTests : IDisposable
 {
+    // Tiny tensors: one thread is fastest and keeps timings steady on a shared machine; restored after.
+    private readonly int threads = TorchSharp.torch.get_num_threads();
+
+    public TrainerTests() => TorchSharp.torch.set_num_threads(1);
+
     private const int Classes = 4;
     private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-trainer-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
+        TorchSharp.torch.set_num_threads(threads);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
