@@ -96,7 +96,7 @@ public sealed partial record ExperimentConfig(
         catch (ArgumentException e) when (e.ParamName is { } param && !param.StartsWith(section + ".", StringComparison.Ordinal))
         {
             var field = $"{section}.{ExperimentJson.FieldName(param)}";
-            throw new ArgumentException($"{field}: {e.Message}", field, e);
+            throw new ArgumentException($"{field}: {ConfigError.Describe(e)}", field, e);
         }
     }
 

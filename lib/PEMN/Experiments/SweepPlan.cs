@@ -65,7 +65,7 @@ public sealed record SweepPlan(IReadOnlyList<ExperimentConfig> Runs)
             catch (ArgumentException e)
             {
                 var where = string.Join(", ", combo.Select(c => $"{c.Key}={c.Value?.ToJsonString()}"));
-                throw new ArgumentException($"{source}: run [{where}]: {e.Message}", e.ParamName, e);
+                throw new ArgumentException($"{source}: run [{where}]: {ConfigError.Describe(e)}", e.ParamName, e);
             }
         }
         var duplicates = runs.GroupBy(ExperimentJson.RunId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();

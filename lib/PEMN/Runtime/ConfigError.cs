@@ -10,14 +10,33 @@ public static class ConfigError
             && (lowOpen ? value > low : value >= low)
             && (highOpen ? value < high : value <= high);
         if (ok) return;
-        var range = $"{(lowOpen ? "(" : "[")}{low}, {(high == double.MaxValue ? "inf" : high.ToString(System.Globalization.CultureInfo.InvariantCulture))}{(highOpen || high == double.MaxValue ? ")" : "]")}";
-        throw new ArgumentOutOfRangeException(field, value, $"{field} = {value} is outside the allowed range {range}.");
+        var range = $"{(lowOpen || low == double.MinValue ? "(" : "[")}{Bound(low)}, {Bound(high)}{(highOpen || high == double.MaxValue ? ")" : "]")}";
+        throw new ArgumentOutOfRangeException(field, value, $"{field} = {Bound(value)} is outside the allowed range {range}.");
     }
+
+    private static string Bound(double x) =>
+        x == double.MaxValue ? "inf" : x == double.MinValue ? "-inf" : x.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Throws unless <paramref name="value"/> &gt;= <paramref name="min"/>.</summary>
     public static void AtLeast(string field, long value, long min)
     {
         if (value < min) throw new ArgumentOutOfRangeException(field, value, $"{field} = {value} is outside the allowed range [{min}, inf).");
+    }
+
+    /// <summary>
+    /// The message of <paramref name="error"/> without .NET's " (Parameter 'x')" and "Actual value was" tails,
+    /// for people: the config errors already name the field and the value.
+    /// </summary>
+    public static string Describe(Exception error)
+    {
+        var message = error.Message;
+        if (error is ArgumentException { ParamName: { } param })
+        {
+            var tail = $" (Parameter '{param}')";
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut >= 0) message = message[..cut];
+        }
+        return message;
     }
 
     /// <summary>An error for an enum value outside its defined names.</summary>
