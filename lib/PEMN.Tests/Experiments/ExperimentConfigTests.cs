@@ -54,6 +54,16 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void SectionErrorsCarryTheDottedFieldAndTheValue()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (Smoke with { Model = Smoke.Model with { Classes = 1 } }).Validate());
+        Assert.Equal("model.classes", e.ParamName);
+        Assert.StartsWith("model.classes: ", ConfigError.Describe(e));
+        Assert.Contains("It is 1.", ConfigError.Describe(e));
+        Assert.DoesNotContain("(Parameter", ConfigError.Describe(e));
+    }
+
+    [Fact]
     public void ModelMustFitTheDataset()
     {
         var e = Assert.Throws<ArgumentException>(() => (ExperimentPresets.Quick with { Model = ExperimentPresets.Quick.Model with { InChannels = 3 } }).Validate());

@@ -65,6 +65,8 @@ public class ExperimentRunnerTests : IDisposable
             Assert.Throws<OperationCanceledException>(() => runner.Run(config, interrupted, observer: observer, cancellation: cancel.Token));
         }
         Assert.Equal(RunStatus.Partial, ExperimentRunner.StatusOf(interrupted, config));
+        var partialHistory = JsonNode.Parse(File.ReadAllText(Path.Combine(ExperimentRunner.RunDirectory(interrupted, config), ExperimentRunner.HistoryFile)))!.AsArray();
+        Assert.Single(partialHistory);
         Assert.False(File.Exists(Path.Combine(interrupted, ExperimentRunner.CsvFile)));
 
         var resumed = runner.Run(config, interrupted);
@@ -72,6 +74,8 @@ public class ExperimentRunnerTests : IDisposable
         Assert.Equal(reference.RunId, resumed.RunId);
         Assert.Equal(reference.Metrics with { Seconds = 0, ImagesPerSecond = 0 }, resumed.Metrics with { Seconds = 0, ImagesPerSecond = 0 });
         Assert.Equal(RunStatus.Complete, ExperimentRunner.StatusOf(interrupted, config));
+        var history = JsonNode.Parse(File.ReadAllText(Path.Combine(resumed.RunDirectory, ExperimentRunner.HistoryFile)))!.AsArray();
+        Assert.Equal([1, 2, 3], history.Select(e => e!["epoch"]!.GetValue<int>()));
     }
 
     [Fact]

@@ -76,7 +76,15 @@ public sealed partial class ExperimentRunner(ExperimentServices? services = null
             using var model = BuildModel(config, services.Strategy);
             model.to(device);
             var trainer = new Trainer(model, config.Training, config.LrMax);
-            var result = trainer.Fit(train, test, Path.Combine(runDir, CheckpointFolder), observer, cancellation);
+            var checkpointDir = Path.Combine(runDir, CheckpointFolder);
+            // history.json grows after every epoch (readable while a long run goes on), restored epochs included.
+            var history = Checkpoint.TryReadState(checkpointDir)?.History ?? [];
+            var historyWriter = new TrainingObserver(onEpoch: e =>
+            {
+                history.Add(e);
+                AtomicFile.WriteAllText(Path.Combine(runDir, HistoryFile), ExperimentJson.Serialize(history));
+            });
+            var result = trainer.Fit(train, test, checkpointDir, TrainingObserver.Combine(historyWriter, observer), cancellation);
             var metrics = new RunMetrics(result.BestTestAccuracy, result.BestEpoch, result.FinalTestAccuracy,
                 result.FinalTrainLoss, result.History[^1].TrainAccuracy, result.History.Count, result.Seconds,
                 result.History.Average(e => e.ImagesPerSecond), result.TrainableParameters, config.LrMax);

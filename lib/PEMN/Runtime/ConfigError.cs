@@ -36,6 +36,10 @@ public static class ConfigError
             var cut = message.IndexOf(tail, StringComparison.Ordinal);
             if (cut >= 0) message = message[..cut];
         }
+        if (error is ArgumentOutOfRangeException { ActualValue: { } actual }
+            && Convert.ToString(actual, System.Globalization.CultureInfo.InvariantCulture) is { } shown
+            && !message.Contains(shown, StringComparison.Ordinal))
+            message += $" It is {shown}.";
         return message;
     }
 

@@ -87,6 +87,7 @@ public sealed class Trainer
                         lossSum / seen, correct / (double)seen, lr, elapsed, remaining));
                 }
             }
+            if (seen == 0) throw new InvalidOperationException($"The training source yielded no images in epoch {epoch + 1}.");
             var trainSeconds = clock.Elapsed.TotalSeconds;
             var testAccuracy = Evaluate(model, test, epoch);
             var epochSeconds = clock.Elapsed.TotalSeconds;
