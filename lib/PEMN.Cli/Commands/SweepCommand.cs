@@ -46,8 +46,11 @@ public static class SweepCommand
                 {
                     Console.WriteLine($"{planned.Count} runs ({planned.Count(p => p.Status == RunStatus.Complete)} complete, " +
                         $"{planned.Count(p => p.Status == RunStatus.Partial)} to resume, {planned.Count(p => p.Status == RunStatus.New)} new) -> {csvFile.FullName}");
-                    foreach (var p in planned)
-                        Console.WriteLine($"  {Status(p.Status),-8} {p.RunId}  {p.Config.Strategy.Name} k={p.Config.Masking.KeepFraction} seed={p.Config.Training.Seed} lr_max={p.Config.LrMax} epochs={p.Config.Training.Epochs}");
+                    var flat = planned.Select(p => ExperimentJson.Flatten(ExperimentJson.ToNode(p.Config)).ToDictionary()).ToList();
+                    var varied = flat[0].Keys.Where(k => flat.Select(f => f[k]).Distinct().Count() > 1).ToList();
+                    for (var i = 0; i < planned.Count; i++)
+                        Console.WriteLine($"  {Status(planned[i].Status),-8} {planned[i].RunId}  lr_max={planned[i].Config.LrMax} " +
+                            string.Join(" ", varied.Select(k => $"{k}={flat[i][k]}")));
                 }
                 return 0;
             }

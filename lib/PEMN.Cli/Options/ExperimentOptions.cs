@@ -67,10 +67,10 @@ public sealed class ExperimentOptions
         Choice("--norm", "masking.norm", "Norm layers: learnable affine or non-affine.", Names<PEMN.Masking.NormMode>());
         Choice("--strategy", "strategy.name", "Strategy.", StrategyNames.Keys.ToArray(), v => StrategyNames[v]);
         Number<double>("--ratio", "strategy.ratio", "RP ratio r in (0, 1).");
-        Choice("--pad-mode", "strategy.pad_mode", "RP tiling.", ["copy", "rand"]);
+        Choice("--pad-mode", "strategy.pad_mode", "RP tiling.", Names<PEMN.Strategies.PadMode>());
         Flag("--rescale", "strategy.rescale", "Rescale each layer's values to its Kaiming std.");
         // Training
-        Choice("--optimizer", "training.optimizer", "Optimiser.", ["adamw", "sgd"]);
+        Choice("--optimizer", "training.optimizer", "Optimiser.", Names<PEMN.Training.OptimizerKind>());
         Number<double>("--lr-max", "training.lr_max", "Peak learning rate (for every strategy unless --dense-lr-max).");
         Number<double>("--dense-lr-max", "training.dense_lr_max", "Peak learning rate of dense runs.");
         Number<double>("--weight-decay", "training.weight_decay", "Weight decay.");
@@ -107,8 +107,7 @@ public sealed class ExperimentOptions
         return ConfigOverrides.Apply(config, overrides).Validate();
     }
 
-    private static string[] Names<T>() where T : struct, Enum =>
-        Enum.GetNames<T>().Select(ExperimentJson.FieldName).ToArray();
+    private static string[] Names<T>() where T : struct, Enum => ExperimentJson.EnumNames<T>();
 
     private void Number<T>(string name, string path, string description) where T : struct
     {
@@ -130,7 +129,7 @@ public sealed class ExperimentOptions
 
     private void Choice(string name, string path, string description, string[] allowed, Func<string, string>? map = null)
     {
-        var option = new Option<string>(name) { Description = $"{description} One of: {string.Join(", ", allowed)}. [{path}]" };
+        var option = new Option<string>(name) { Description = $"{description} [{path}]" };
         option.AcceptOnlyFromAmong(allowed);
         fields.Add((option, path, parse => JsonValue.Create((map ?? (v => v))(parse.GetValue(option)!))));
     }

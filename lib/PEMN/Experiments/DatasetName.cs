@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PEMN.Experiments;
 
 /// <summary>The image sets an experiment can train on.</summary>
@@ -12,6 +14,7 @@ public enum DatasetName
     /// <summary>CIFAR-100 (3x32x32, 100 classes).</summary>
     Cifar100,
     /// <summary>Tiny-ImageNet (3x64x64, 200 classes).</summary>
+    [JsonStringEnumMemberName("tiny_imagenet")]
     TinyImageNet,
 }
 

@@ -33,6 +33,14 @@ public static class ExperimentJson
     public static string FieldName(string member) =>
         Aliases.TryGetValue(member, out var alias) ? alias : JsonNamingPolicy.SnakeCaseLower.ConvertName(member);
 
+    /// <summary>The JSON string of an enum value (snake_case, or its [JsonStringEnumMemberName]).</summary>
+    public static string EnumName<T>(T value) where T : struct, Enum =>
+        JsonSerializer.Deserialize<string>(JsonSerializer.Serialize(value, Options))!;
+
+    /// <summary>The JSON strings of every value of <typeparamref name="T"/>, in declaration order.</summary>
+    public static string[] EnumNames<T>() where T : struct, Enum =>
+        Enum.GetValues<T>().Select(EnumName).ToArray();
+
     /// <summary>Indented JSON of <paramref name="value"/>.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
@@ -71,7 +79,7 @@ public static class ExperimentJson
     public static string RunId(ExperimentConfig config)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(config))));
-        return $"{FieldName(config.Strategy.Name.ToString())}-{FieldName(config.Model.Name.ToString())}{config.Model.Dim}x{config.Model.Depth}-{hash[..RunIdHashDigits]}";
+        return $"{EnumName(config.Strategy.Name)}-{EnumName(config.Model.Name)}{config.Model.Dim}x{config.Model.Depth}-{hash[..RunIdHashDigits]}";
     }
 
     /// <summary>Hex digits of the hash kept in a run id: 40 bits, collisions negligible for any sweep.</summary>
