@@ -78,6 +78,11 @@ public class TrainerTests : IDisposable
         var afterCheckpointed = stats.ThreadTotalLiveCount;
         Assert.Equal(start, afterOne);
         Assert.Equal(start, afterCheckpointed);
+        // Flat across epochs too, not only after the optimiser is gone.
+        var atEpochEnd = new List<long>();
+        new Trainer(model, Config(epochs: 3)).Fit(train, test, observer: new TrainingObserver(onEpoch: _ => atEpochEnd.Add(stats.ThreadTotalLiveCount)));
+        Assert.Equal(3, atEpochEnd.Count);
+        Assert.All(atEpochEnd, count => Assert.Equal(atEpochEnd[0], count));
     }
 
     [Fact]
@@ -92,17 +97,27 @@ public class TrainerTests : IDisposable
         Assert.Contains("NaN", e.Message);
     }
 
-    [Fact]
-    public void ResumedRunEqualsUninterruptedRun()
+    public static TheoryData<TrainingConfig> ResumeConfigs => new()
+    {
+        Config(),
+        // SGD momentum buffers, cosine schedule, clipping and label smoothing must survive a restart too.
+        new TrainingConfig(OptimizerKind.Sgd, LrMax: 0.05, Nesterov: true, Schedule: ScheduleKind.Cosine, Epochs: 3, BatchSize: 32,
+            LabelSmoothing: 0.1, ClipNorm: 1.0),
+    };
+
+    [Theory]
+    [MemberData(nameof(ResumeConfigs))]
+    public void ResumedRunEqualsUninterruptedRun(TrainingConfig config)
     {
         var checkpoint = Path.Combine(folder, "resume");
+        var liveAtStart = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         TrainingResult uninterrupted;
         {
             var (train, test) = Data();
             using var _ = train; using var __ = test;
             manual_seed(11);
             using var model = TinyModel(LayerKind.Masked);
-            uninterrupted = new Trainer(model, Config()).Fit(train, test);
+            uninterrupted = new Trainer(model, config).Fit(train, test);
         }
         {
             var (train, test) = Data();
@@ -112,7 +127,7 @@ public class TrainerTests : IDisposable
             using var cancel = new CancellationTokenSource();
             // Kill in the middle of the second epoch (6 steps per epoch): step 9 of 18.
             var observer = new TrainingObserver(onStep: s => { if (s.Epoch == 2 && s.Step == 3) cancel.Cancel(); });
-            Assert.Throws<OperationCanceledException>(() => new Trainer(model, Config()).Fit(train, test, checkpoint, observer, cancel.Token));
+            Assert.Throws<OperationCanceledException>(() => new Trainer(model, config).Fit(train, test, checkpoint, observer, cancel.Token));
             Assert.Equal(1, Checkpoint.TryReadState(checkpoint)!.Epoch);
         }
         {
@@ -120,11 +135,13 @@ public class TrainerTests : IDisposable
             using var _ = train; using var __ = test;
             manual_seed(999); // the checkpoint must restore the generator, not rely on this process's state
             using var model = TinyModel(LayerKind.Masked, seed: 77); // and the weights, not rely on the rebuild
-            var resumed = new Trainer(model, Config()).Fit(train, test, checkpoint);
+            var resumed = new Trainer(model, config).Fit(train, test, checkpoint);
             Assert.Equal(1, resumed.ResumedFromEpoch);
             Assert.Equal(uninterrupted.History.Select(e => (e.TrainLoss, e.TrainAccuracy, e.TestAccuracy)),
                 resumed.History.Select(e => (e.TrainLoss, e.TrainAccuracy, e.TestAccuracy)));
         }
+        // Restored optimiser state (AdamW moments, SGD momentum buffers) is freed with its optimiser.
+        Assert.Equal(liveAtStart, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     /// <summary>Wraps a source and turns one batch's images into NaN.</summary>

@@ -64,11 +64,9 @@ public static class Checkpoint
     {
         var state = TryReadState(directory);
         if (state is null) return null;
-        using (NewDisposeScope())
-        {
-            model.load(Path.Combine(directory, state.ModelFile));
-            optimizer.load_state_dict(Path.Combine(directory, state.OptimizerFile));
-        }
+        using (NewDisposeScope()) model.load(Path.Combine(directory, state.ModelFile));
+        // Outside any dispose scope: SGD creates its momentum buffers while loading, and they must outlive this call.
+        optimizer.load_state_dict(Path.Combine(directory, state.OptimizerFile));
         using (var rng = tensor(Convert.FromBase64String(state.RngState))) set_rng_state(rng);
         return state;
     }
