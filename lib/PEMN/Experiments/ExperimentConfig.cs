@@ -25,8 +25,8 @@ public sealed partial record ExperimentConfig(
     MaskingOptions? Masking = null,
     StrategyConfig? Strategy = null,
     TrainingConfig? Training = null,
-    string Device = "cpu",
-    int Threads = 0)
+    [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] string Device = "cpu",
+    [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] int Threads = 0)
 {
     /// <summary>A thread count above this is a typo.</summary>
     public const int MaxThreads = 1024;
