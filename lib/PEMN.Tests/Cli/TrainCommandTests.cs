@@ -47,6 +47,19 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void BooleanFlagsTakeAnExplicitValueAndSetTakesJson()
+    {
+        var config = Resolve("--preset", "quick", "--augment", "false", "--set", "data.mean=[0.5]", "--set", "data.std=[0.25]",
+            "--set", "training.clip_norm=2.5", "--set", "name=my-run");
+        Assert.False(config.Data.Augment);
+        Assert.Equal([0.5], config.Data.Mean!);
+        Assert.Equal([0.25], config.Data.Std!);
+        Assert.Equal(2.5, config.Training.ClipNorm);
+        Assert.Equal("my-run", config.Name);
+        Assert.True(Resolve("--preset", "quick", "--rescale").Strategy.Rescale);
+    }
+
+    [Fact]
     public void NoFlagsGiveThePresetUnchanged() =>
         Assert.Equal(ExperimentJson.Canonical(ExperimentPresets.Quick), ExperimentJson.Canonical(Resolve("--preset", "quick")));
 
