@@ -8,6 +8,8 @@ public static class CommandCatalog
     /// <summary>Creates the sub-commands.</summary>
     public static IEnumerable<Command> All() =>
     [
+        TrainCommand.Create(),
+        SweepCommand.Create(),
         StorageCommand.Create(),
         BenchCommand.Create(),
     ];

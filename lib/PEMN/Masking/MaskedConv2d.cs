@@ -23,8 +23,9 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>, IMaskedLayer
             throw new ArgumentException(
                 $"Layer '{name}': weight and scores must have shape [{string.Join(", ", spec.WeightShape)}].");
         KeepFraction = keepFraction;
-        this.weight = weight.detach();
-        this.scores = new Parameter(scores.detach(), requires_grad: true);
+        // Taken over: the detached copies share storage, so the given wrappers are released here (else they leak per build).
+        using (weight) this.weight = weight.detach();
+        using (scores) this.scores = new Parameter(scores.detach(), requires_grad: true);
         RegisterComponents();
     }
 

@@ -17,8 +17,9 @@ public sealed class MaskedLinear : nn.Module<Tensor, Tensor>, IMaskedLayer
         if (weight.dim() != 2 || !weight.shape.SequenceEqual(scores.shape))
             throw new ArgumentException($"Layer '{name}': weight and scores must both have shape [out, in].");
         KeepFraction = keepFraction;
-        this.weight = weight.detach();
-        this.scores = new Parameter(scores.detach(), requires_grad: true);
+        // Taken over: the detached copies share storage, so the given wrappers are released here (else they leak per build).
+        using (weight) this.weight = weight.detach();
+        using (scores) this.scores = new Parameter(scores.detach(), requires_grad: true);
         RegisterComponents();
     }
 

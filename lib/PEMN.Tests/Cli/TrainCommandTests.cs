@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using PEMN.Cli.Commands;
+using PEMN.Cli.Options;
+using PEMN.Experiments;
+using PEMN.Strategies;
+using PEMN.Training;
+
+namespace PEMN.Tests.Cli;
+
+public class TrainCommandTests : IDisposable
+{
+    private readonly int threads = TorchSharp.torch.get_num_threads();
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        TorchSharp.torch.set_num_threads(threads);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    private static ExperimentConfig Resolve(params string[] args)
+    {
+        var command = new Command("train");
+        var options = new ExperimentOptions();
+        options.AddTo(command);
+        var parse = command.Parse(args);
+        Assert.Empty(parse.Errors);
+        return options.Resolve(parse);
+    }
+
+    [Fact]
+    public void FlagsOverrideThePresetByField()
+    {
+        var config = Resolve("--preset", "quick", "--strategy", "rp", "--ratio", "0.01", "--pad-mode", "rand", "--k", "0.3",
+            "--dim", "32", "--optimizer", "sgd", "--nesterov", "--schedule", "cosine", "--seed", "4", "--lr-max", "0.1",
+            "--set", "training.label_smoothing=0.1", "--threads", "1");
+        Assert.Equal(new StrategyConfig(StrategyName.RandomVectorPadding, 0.01, PadMode.Rand), config.Strategy);
+        Assert.Equal(0.3, config.Masking.KeepFraction);
+        Assert.Equal(32, config.Model.Dim);
+        Assert.Equal(4, config.Model.Depth); // untouched preset value
+        Assert.Equal((OptimizerKind.Sgd, true, ScheduleKind.Cosine, 4L), (config.Training.Optimizer, config.Training.Nesterov, config.Training.Schedule, config.Training.Seed));
+        Assert.Equal(0.1, config.Training.LabelSmoothing);
+        Assert.Equal(0.1, config.LrMax);
+        Assert.Null(config.Training.DenseLrMax);
+        Assert.Equal("quick", config.Name);
+    }
+
+    [Fact]
+    public void BooleanFlagsTakeAnExplicitValueAndSetTakesJson()
+    {
+        var config = Resolve("--preset", "quick", "--augment", "false", "--set", "data.mean=[0.5]", "--set", "data.std=[0.25]",
+            "--set", "training.clip_norm=2.5", "--set", "name=my-run");
+        Assert.False(config.Data.Augment);
+        Assert.Equal([0.5], config.Data.Mean!);
+        Assert.Equal([0.25], config.Data.Std!);
+        Assert.Equal(2.5, config.Training.ClipNorm);
+        Assert.Equal("my-run", config.Name);
+        Assert.True(Resolve("--preset", "quick", "--rescale").Strategy.Rescale);
+    }
+
+    [Fact]
+    public void NoFlagsGiveThePresetUnchanged() =>
+        Assert.Equal(ExperimentJson.Canonical(ExperimentPresets.Quick), ExperimentJson.Canonical(Resolve("--preset", "quick")));
+
+    [Fact]
+    public void ConfigFileIsTheBase()
+    {
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "c.json");
+        ExperimentJson.Save(ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 5 } }, file);
+        Assert.Equal(5, Resolve("--config", file).Training.Epochs);
+        Assert.Equal(6, Resolve("--config", file, "--epochs", "6").Training.Epochs);
+    }
+
+    [Fact]
+    public async Task TrainJsonPrintsOneSummaryLine()
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(TrainCommand.Create());
+        var stdout = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(stdout);
+        int code;
+        try
+        {
+            code = await root.Parse(["train", "--preset", "smoke", "--epochs", "1", "--out", folder, "--json"]).InvokeAsync();
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        Assert.Equal(0, code);
+        var line = Assert.Single(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var summary = JsonNode.Parse(line)!;
+        Assert.InRange(summary["best_test_accuracy"]!.GetValue<double>(), 0, 1);
+        Assert.InRange(summary["final_test_accuracy"]!.GetValue<double>(), 0, 1);
+        Assert.Equal(1, summary["epochs"]!.GetValue<int>());
+        Assert.True(summary["seconds"]!.GetValue<double>() > 0);
+        Assert.True(File.Exists(Path.Combine(summary["run_dir"]!.GetValue<string>(), ExperimentRunner.MetricsFile)));
+    }
+
+    [Fact]
+    public async Task BadFlagValueExitsWithAnErrorNamingTheField()
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(TrainCommand.Create());
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        int code;
+        try
+        {
+            code = await root.Parse(["train", "--preset", "smoke", "--epochs", "0", "--out", folder]).InvokeAsync();
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+        Assert.Equal(TrainCommand.ErrorExit, code);
+        Assert.Contains("training.epochs = 0 is outside the allowed range [1, inf)", stderr.ToString());
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text.Json.Nodes;
+using PEMN.Experiments;
+using PEMN.Masking;
+using PEMN.Models;
+using PEMN.Strategies;
+using PEMN.Training;
+
+namespace PEMN.Tests.Experiments;
+
+public class ExperimentConfigTests
+{
+    private static readonly ExperimentConfig Smoke = ExperimentPresets.Smoke;
+
+    public static TheoryData<string, string> BadFields => new()
+    {
+        { "name", """ "" """ },
+        { "data.dataset", "\"imagenet\"" },
+        { "data.per_class", "0" },
+        { "data.total", "-5" },
+        { "data.test_per_class", "0" },
+        { "data.crop_padding", "99" },
+        { "data.std", "[0.5, 0.5]" },
+        { "model.dim", "0" },
+        { "model.depth", "-1" },
+        { "model.kernel", "0" },
+        { "model.patch", "0" },
+        { "model.in_channels", "0" },
+        { "model.image_size", "0" },
+        { "model.classes", "1" },
+        { "masking.keep_fraction", "1.5" },
+        { "masking.keep_fraction", "0" },
+        { "strategy.ratio", "1" },
+        { "strategy.name", "\"banana\"" },
+        { "training.lr_max", "-0.1" },
+        { "training.weight_decay", "2" },
+        { "training.epochs", "0" },
+        { "training.batch_size", "0" },
+        { "training.label_smoothing", "1.5" },
+        { "training.clip_norm", "-1" },
+        { "training.optimizer", "\"adam\"" },
+        { "training.schedule", "\"step\"" },
+        { "device", "\"gpu\"" },
+        { "threads", "-1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFields))]
+    public void EachBadFieldIsNamedInTheError(string path, string json)
+    {
+        var e = Assert.ThrowsAny<Exception>(() =>
+            ConfigOverrides.Apply(Smoke, [new(path, JsonNode.Parse(json))]).Validate());
+        Assert.Contains(path.Split('.')[^1], e.Message);
+        if (e is ArgumentException a && a.ParamName is not null) Assert.Equal(path, a.ParamName);
+    }
+
+    [Fact]
+    public void SectionErrorsCarryTheDottedFieldAndTheValue()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (Smoke with { Model = Smoke.Model with { Classes = 1 } }).Validate());
+        Assert.Equal("model.classes", e.ParamName);
+        Assert.StartsWith("model.classes: ", ConfigError.Describe(e));
+        Assert.Contains("It is 1.", ConfigError.Describe(e));
+        Assert.DoesNotContain("(Parameter", ConfigError.Describe(e));
+    }
+
+    [Fact]
+    public void ModelMustFitTheDataset()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (ExperimentPresets.Quick with { Model = ExperimentPresets.Quick.Model with { InChannels = 3 } }).Validate());
+        Assert.Equal("model.in_channels", e.ParamName);
+        Assert.Contains("allowed: 1", e.Message);
+    }
+
+    [Fact]
+    public void PerClassAndTotalAreExclusive()
+    {
+        var e = Assert.Throws<ArgumentException>(() => (Smoke with { Data = Smoke.Data with { Total = 100 } }).Validate());
+        Assert.Equal("data.total", e.ParamName);
+    }
+
+    [Fact]
+    public void PresetsAreValidAndRoundTripThroughJson()
+    {
+        foreach (var name in ExperimentPresets.Names)
+        {
+            var preset = ExperimentPresets.Get(name).Validate();
+            var json = ExperimentJson.Serialize(preset);
+            var back = ExperimentJson.Deserialize(json);
+            Assert.Equal(ExperimentJson.Canonical(preset), ExperimentJson.Canonical(back));
+            Assert.Equal(ExperimentJson.RunId(preset), ExperimentJson.RunId(back));
+        }
+    }
+
+    [Fact]
+    public void JsonIsSnakeCaseWithEnumStrings()
+    {
+        var node = ExperimentJson.ToNode(ExperimentPresets.Quick);
+        Assert.Equal("fashion_mnist", node["data"]!["dataset"]!.GetValue<string>());
+        Assert.Equal("adamw", node["training"]!["optimizer"]!.GetValue<string>());
+        Assert.Equal("piecewise", node["training"]!["schedule"]!.GetValue<string>());
+        Assert.Equal("kaiming_normal", node["masking"]!["weight_init"]!.GetValue<string>());
+        Assert.Equal(0.5, node["masking"]!["keep_fraction"]!.GetValue<double>());
+        Assert.Null(node["is_dense"]);
+    }
+
+    [Fact]
+    public void UnknownJsonFieldsAreRejected()
+    {
+        var e = Assert.Throws<FormatException>(() => ExperimentJson.Deserialize("""{ "training": { "lr_mx": 0.1 } }""", "typo.json"));
+        Assert.Contains("typo.json", e.Message);
+        Assert.Contains("lr_mx", e.Message);
+    }
+
+    [Fact]
+    public void MissingFieldsTakeTheirDefaults()
+    {
+        var config = ExperimentJson.Deserialize("""{ "training": { "epochs": 3 } }""");
+        Assert.Equal(3, config.Training.Epochs);
+        Assert.Equal(new TrainingConfig().LrMax, config.Training.LrMax);
+        Assert.Equal(new ModelConfig(), config.Model);
+        Assert.Equal(new MaskingOptions(), config.Masking);
+    }
+
+    [Fact]
+    public void RunIdIgnoresLabelAndThreadsButNotResultsRelevantFields()
+    {
+        var id = ExperimentJson.RunId(Smoke);
+        Assert.Equal(id, ExperimentJson.RunId(Smoke with { Name = "other", Threads = 2 }));
+        Assert.NotEqual(id, ExperimentJson.RunId(Smoke with { Training = Smoke.Training with { Seed = 1 } }));
+        Assert.NotEqual(id, ExperimentJson.RunId(Smoke with { Masking = Smoke.Masking with { KeepFraction = 0.3 } }));
+        Assert.StartsWith("mask-conv_mixer16x2-", id);
+    }
+
+    [Fact]
+    public void QuickPresetFollowsTheCpuProtocol()
+    {
+        var quick = ExperimentPresets.Quick;
+        Assert.Equal(DatasetName.FashionMnist, quick.Data.Dataset);
+        Assert.Equal(1000, quick.Data.PerClass);
+        Assert.Null(quick.Data.TestPerClass);
+        Assert.Equal([0.2860], quick.Data.Mean!);
+        Assert.Equal([0.3530], quick.Data.Std!);
+        Assert.Equal((64L, 4L, 5L, 2L), (quick.Model.Dim, quick.Model.Depth, quick.Model.Kernel, quick.Model.Patch));
+        Assert.Equal((128, 8, 0.005), (quick.Training.BatchSize, quick.Training.Epochs, quick.Training.WeightDecay));
+        Assert.Equal(0.05, quick.LrMax);
+        Assert.Equal(0.01, (quick with { Strategy = new StrategyConfig(StrategyName.Dense) }).LrMax);
+        Assert.Equal(0.05, (quick with { Strategy = new StrategyConfig(StrategyName.RandomVectorPadding) }).LrMax);
+        Assert.Equal([0, 3, 6, 8], LearningRateSchedule.PiecewiseBreakpoints(quick.Training.Epochs));
+    }
+
+    [Fact]
+    public void PaperPresetFollowsTheAuthorsRecipe()
+    {
+        var paper = ExperimentPresets.Paper;
+        Assert.Equal((256L, 8L), (paper.Model.Dim, paper.Model.Depth));
+        Assert.Equal((512, 100, 0.05, 0.005), (paper.Training.BatchSize, paper.Training.Epochs, paper.LrMax, paper.Training.WeightDecay));
+        Assert.Equal("cuda", paper.Device);
+    }
+
+    [Fact]
+    public void ExplicitLrMaxOverrideAppliesToDenseToo()
+    {
+        var changed = ConfigOverrides.Apply(ExperimentPresets.Quick, [new("training.lr_max", JsonValue.Create(0.02))]);
+        Assert.Null(changed.Training.DenseLrMax);
+        Assert.Equal(0.02, (changed with { Strategy = new StrategyConfig(StrategyName.Dense) }).LrMax);
+        var both = ConfigOverrides.Apply(ExperimentPresets.Quick,
+            [new("training.dense_lr_max", JsonValue.Create(0.003)), new("training.lr_max", JsonValue.Create(0.02))]);
+        Assert.Equal(0.003, both.Training.DenseLrMax);
+    }
+
+    [Fact]
+    public void UnknownOverridePathIsNamed()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ConfigOverrides.Apply(Smoke, [ConfigOverrides.Parse("training.lr=0.1")]));
+        Assert.Contains("training.lr", e.Message);
+        Assert.Contains("lr_max", e.Message);
+    }
+
+    [Fact]
+    public void CudaIsCheckedWithAClearError()
+    {
+        if (TorchSharp.torch.cuda.is_available()) return;
+        var e = Assert.Throws<InvalidOperationException>(() => ExperimentRunner.ResolveDevice("cuda"));
+        Assert.Contains("torch.cuda.is_available()", e.Message);
+        Assert.Equal(TorchSharp.DeviceType.CPU, ExperimentRunner.ResolveDevice("cpu").type);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using PEMN.Experiments;
+using PEMN.Strategies;
+using PEMN.Training;
+
+namespace PEMN.Tests.Experiments;
+
+public class ExperimentRunnerTests : IDisposable
+{
+    // Tiny tensors: one thread is fastest and keeps timings steady on a shared machine; restored after.
+    private readonly int threads = TorchSharp.torch.get_num_threads();
+
+    public ExperimentRunnerTests() => TorchSharp.torch.set_num_threads(1);
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-runner-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        TorchSharp.torch.set_num_threads(threads);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void SmokeRunWritesRecordsAndIsSkippedTheSecondTime()
+    {
+        var runner = new ExperimentRunner();
+        var epochs = new List<EpochRecord>();
+        var first = runner.Run(ExperimentPresets.Smoke, folder, observer: new TrainingObserver(onEpoch: epochs.Add));
+        Assert.Equal(RunStatus.New, first.StatusBefore);
+        Assert.Equal(ExperimentPresets.Smoke.Training.Epochs, epochs.Count);
+        Assert.True(first.Metrics.BestTestAccuracy > 1.0 / ExperimentPresets.Smoke.Model.Classes,
+            $"smoke best accuracy {first.Metrics.BestTestAccuracy}");
+        foreach (var file in new[] { ExperimentRunner.ConfigFile, ExperimentRunner.HistoryFile, ExperimentRunner.MetricsFile })
+            Assert.True(File.Exists(Path.Combine(first.RunDirectory, file)), file);
+        Assert.Equal(ExperimentJson.Canonical(ExperimentPresets.Smoke),
+            ExperimentJson.Canonical(ExperimentJson.Load(Path.Combine(first.RunDirectory, ExperimentRunner.ConfigFile))));
+        var history = JsonNode.Parse(File.ReadAllText(Path.Combine(first.RunDirectory, ExperimentRunner.HistoryFile)))!.AsArray();
+        Assert.Equal(2, history.Count);
+        Assert.NotNull(history[0]!["test_accuracy"]);
+
+        var second = runner.Run(ExperimentPresets.Smoke with { Threads = 1 }, folder);
+        Assert.True(second.Skipped);
+        Assert.Equal(first.Metrics, second.Metrics);
+
+        var (header, rows) = RunsCsv.Read(Path.Combine(folder, ExperimentRunner.CsvFile));
+        var row = Assert.Single(rows);
+        Assert.Equal(first.RunId, row["run_id"]);
+        Assert.Equal("0.05", row["training.lr_max"]);
+        Assert.Equal("synthetic", row["data.dataset"]);
+        foreach (var column in new[] { "best_test_accuracy", "final_test_accuracy", "git_commit", "machine", "threads_used", "date", "duration_seconds" })
+            Assert.Contains(column, header);
+    }
+
+    [Fact]
+    public void InterruptedRunResumesToTheSameMetricsAsAnUninterruptedOne()
+    {
+        var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 3 } };
+        var runner = new ExperimentRunner();
+        var reference = runner.Run(config, Path.Combine(folder, "a"));
+
+        var interrupted = Path.Combine(folder, "b");
+        using (var cancel = new CancellationTokenSource())
+        {
+            var observer = new TrainingObserver(onStep: s => { if (s.Epoch == 2 && s.Step == 4) cancel.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() => runner.Run(config, interrupted, observer: observer, cancellation: cancel.Token));
+        }
+        Assert.Equal(RunStatus.Partial, ExperimentRunner.StatusOf(interrupted, config));
+        var partialHistory = JsonNode.Parse(File.ReadAllText(Path.Combine(ExperimentRunner.RunDirectory(interrupted, config), ExperimentRunner.HistoryFile)))!.AsArray();
+        Assert.Single(partialHistory);
+        Assert.False(File.Exists(Path.Combine(interrupted, ExperimentRunner.CsvFile)));
+
+        var resumed = runner.Run(config, interrupted);
+        Assert.Equal(RunStatus.Partial, resumed.StatusBefore);
+        Assert.Equal(reference.RunId, resumed.RunId);
+        Assert.Equal(reference.Metrics with { Seconds = 0, ImagesPerSecond = 0 }, resumed.Metrics with { Seconds = 0, ImagesPerSecond = 0 });
+        Assert.Equal(RunStatus.Complete, ExperimentRunner.StatusOf(interrupted, config));
+        var history = JsonNode.Parse(File.ReadAllText(Path.Combine(resumed.RunDirectory, ExperimentRunner.HistoryFile)))!.AsArray();
+        Assert.Equal([1, 2, 3], history.Select(e => e!["epoch"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public void StrategiesWithoutAnApplierFailClearlyAndTheHookIsCalled()
+    {
+        var rp = ExperimentPresets.Smoke with { Strategy = new StrategyConfig(StrategyName.RandomVectorPadding) };
+        var e = Assert.Throws<NotSupportedException>(() => new ExperimentRunner().Run(rp, folder));
+        Assert.Contains("RandomVectorPadding", e.Message);
+
+        var calls = new List<(StrategyName, long)>();
+        var services = ExperimentServices.Default with { Strategy = (model, strategy, seed) => calls.Add((strategy.Name, seed)) };
+        var oneEpoch = rp with { Training = rp.Training with { Epochs = 1, Seed = 5 } };
+        new ExperimentRunner(services).Run(oneEpoch, folder);
+        Assert.Equal([(StrategyName.RandomVectorPadding, 5L)], calls);
+    }
+
+    [Fact]
+    public void RealDatasetsWithoutALoaderNameWhatIsMissing()
+    {
+        var quick = ExperimentPresets.Quick;
+        var e = Assert.Throws<NotSupportedException>(() => new ExperimentRunner().Run(quick, folder));
+        Assert.Contains("FashionMnist", e.Message);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using PEMN.Masking;
+using PEMN.Models;
+using PEMN.Strategies;
+using PEMN.Training;
+
+namespace PEMN.Experiments;
+
+/// <summary>
+/// One experiment: data, model, masking, strategy, training, device and threads. Validated in one place
+/// (<see cref="Validate"/>) before anything runs; saved as config.json next to its results.
+/// </summary>
+/// <param name="Name">A label (the preset's name); not part of the run id.</param>
+/// <param name="Data">Images and augmentation.</param>
+/// <param name="Model">Architecture and sizes.</param>
+/// <param name="Masking">k, weight init and norm mode of masked layers (ignored by Dense).</param>
+/// <param name="Strategy">Dense, Mask, One-layer, MP or RP, and its settings.</param>
+/// <param name="Training">Optimiser, schedule, epochs, batch, seed.</param>
+/// <param name="Device">"cpu", "cuda" or "cuda:N".</param>
+/// <param name="Threads">torch.set_num_threads before the run; 0 leaves libtorch's default. Not part of the run id.</param>
+public sealed partial record ExperimentConfig(
+    string Name = "custom",
+    DataConfig? Data = null,
+    ModelConfig? Model = null,
+    MaskingOptions? Masking = null,
+    StrategyConfig? Strategy = null,
+    TrainingConfig? Training = null,
+    [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] string Device = "cpu",
+    [property: System.Text.Json.Serialization.JsonPropertyOrder(1)] int Threads = 0)
+{
+    /// <summary>A thread count above this is a typo.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>Images and augmentation.</summary>
+    public DataConfig Data { get; init; } = Data ?? new DataConfig();
+    /// <summary>Architecture and sizes.</summary>
+    public ModelConfig Model { get; init; } = Model ?? new ModelConfig();
+    /// <summary>k, weight init and norm mode.</summary>
+    public MaskingOptions Masking { get; init; } = Masking ?? new MaskingOptions();
+    /// <summary>The strategy.</summary>
+    public StrategyConfig Strategy { get; init; } = Strategy ?? new StrategyConfig();
+    /// <summary>Training settings.</summary>
+    public TrainingConfig Training { get; init; } = Training ?? new TrainingConfig();
+
+    /// <summary>True when the weights are trained (no masks).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsDense => Strategy.Name == StrategyName.Dense;
+
+    /// <summary>The peak learning rate this experiment uses (dense or mask-based).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double LrMax => Training.EffectiveLrMax(IsDense);
+
+    /// <summary>Throws on the first invalid field, naming it (dotted, as in config.json), its value and the allowed range.</summary>
+    public ExperimentConfig Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("name is empty; allowed: any non-empty label.", "name");
+        Section("data", () => Data.Validate());
+        Section("model", () => Model.Validate());
+        Section("masking", () => Masking.Validate());
+        ValidateStrategy(Strategy);
+        Training.Validate();
+        if (!DevicePattern().IsMatch(Device))
+            throw new ArgumentException($"device = '{Device}' is not allowed; allowed: cpu, cuda, cuda:N.", "device");
+        if (Threads < 0 || Threads > MaxThreads)
+            throw new ArgumentOutOfRangeException("threads", Threads, $"threads = {Threads} is outside the allowed range [0, {MaxThreads}] (0: libtorch's default).");
+        if (DatasetShapes.Of(Data.Dataset) is { } shape)
+        {
+            Match("model.in_channels", Model.InChannels, shape.Channels);
+            Match("model.image_size", Model.ImageSize, shape.ImageSize);
+            Match("model.classes", Model.Classes, shape.Classes);
+        }
+        return this;
+
+        void Match(string field, long value, long expected)
+        {
+            if (value != expected)
+                throw new ArgumentException($"{field} = {value} does not fit data.dataset = {Data.Dataset}; allowed: {expected}.", field);
+        }
+    }
+
+    /// <summary>The strategy contract has no validator of its own yet: its fields are checked here.</summary>
+    private static void ValidateStrategy(StrategyConfig strategy)
+    {
+        if (!Enum.IsDefined(strategy.Name)) throw ConfigError.Enum("strategy.name", strategy.Name);
+        if (!Enum.IsDefined(strategy.PadMode)) throw ConfigError.Enum("strategy.pad_mode", strategy.PadMode);
+        ConfigError.Range("strategy.ratio", strategy.Ratio, 0, 1, lowOpen: true, highOpen: true);
+    }
+
+    /// <summary>Re-throws a section's own validation error with the dotted field name (model.dim, masking.keep_fraction).</summary>
+    private static void Section(string section, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e) when (e.ParamName is { } param && !param.StartsWith(section + ".", StringComparison.Ordinal))
+        {
+            var field = $"{section}.{ExperimentJson.FieldName(param)}";
+            throw new ArgumentException($"{field}: {ConfigError.Describe(e)}", field, e);
+        }
+    }
+
+    [GeneratedRegex("^(cpu|cuda(:[0-9]+)?)$")]
+    private static partial Regex DevicePattern();
+}

@@ -1,0 +1,57 @@
+namespace PEMN.Training;
+
+/// <summary>How a model is trained: optimiser, schedule, epochs, batch and regularisation; validated once.</summary>
+/// <param name="Optimizer">AdamW or SGD (momentum <see cref="SgdMomentum"/>).</param>
+/// <param name="LrMax">Peak learning rate of the schedule.</param>
+/// <param name="DenseLrMax">Peak learning rate when the strategy is Dense; null means <paramref name="LrMax"/>
+/// (the CPU protocol trains dense weights at 0.01 and scores at 0.05).</param>
+/// <param name="WeightDecay">Decoupled (AdamW) or L2 (SGD) weight decay.</param>
+/// <param name="Nesterov">SGD only: Nesterov momentum.</param>
+/// <param name="Schedule">Learning-rate schedule, evaluated every step.</param>
+/// <param name="Epochs">Passes over the training split.</param>
+/// <param name="BatchSize">Images per step.</param>
+/// <param name="LabelSmoothing">Cross-entropy label smoothing in [0, 1).</param>
+/// <param name="ClipNorm">Gradient clipping: max global L2 norm; null disables clipping.</param>
+/// <param name="Seed">Seed of the model's random weights and scores, the data order and augmentation.</param>
+public sealed record TrainingConfig(
+    OptimizerKind Optimizer = OptimizerKind.AdamW,
+    double LrMax = 0.05,
+    double? DenseLrMax = null,
+    double WeightDecay = 0.005,
+    bool Nesterov = false,
+    ScheduleKind Schedule = ScheduleKind.Piecewise,
+    int Epochs = 100,
+    int BatchSize = 512,
+    double LabelSmoothing = 0,
+    double? ClipNorm = null,
+    long Seed = 0)
+{
+    /// <summary>SGD momentum: edge-popup's 0.9.</summary>
+    public const double SgdMomentum = 0.9;
+    /// <summary>Upper bound of a sane peak learning rate; larger values are typos.</summary>
+    public const double MaxLearningRate = 10;
+    /// <summary>Upper bound of the weight decay.</summary>
+    public const double MaxWeightDecay = 1;
+
+    /// <summary>The peak learning rate for a dense (true) or mask-based (false) run.</summary>
+    public double EffectiveLrMax(bool dense) => dense ? DenseLrMax ?? LrMax : LrMax;
+
+    /// <summary>Throws when a field is outside its allowed range, naming the field, the value and the range.</summary>
+    public TrainingConfig Validate()
+    {
+        if (!Enum.IsDefined(Optimizer))
+            throw ConfigError.Enum("training.optimizer", Optimizer);
+        ConfigError.Range("training.lr_max", LrMax, 0, MaxLearningRate, lowOpen: true);
+        if (DenseLrMax is { } dense) ConfigError.Range("training.dense_lr_max", dense, 0, MaxLearningRate, lowOpen: true);
+        ConfigError.Range("training.weight_decay", WeightDecay, 0, MaxWeightDecay);
+        if (Nesterov && Optimizer != OptimizerKind.Sgd)
+            throw new ArgumentException($"training.nesterov = true is only allowed with training.optimizer = sgd; it is {Optimizer}.", "training.nesterov");
+        if (!Enum.IsDefined(Schedule))
+            throw ConfigError.Enum("training.schedule", Schedule);
+        ConfigError.AtLeast("training.epochs", Epochs, 1);
+        ConfigError.AtLeast("training.batch_size", BatchSize, 1);
+        ConfigError.Range("training.label_smoothing", LabelSmoothing, 0, 1, highOpen: true);
+        if (ClipNorm is { } clip) ConfigError.Range("training.clip_norm", clip, 0, double.MaxValue, lowOpen: true);
+        return this;
+    }
+}
