@@ -29,7 +29,6 @@ public class ExperimentConfigTests
         { "model.classes", "1" },
         { "masking.keep_fraction", "1.5" },
         { "masking.keep_fraction", "0" },
-        { "strategy.ratio", "1" },
         { "strategy.name", "\"banana\"" },
         { "training.lr_max", "-0.1" },
         { "training.weight_decay", "2" },
@@ -42,6 +41,15 @@ public class ExperimentConfigTests
         { "device", "\"gpu\"" },
         { "threads", "-1" },
     };
+
+    [Fact]
+    public void RandomVectorPaddingRatioOutsideOpenUnitIntervalIsNamed()
+    {
+        var rp = Smoke with { Strategy = new StrategyConfig(StrategyName.RandomVectorPadding, Ratio: 1) };
+        var e = Assert.ThrowsAny<ArgumentException>(() => rp.Validate());
+        Assert.Equal("strategy.ratio", e.ParamName);
+        Assert.Contains("(0, 1)", e.Message);
+    }
 
     [Theory]
     [MemberData(nameof(BadFields))]

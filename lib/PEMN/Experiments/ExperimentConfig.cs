@@ -57,7 +57,7 @@ public sealed partial record ExperimentConfig(
         Section("data", () => Data.Validate());
         Section("model", () => Model.Validate());
         Section("masking", () => Masking.Validate());
-        ValidateStrategy(Strategy);
+        Section("strategy", () => Strategy.Validate());
         Training.Validate();
         if (!DevicePattern().IsMatch(Device))
             throw new ArgumentException($"device = '{Device}' is not allowed; allowed: cpu, cuda, cuda:N.", "device");
@@ -76,14 +76,6 @@ public sealed partial record ExperimentConfig(
             if (value != expected)
                 throw new ArgumentException($"{field} = {value} does not fit data.dataset = {Data.Dataset}; allowed: {expected}.", field);
         }
-    }
-
-    /// <summary>The strategy contract has no validator of its own yet: its fields are checked here.</summary>
-    private static void ValidateStrategy(StrategyConfig strategy)
-    {
-        if (!Enum.IsDefined(strategy.Name)) throw ConfigError.Enum("strategy.name", strategy.Name);
-        if (!Enum.IsDefined(strategy.PadMode)) throw ConfigError.Enum("strategy.pad_mode", strategy.PadMode);
-        ConfigError.Range("strategy.ratio", strategy.Ratio, 0, 1, lowOpen: true, highOpen: true);
     }
 
     /// <summary>Re-throws a section's own validation error with the dotted field name (model.dim, masking.keep_fraction).</summary>
