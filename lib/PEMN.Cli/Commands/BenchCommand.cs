@@ -14,6 +14,7 @@ public static class BenchCommand
         masks.Options.Add(json);
         masks.SetAction(parse => { Console.WriteLine(parse.GetValue(json)); return 0; });
         command.Subcommands.Add(masks);
+        command.Subcommands.Add(BenchDataCommand.Create());
         return command;
     }
 }

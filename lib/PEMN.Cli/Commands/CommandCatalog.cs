@@ -9,5 +9,6 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         BenchCommand.Create(),
+        DataCommand.Create(),
     ];
 }
