@@ -75,14 +75,14 @@ public static class CifarReader
         return names;
     }
 
-    /// <summary>Writes records in the binary format; tests and tools use it to make small files.</summary>
-    public static void Write(string path, byte[] images, byte[] labels, byte[]? coarseLabels = null)
+    /// <summary>Writes records in the binary format (a coarse label byte first when given); tests and tools use it to make small files.</summary>
+    public static void Write(string path, byte[] images, byte[] fine, byte[]? coarse = null)
     {
         using var file = File.Create(path);
-        for (var i = 0; i < labels.Length; i++)
+        for (var i = 0; i < fine.Length; i++)
         {
-            if (coarseLabels is not null) file.WriteByte(coarseLabels[i]);
-            file.WriteByte(labels[i]);
+            if (coarse is not null) file.WriteByte(coarse[i]);
+            file.WriteByte(fine[i]);
             file.Write(images, i * ImageBytes, ImageBytes);
         }
     }

@@ -11,8 +11,10 @@ public static class JpegDecoder
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (IOException e) { throw new DataSetException($"{path}: cannot read it ({e.Message}).", e); }
-        using var decoded = SKBitmap.Decode(bytes)
+        using var codec = SKCodec.Create(new SKMemoryStream(bytes))
             ?? throw new DataSetException($"{path}: not a readable image; expected a JPEG file.");
+        using var decoded = SKBitmap.Decode(codec)
+            ?? throw new DataSetException($"{path}: cannot decode it; expected a complete JPEG file.");
         using var rgba = decoded.ColorType == SKColorType.Rgba8888 ? null : decoded.Copy(SKColorType.Rgba8888);
         var bitmap = rgba ?? decoded;
         if (bitmap is null) throw new DataSetException($"{path}: cannot convert its pixels ({decoded.ColorType}) to RGB.");

@@ -20,7 +20,7 @@ internal static class MaskedWeight
         using var scope = NewDisposeScope();
         var mask = TopKMask.Compute(scores, keepFraction, layer);
         var magnitude = scores.abs();
-        var surrogate = mask.add_(magnitude).sub_(magnitude.detach());
+        var surrogate = mask.add(magnitude).sub_(magnitude.detach()); // out of place: the mask is a view made under no_grad
         return weight.mul(surrogate).MoveToOuterDisposeScope();
     }
 
