@@ -13,6 +13,7 @@ public class DataSetsTests
         Assert.Contains("cifar-100-binary/train.bin", error.Message);
         Assert.Contains("cifar-100-binary/test.bin", error.Message);
         Assert.Contains("cifar-100-binary.tar.gz", error.Message);
+        Assert.Contains("downloads are off", error.Message);
     }
 
     [Fact]
@@ -64,6 +65,27 @@ public class DataSetsTests
         Assert.Equal(Path.Combine(temp.Path, "cifar10"), splits.Folder);
         Assert.Equal(10, splits.Train.Count);
         Assert.Equal(2, splits.Test.Count);
+    }
+
+    [Fact]
+    public void PlainFileDownloadsAreKeptAsServedAndRead()
+    {
+        using var source = new TempFolder();
+        using var target = new TempFolder();
+        DataFixtures.WriteIdxFolder(source.Path, 5, 3, gzip: true);
+        var official = DataSetCatalog.Get(DataSetName.FashionMnist);
+        var content = new Dictionary<Uri, byte[]>();
+        var sources = official.Sources.Select(s =>
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(source.Path, s.FileName));
+            content[s.Url] = bytes;
+            return s with { Md5 = null, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) };
+        }).ToArray();
+        var downloader = new DataFixtures.FakeDownloader(content);
+        var splits = DataSets.Load(DataSetName.FashionMnist, new DataLocator(target.Path, null, null), downloader, official with { Sources = sources });
+        Assert.Equal(4, downloader.Requests.Count);
+        Assert.Equal(5, splits.Train.Count);
+        Assert.Equal(DataFixtures.Pixels(3, 784, 1), splits.Test.Images);
     }
 
     [Fact]
