@@ -40,6 +40,16 @@ public class DataSetsTests
     }
 
     [Fact]
+    public void ExplicitFolderMayHoldTheFilesButASharedRootMayNot()
+    {
+        using var temp = new TempFolder();
+        DataFixtures.WriteIdxFolder(temp.Path, 3, 2, gzip: false);
+        Assert.Equal(3, DataSets.Load(DataSetName.Mnist, new DataLocator(temp.Path, null, null)).Train.Count);
+        // The same files directly under PEMN_DATA could be MNIST or Fashion-MNIST: not taken.
+        Assert.Throws<DataSetException>(() => DataSets.Load(DataSetName.Mnist, new DataLocator(null, temp.Path, null)));
+    }
+
+    [Fact]
     public void RepositoryRootIsFoundFromASubfolder()
     {
         using var temp = new TempFolder();

@@ -4,7 +4,8 @@ namespace PEMN.Data;
 /// Where data sets are looked for, in order: an explicit data folder if given (alone); otherwise the
 /// folder in the PEMN_DATA environment variable, else data/ under the repository root; then, for
 /// Fashion-MNIST, the folder Debian's dataset-fashion-mnist package installs. Each root is tried as
-/// ROOT/&lt;dataset&gt;/ and then as ROOT itself, so a folder that holds the files directly also works.
+/// ROOT/&lt;dataset&gt;/; an explicit folder is also tried as itself, so --data-dir may name the data set's
+/// own folder (shared roots are not, since MNIST and Fashion-MNIST use the same file names).
 /// </summary>
 /// <param name="DataDir">An explicit data root (e.g. from --data-dir), or null.</param>
 /// <param name="EnvironmentDir">The value of PEMN_DATA, or null.</param>
@@ -42,7 +43,8 @@ public sealed record DataLocator(string? DataDir, string? EnvironmentDir, string
     /// <summary>Every folder to try for <paramref name="name"/>, in order, without duplicates.</summary>
     public IReadOnlyList<string> Candidates(DataSetName name)
     {
-        var list = new List<string> { PrimaryFolder(name), Path.GetFullPath(PrimaryRoot) };
+        var list = new List<string> { PrimaryFolder(name) };
+        if (DataDir is not null) list.Add(Path.GetFullPath(DataDir));
         if (DataDir is null && SystemFallback && name == DataSetName.FashionMnist) list.Add(DebianFashionMnist);
         return list.Distinct().ToArray();
     }
