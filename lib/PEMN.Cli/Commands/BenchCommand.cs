@@ -12,6 +12,7 @@ public static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks that print timings.");
         command.Subcommands.Add(Masks());
+        command.Subcommands.Add(BenchDataCommand.Create());
         return command;
     }
 

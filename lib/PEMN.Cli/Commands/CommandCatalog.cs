@@ -12,5 +12,6 @@ public static class CommandCatalog
         SweepCommand.Create(),
         StorageCommand.Create(),
         BenchCommand.Create(),
+        DataCommand.Create(),
     ];
 }

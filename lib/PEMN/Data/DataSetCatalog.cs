@@ -1,0 +1,80 @@
+namespace PEMN.Data;
+
+/// <summary>The on-disk layout, official sources (with the publishers' MD5s) and reader of every data set.</summary>
+public static class DataSetCatalog
+{
+    /// <summary>Fashion-MNIST's classes, in label order.</summary>
+    public static readonly IReadOnlyList<string> FashionMnistClasses =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    /// <summary>MNIST's classes: the digits.</summary>
+    public static readonly IReadOnlyList<string> MnistClasses = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray();
+
+    private const string TrainImages = "train-images-idx3-ubyte.gz", TrainLabels = "train-labels-idx1-ubyte.gz";
+    private const string TestImages = "t10k-images-idx3-ubyte.gz", TestLabels = "t10k-labels-idx1-ubyte.gz";
+    private const string Cifar10Folder = "cifar-10-batches-bin", Cifar100Folder = "cifar-100-binary", TinyFolder = "tiny-imagenet-200";
+    private const int Cifar10TrainBatches = 5;
+
+    /// <summary>The spec of <paramref name="name"/>.</summary>
+    public static DataSetSpec Get(DataSetName name) => name switch
+    {
+        DataSetName.FashionMnist => Idx(name, FashionMnistClasses, "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+            ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe", "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310")),
+        // The original host rate-limits; this mirror serves byte-identical files with the same official MD5s.
+        DataSetName.Mnist => Idx(name, MnistClasses, "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            ("f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432", "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c")),
+        DataSetName.Cifar10 => new DataSetSpec(name,
+            [.. Enumerable.Range(1, Cifar10TrainBatches).Select(i => $"{Cifar10Folder}/data_batch_{i}.bin"), $"{Cifar10Folder}/test_batch.bin"],
+            [new DownloadSource(new Uri("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"), "cifar-10-binary.tar.gz",
+                "c32a1d4ab5d03f1284b67883e8d87530", Archive: ArchiveKind.TarGz)],
+            folder =>
+            {
+                var root = Path.Combine(folder, Cifar10Folder);
+                var names = CifarReader.ClassNames(Path.Combine(root, "batches.meta.txt"), CifarReader.Cifar10Classes);
+                var train = Enumerable.Range(1, Cifar10TrainBatches).Select(i => Path.Combine(root, $"data_batch_{i}.bin")).ToArray();
+                return (CifarReader.Load("cifar10/train", train, 1, names),
+                        CifarReader.Load("cifar10/test", [Path.Combine(root, "test_batch.bin")], 1, names));
+            }),
+        DataSetName.Cifar100 => new DataSetSpec(name,
+            [$"{Cifar100Folder}/train.bin", $"{Cifar100Folder}/test.bin"],
+            [new DownloadSource(new Uri("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"), "cifar-100-binary.tar.gz",
+                "03b5dce01913d631647c71ecec9e9cb8", Archive: ArchiveKind.TarGz)],
+            folder =>
+            {
+                var root = Path.Combine(folder, Cifar100Folder);
+                var names = CifarReader.ClassNames(Path.Combine(root, "fine_label_names.txt"), CifarReader.Cifar100Classes);
+                return (CifarReader.Load("cifar100/train", [Path.Combine(root, "train.bin")], 2, names),
+                        CifarReader.Load("cifar100/test", [Path.Combine(root, "test.bin")], 2, names));
+            }),
+        DataSetName.TinyImageNet => new DataSetSpec(name,
+            [$"{TinyFolder}/{TinyImageNetReader.WnidsFile}", $"{TinyFolder}/train/", $"{TinyFolder}/val/images/", $"{TinyFolder}/val/val_annotations.txt"],
+            [new DownloadSource(new Uri("http://cs231n.stanford.edu/tiny-imagenet-200.zip"), "tiny-imagenet-200.zip",
+                "90528d7ca1a48142e341f4ef8d21d0de", Archive: ArchiveKind.Zip)],
+            folder =>
+            {
+                var root = Path.Combine(folder, TinyFolder);
+                return (TinyImageNetReader.LoadTrain(root), TinyImageNetReader.LoadVal(root));
+            }),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"Unknown data set; allowed: {string.Join(", ", DataSetNames.All)}."),
+    };
+
+    private static DataSetSpec Idx(DataSetName name, IReadOnlyList<string> classes, string baseUrl,
+        (string TrainImages, string TrainLabels, string TestImages, string TestLabels) md5)
+    {
+        var key = name.Key();
+        return new DataSetSpec(name,
+            [TrainImages, TrainLabels, TestImages, TestLabels],
+            [
+                new DownloadSource(new Uri(baseUrl + TrainImages), TrainImages, md5.TrainImages),
+                new DownloadSource(new Uri(baseUrl + TrainLabels), TrainLabels, md5.TrainLabels),
+                new DownloadSource(new Uri(baseUrl + TestImages), TestImages, md5.TestImages),
+                new DownloadSource(new Uri(baseUrl + TestLabels), TestLabels, md5.TestLabels),
+            ],
+            folder =>
+            {
+                string At(string file) => DataSetSpec.Find(folder, file) ?? Path.Combine(folder, file);
+                return (IdxReader.Load($"{key}/train", At(TrainImages), At(TrainLabels), classes),
+                        IdxReader.Load($"{key}/test", At(TestImages), At(TestLabels), classes));
+            });
+    }
+}

@@ -1,0 +1,75 @@
+namespace PEMN.Data;
+
+/// <summary>
+/// Finds, (optionally) downloads and reads a data set. A folder that holds every required file is read
+/// (a corrupt file there is an error, never a silent fallback); when none does, the files are downloaded
+/// into the primary folder if a downloader is given and the source answers, with checksums verified;
+/// otherwise the error names the folder and the exact files to put there.
+/// </summary>
+public static class DataSets
+{
+    /// <summary>Loads both splits of <paramref name="name"/>.</summary>
+    /// <param name="name">The data set.</param>
+    /// <param name="locator">Where to look; default <see cref="DataLocator.FromEnvironment"/>.</param>
+    /// <param name="downloader">How to fetch missing files; null (the default) never touches the network.</param>
+    /// <param name="spec">The layout and sources; default <see cref="DataSetCatalog.Get"/> (tests inject their own sources).</param>
+    public static DataSplits Load(DataSetName name, DataLocator? locator = null, IDownloader? downloader = null, DataSetSpec? spec = null)
+    {
+        locator ??= DataLocator.FromEnvironment();
+        spec ??= DataSetCatalog.Get(name);
+        var folder = Locate(name, locator, spec) ?? Download(name, locator, spec, downloader);
+        var (train, test) = spec.Reader(folder);
+        return new DataSplits(name, train, test, folder);
+    }
+
+    /// <summary>The first candidate folder holding every required file, or null.</summary>
+    public static string? Locate(DataSetName name, DataLocator locator, DataSetSpec? spec = null)
+    {
+        spec ??= DataSetCatalog.Get(name);
+        return locator.Candidates(name).FirstOrDefault(folder => Directory.Exists(folder) && spec.Missing(folder).Count == 0);
+    }
+
+    private static string Download(DataSetName name, DataLocator locator, DataSetSpec spec, IDownloader? downloader)
+    {
+        var target = locator.PrimaryFolder(name);
+        if (downloader is null || spec.Sources.Count == 0 || !downloader.IsReachable(spec.Sources[0].Url))
+            throw MissingError(name, locator, spec, target, downloader is null ? "downloads are off" : "the official source is not reachable");
+        Directory.CreateDirectory(target);
+        foreach (var source in spec.Sources)
+        {
+            source.Validate();
+            var destination = Path.Combine(target, source.FileName);
+            var partial = destination + ".part";
+            try
+            {
+                downloader.Download(source.Url, partial);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+            {
+                File.Delete(partial);
+                throw new DataSetException($"Downloading {source.Url} to {destination} failed ({e.Message}).", e);
+            }
+            try { Checksums.Verify(partial, source); }
+            catch (DataSetException) { File.Delete(partial); throw; }
+            File.Move(partial, destination, overwrite: true);
+            ArchiveExtractor.Extract(destination, source.Archive, target);
+        }
+        var missing = spec.Missing(target);
+        if (missing.Count > 0)
+            throw new DataSetException($"{target}: after downloading and extracting the official files, still missing: {string.Join(", ", missing)}.");
+        return target;
+    }
+
+    private static DataSetException MissingError(DataSetName name, DataLocator locator, DataSetSpec spec, string target, string why)
+    {
+        var present = Directory.Exists(target) ? spec.Missing(target) : spec.RequiredFiles;
+        var lines = new List<string>
+        {
+            $"Data set {name.Key()} not found ({why}). Looked in: {string.Join(", ", locator.Candidates(name))}.",
+            $"Put these files in {target} (or set {DataLocator.EnvironmentVariable} / --data-dir to a folder holding {name.Key()}/):",
+        };
+        lines.AddRange(present.Select(f => "  " + f + (f.EndsWith(".gz", StringComparison.Ordinal) ? " (or unzipped)" : "")));
+        lines.Add("Official source(s): " + string.Join(", ", spec.Sources.Select(s => s.Archive == ArchiveKind.None ? s.Url.ToString() : $"{s.Url} (extract it there)")));
+        return new DataSetException(string.Join(Environment.NewLine, lines));
+    }
+}
