@@ -16,5 +16,5 @@ public sealed record ExperimentServices(IDataProvider Data, StrategyApplier Stra
 {
     /// <summary>The real services: synthetic data or the data loaders, and the parameter-efficient strategies.</summary>
     public static ExperimentServices Default { get; } =
-        new(new SyntheticDataProvider(), (model, strategy, seed) => ParameterEfficiency.Apply(model, strategy, seed));
+        new(new SyntheticDataProvider(new DataSetProvider()), (model, strategy, seed) => ParameterEfficiency.Apply(model, strategy, seed));
 }
