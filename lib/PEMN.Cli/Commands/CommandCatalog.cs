@@ -10,6 +10,7 @@ public static class CommandCatalog
     [
         TrainCommand.Create(),
         SweepCommand.Create(),
+        LadderCommand.Create(),
         StorageCommand.Create(),
         BenchCommand.Create(),
         DataCommand.Create(),

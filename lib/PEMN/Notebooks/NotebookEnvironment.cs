@@ -51,7 +51,16 @@ public sealed record NotebookSession(
     string ResultsDirectory,
     IReadOnlyList<string> NativeLibraries)
 {
+    /// <summary>The experiment preset of this scale (smoke, quick or paper) that notebooks start from.</summary>
+    public Experiments.ExperimentConfig Preset => Experiments.ExperimentPresets.Get(ScaleName);
+
+    /// <summary>The scale's name in lower case, as PEMN_SCALE spells it; also the results sub-folder of a scale.</summary>
+    public string ScaleName => Scale.ToString().ToLowerInvariant();
+
+    /// <summary>results/&lt;experiment&gt;/&lt;scale&gt;/: where a notebook's runs and tables go, so scales never mix.</summary>
+    public string ResultsFor(string experiment) => Path.Combine(ResultsDirectory, experiment, ScaleName);
+
     /// <summary>One line for the set-up cell's output.</summary>
     public override string ToString() =>
-        $"PEMN notebook: scale={Scale.ToString().ToLowerInvariant()}, device={Device.type}, torch threads={get_num_threads()}, root={RepoRoot}";
+        $"PEMN notebook: scale={ScaleName}, device={Device.type}, torch threads={get_num_threads()}, root={RepoRoot}";
 }

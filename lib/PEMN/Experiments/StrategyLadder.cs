@@ -1,0 +1,66 @@
+using PEMN.Storage;
+using PEMN.Strategies;
+
+namespace PEMN.Experiments;
+
+/// <summary>One rung of the ladder: a label as the paper's x-axis writes it, and its strategy.</summary>
+/// <param name="Label">"Dense", "Mask", "One-layer", "MP", "RP 1e-1" ... "RP 1e-5".</param>
+/// <param name="Strategy">The strategy and its settings.</param>
+public sealed record LadderRung(string Label, StrategyConfig Strategy);
+
+/// <summary>One measured rung: storage of the configuration and the accuracy of its training run.</summary>
+/// <param name="Label">The rung's label.</param>
+/// <param name="RunId">The training run.</param>
+/// <param name="UniqueValues">Distinct random values the network stores.</param>
+/// <param name="CompressionRatio">1 - total bits / dense bits (negative: larger than dense).</param>
+/// <param name="BestTestAccuracy">Best test accuracy over epochs (the paper's metric), in [0, 1].</param>
+/// <param name="FinalTestAccuracy">Test accuracy after the last epoch, in [0, 1].</param>
+/// <param name="Seconds">Training time of the run.</param>
+public sealed record LadderResult(string Label, string RunId, long UniqueValues, double CompressionRatio,
+    double BestTestAccuracy, double FinalTestAccuracy, double Seconds);
+
+/// <summary>
+/// The paper's Fig. 3 x-axis: Dense, Mask, One-layer, MP, RP 1e-1 ... 1e-5 over one base configuration, so that
+/// each figure of "accuracy as unique values shrink" is one plan. Mask-based rungs use the base's lr_max and
+/// dense uses dense_lr_max, as the presets define.
+/// </summary>
+public static class StrategyLadder
+{
+    /// <summary>The ratios of the paper's RP rungs.</summary>
+    public static IReadOnlyList<double> PaperRatios { get; } = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5];
+
+    /// <summary>The rungs, in the paper's order.</summary>
+    public static IReadOnlyList<LadderRung> Rungs { get; } =
+    [
+        new("Dense", new StrategyConfig(StrategyName.Dense)),
+        new("Mask", new StrategyConfig(StrategyName.Mask)),
+        new("One-layer", new StrategyConfig(StrategyName.OneLayer)),
+        new("MP", new StrategyConfig(StrategyName.MaxLayerPadding)),
+        .. PaperRatios.Select(r => new LadderRung($"RP {r:0e0}", new StrategyConfig(StrategyName.RandomVectorPadding, Ratio: r))),
+    ];
+
+    /// <summary>The runs of the ladder over <paramref name="baseConfig"/> (its strategy is replaced rung by rung).</summary>
+    public static SweepPlan Plan(ExperimentConfig baseConfig) =>
+        new(Rungs.Select(r => (baseConfig with { Strategy = r.Strategy }).Validate()).ToList());
+
+    /// <summary>
+    /// Trains what is not done yet (resuming interrupted runs, skipping complete ones) with the runs table at
+    /// <paramref name="csvPath"/>, and measures each rung's storage. A failed run raises its error.
+    /// </summary>
+    public static IReadOnlyList<LadderResult> Run(ExperimentConfig baseConfig, string csvPath,
+        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default)
+    {
+        var plan = Plan(baseConfig);
+        var results = new SweepRunner().Run(plan, csvPath, observerFor, cancellation);
+        var failed = results.FirstOrDefault(r => r.Error is not null);
+        if (failed is not null) throw new InvalidOperationException($"Run {failed.RunId} failed: {failed.Error}");
+        return Rungs.Zip(plan.Runs, results).Select(t =>
+        {
+            var (rung, config, result) = t;
+            var storage = StorageMeasurement.Run(config.Model, config.Masking, config.Strategy, config.Training.Seed);
+            var metrics = result.Outcome!.Metrics;
+            return new LadderResult(rung.Label, result.RunId, storage.UniqueValues, storage.CompressionRatio,
+                metrics.BestTestAccuracy, metrics.FinalTestAccuracy, metrics.Seconds);
+        }).ToList();
+    }
+}
