@@ -14,6 +14,8 @@ public static class NotebookEnvironment
     public const string RootVariable = "PEMN_ROOT";
     /// <summary>Environment variable choosing the notebook scale: smoke, quick or paper.</summary>
     public const string ScaleVariable = "PEMN_SCALE";
+    /// <summary>Environment variable naming the results folder (default: results/ under the repository root; tests use a temporary one).</summary>
+    public const string ResultsVariable = "PEMN_RESULTS";
     /// <summary>Environment variable naming the data folder (default: data/ under the repository root).</summary>
     public const string DataVariable = "PEMN_DATA";
 
@@ -31,7 +33,7 @@ public static class NotebookEnvironment
             scale,
             device,
             string.IsNullOrWhiteSpace(data) ? Path.Combine(root, "data") : Path.GetFullPath(data),
-            Path.Combine(root, "results"),
+            Environment.GetEnvironmentVariable(ResultsVariable) is { Length: > 0 } results ? Path.GetFullPath(results) : Path.Combine(root, "results"),
             natives);
     }
 }
