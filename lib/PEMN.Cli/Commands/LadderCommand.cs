@@ -49,7 +49,7 @@ public static class LadderCommand
             Console.Error.WriteLine("interrupted: finished epochs are checkpointed; run the same command again to resume.");
             return TrainCommand.InterruptedExit;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or PEMN.Data.DataSetException or NotSupportedException or InvalidOperationException or IOException)
         {
             Console.Error.WriteLine($"error: {ConfigError.Describe(e)}");
             return TrainCommand.ErrorExit;

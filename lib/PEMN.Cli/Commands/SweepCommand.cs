@@ -87,7 +87,7 @@ public static class SweepCommand
             Console.Error.WriteLine("interrupted: finished epochs are checkpointed; run the same command again to continue the sweep.");
             return TrainCommand.InterruptedExit;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or JsonException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or PEMN.Data.DataSetException or JsonException or IOException)
         {
             Console.Error.WriteLine($"error: {ConfigError.Describe(e)}");
             return TrainCommand.ErrorExit;

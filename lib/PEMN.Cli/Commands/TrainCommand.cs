@@ -76,7 +76,7 @@ public static class TrainCommand
             Console.Error.WriteLine("interrupted: the last finished epoch is checkpointed; run the same command again to resume.");
             return InterruptedExit;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or PEMN.Data.DataSetException or NotSupportedException or InvalidOperationException or IOException)
         {
             Console.Error.WriteLine();
             Console.Error.WriteLine($"error: {ConfigError.Describe(e)}");

@@ -61,6 +61,10 @@ public sealed class ExperimentOptions
         Number<long>("--classes", "model.classes", "Classes.");
         Number<long>("--image-size", "model.image_size", "Image side, pixels.");
         Choice("--activation", "model.activation", "Non-linearity.", Names<PEMN.Models.Activation>());
+        Number<long>("--heads", "model.heads", "Attention heads (ViT).");
+        Number<long>("--mlp-ratio", "model.mlp_ratio", "MLP hidden width over dim (ViT).");
+        Choice("--pooling", "model.pooling", "Class token or mean pooling (ViT).", Names<PEMN.Models.Pooling>());
+        Number<long>("--width", "model.width_multiplier", "Width multiplier of ResNet's 16/32/64 channels.");
         // Masking and strategy
         Number<double>("--k", "masking.keep_fraction", "Keep fraction k of every mask, in (0, 1].");
         Choice("--weight-init", "masking.weight_init", "Frozen weight init.", Names<PEMN.Masking.WeightInit>());

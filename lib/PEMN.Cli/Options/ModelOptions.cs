@@ -22,6 +22,11 @@ public sealed class ModelOptions
     public static readonly NamedChoices<ModelChoice> Models = new("--model",
     [
         ("convmixer", new ModelChoice(ModelName.ConvMixer)),
+        ("vit", new ModelChoice(ModelName.ViT)),
+        ("resnet", new ModelChoice(ModelName.ResNet)),
+        ("resnet20", new ModelChoice(ModelName.ResNet, 20)),
+        ("resnet32", new ModelChoice(ModelName.ResNet, 32)),
+        ("resnet56", new ModelChoice(ModelName.ResNet, 56)),
     ]);
 
     private static readonly ModelConfig Defaults = new();
@@ -36,6 +41,9 @@ public sealed class ModelOptions
         [nameof(ModelConfig.InChannels)] = "--in-channels",
         [nameof(ModelConfig.Classes)] = "--classes",
         [nameof(ModelConfig.ImageSize)] = "--image-size",
+        [nameof(ModelConfig.Heads)] = "--heads",
+        [nameof(ModelConfig.MlpRatio)] = "--mlp-ratio",
+        [nameof(ModelConfig.WidthMultiplier)] = "--width",
     };
 
     /// <summary>--model.</summary>
@@ -59,10 +67,17 @@ public sealed class ModelOptions
     /// <summary>--image-size.</summary>
     public Option<long> ImageSize { get; } = new("--image-size") { Description = "Image side in pixels.", DefaultValueFactory = _ => Defaults.ImageSize };
 
+    /// <summary>--heads.</summary>
+    public Option<long> Heads { get; } = new("--heads") { Description = "Attention heads (ViT).", DefaultValueFactory = _ => Defaults.Heads };
+    /// <summary>--mlp-ratio.</summary>
+    public Option<long> MlpRatio { get; } = new("--mlp-ratio") { Description = "MLP hidden width over dim (ViT).", DefaultValueFactory = _ => Defaults.MlpRatio };
+    /// <summary>--width.</summary>
+    public Option<long> Width { get; } = new("--width") { Description = "Width multiplier of ResNet's 16/32/64 channels.", DefaultValueFactory = _ => Defaults.WidthMultiplier };
+
     /// <summary>Adds every model flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Dim, Depth, Kernel, Patch, InChannels, Classes, ImageSize })
+        foreach (var option in new Option[] { Model, Dim, Depth, Kernel, Patch, InChannels, Classes, ImageSize, Heads, MlpRatio, Width })
             command.Options.Add(option);
     }
 
@@ -81,6 +96,9 @@ public sealed class ModelOptions
             InChannels = parse.GetValue(InChannels),
             Classes = parse.GetValue(Classes),
             ImageSize = parse.GetValue(ImageSize),
+            Heads = parse.GetValue(Heads),
+            MlpRatio = parse.GetValue(MlpRatio),
+            WidthMultiplier = parse.GetValue(Width),
         };
         return FlagException.Validated(config.Validate, FlagOfField);
     }

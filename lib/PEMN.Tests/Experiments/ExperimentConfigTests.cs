@@ -136,7 +136,7 @@ public class ExperimentConfigTests
         Assert.Equal(id, ExperimentJson.RunId(Smoke with { Name = "other", Threads = 2 }));
         Assert.NotEqual(id, ExperimentJson.RunId(Smoke with { Training = Smoke.Training with { Seed = 1 } }));
         Assert.NotEqual(id, ExperimentJson.RunId(Smoke with { Masking = Smoke.Masking with { KeepFraction = 0.3 } }));
-        Assert.StartsWith("mask-conv_mixer16x2-", id);
+        Assert.StartsWith("mask-convmixer16x2-", id);
     }
 
     [Fact]

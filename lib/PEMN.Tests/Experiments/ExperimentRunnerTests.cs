@@ -90,10 +90,17 @@ public class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
-    public void RealDatasetsWithoutALoaderNameWhatIsMissing()
+    public void MissingDataSetFilesStopTheRunBeforeTrainingNamingFolderAndFiles()
     {
-        var quick = ExperimentPresets.Quick;
-        var e = Assert.Throws<NotSupportedException>(() => new ExperimentRunner().Run(quick, folder));
-        Assert.Contains("FashionMnist", e.Message);
+        var empty = Directory.CreateDirectory(Path.Combine(folder, "no-data")).FullName;
+        var cifar = ExperimentPresets.Quick with
+        {
+            Data = new DataConfig(DatasetName.Cifar10, DataDir: empty),
+            Model = ExperimentPresets.Quick.Model with { InChannels = 3, ImageSize = 32 },
+        };
+        var e = Assert.Throws<PEMN.Data.DataSetException>(() => new ExperimentRunner().Run(cifar, folder));
+        Assert.Contains(empty, e.Message);
+        Assert.Contains("data_batch_1.bin", e.Message);
+        Assert.False(File.Exists(Path.Combine(ExperimentRunner.RunDirectory(folder, cifar), ExperimentRunner.MetricsFile)));
     }
 }

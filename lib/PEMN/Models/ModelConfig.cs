@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PEMN.Masking;
 
 namespace PEMN.Models;
@@ -6,7 +7,14 @@ namespace PEMN.Models;
 public enum ModelName
 {
     /// <summary>ConvMixer (dim, depth, kernel, patch).</summary>
+    [JsonStringEnumMemberName("convmixer")]
     ConvMixer,
+    /// <summary>Vision Transformer (dim, depth, patch, heads, MLP ratio, pooling).</summary>
+    [JsonStringEnumMemberName("vit")]
+    ViT,
+    /// <summary>CIFAR ResNet with option-A shortcuts (depth 6n + 2, width multiplier).</summary>
+    [JsonStringEnumMemberName("resnet")]
+    ResNet,
 }
 
 /// <summary>
@@ -21,7 +29,11 @@ public enum ModelName
 /// <param name="InChannels">Image channels (1 for Fashion-MNIST, 3 for CIFAR).</param>
 /// <param name="ImageSize">Image side in pixels (28, 32, 64).</param>
 /// <param name="Classes">Number of classes.</param>
-/// <param name="Activation">Non-linearity.</param>
+/// <param name="Activation">Non-linearity (ConvMixer).</param>
+/// <param name="Heads">Attention heads (ViT); must divide <paramref name="Dim"/>.</param>
+/// <param name="MlpRatio">Hidden width of the MLP over <paramref name="Dim"/> (ViT).</param>
+/// <param name="Pooling">Class token or mean pooling (ViT).</param>
+/// <param name="WidthMultiplier">Multiplies ResNet's 16/32/64 channels.</param>
 public sealed record ModelConfig(
     ModelName Name = ModelName.ConvMixer,
     long Dim = 256,
@@ -31,8 +43,17 @@ public sealed record ModelConfig(
     long InChannels = 3,
     long ImageSize = 32,
     long Classes = 10,
-    Activation Activation = Activation.Gelu)
+    Activation Activation = Activation.Gelu,
+    long Heads = ModelConfig.DefaultHeads,
+    long MlpRatio = ModelConfig.DefaultMlpRatio,
+    Pooling Pooling = Pooling.ClassToken,
+    long WidthMultiplier = 1)
 {
+    /// <summary>ViT heads: 8 heads of 32 (dim 256) or 64 (dim 512) channels, the usual CIFAR-size ViT.</summary>
+    public const long DefaultHeads = 8;
+    /// <summary>ViT MLP ratio: 2 keeps the MLP as large as attention's qkv + projection (4 dim^2 each).</summary>
+    public const long DefaultMlpRatio = 2;
+
     /// <summary>Throws when a field is outside its allowed range, naming the field.</summary>
     public ModelConfig Validate()
     {
@@ -42,6 +63,21 @@ public sealed record ModelConfig(
         Positive(Patch, nameof(Patch)); Positive(InChannels, nameof(InChannels));
         Positive(ImageSize, nameof(ImageSize));
         if (Classes < 2) throw new ArgumentOutOfRangeException(nameof(Classes), Classes, "Classes must be >= 2.");
+        Positive(Heads, nameof(Heads)); Positive(MlpRatio, nameof(MlpRatio)); Positive(WidthMultiplier, nameof(WidthMultiplier));
+        if (!Enum.IsDefined(Activation))
+            throw new ArgumentOutOfRangeException(nameof(Activation), Activation, $"Unknown activation; allowed: {string.Join(", ", Enum.GetNames<Activation>())}.");
+        if (!Enum.IsDefined(Pooling))
+            throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, $"Unknown pooling; allowed: {string.Join(", ", Enum.GetNames<Pooling>())}.");
+        switch (Name)
+        {
+            case ModelName.ConvMixer or ModelName.ViT when ImageSize % Patch != 0:
+                throw new ArgumentOutOfRangeException(nameof(Patch), Patch, $"Patch = {Patch} does not divide image size {ImageSize}; allowed: a divisor of the image side.");
+            case ModelName.ViT when Dim % Heads != 0:
+                throw new ArgumentOutOfRangeException(nameof(Heads), Heads, $"Heads = {Heads} does not divide dim {Dim}; allowed: a divisor of dim.");
+            case ModelName.ResNet:
+                ResNet.BlocksPerStage(Depth);
+                break;
+        }
         return this;
     }
 
@@ -52,6 +88,8 @@ public sealed record ModelConfig(
         return Name switch
         {
             ModelName.ConvMixer => new ConvMixer(Dim, Depth, Kernel, Patch, InChannels, Classes, Activation, layers),
+            ModelName.ViT => new ViT(Dim, Depth, Patch, Heads, MlpRatio, Pooling, InChannels, ImageSize, Classes, layers),
+            ModelName.ResNet => new ResNet(Depth, WidthMultiplier, InChannels, Classes, layers),
             _ => throw new ArgumentOutOfRangeException(nameof(Name), Name, "Unknown model."),
         };
     }
