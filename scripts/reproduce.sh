@@ -13,9 +13,12 @@ build_solution() {
 }
 
 # CLI runs: each line is one `scripts/pemn` invocation (arguments), run in order, output kept in results/.
+# They train what the notebooks then read back (same configs, same run ids): a finished run is never redone,
+# an interrupted one resumes, so the notebooks below only draw. Paper scale needs a GPU (see environment.md).
 run_cli_experiments() {
   local runs=(
-    "--help"
+    "data --dataset fashion-mnist"
+    "ladder --preset $PEMN_SCALE --out results/strategy-ladder/$PEMN_SCALE/runs.csv"
   )
   mkdir -p results/cli
   : >results/cli/pemn.log
