@@ -20,7 +20,8 @@ public sealed record RunProvenance(string GitCommit, string Machine, int Threads
     {
         var head = Git("rev-parse HEAD");
         if (string.IsNullOrEmpty(head)) return "unknown";
-        return string.IsNullOrEmpty(Git("status --porcelain --untracked-files=no")) ? head : head + "-dirty";
+        // Outputs that runs write under results/ do not make the code dirty; anything else tracked does.
+        return string.IsNullOrEmpty(Git("status --porcelain --untracked-files=no -- . :!results")) ? head : head + "-dirty";
     }
 
     private static string? Git(string arguments)
