@@ -21,7 +21,7 @@ public sealed record RunProvenance(string GitCommit, string Machine, int Threads
         var head = Git("rev-parse HEAD");
         if (string.IsNullOrEmpty(head)) return "unknown";
         // Outputs that runs write under results/ do not make the code dirty; anything else tracked does.
-        return string.IsNullOrEmpty(Git("status --porcelain --untracked-files=no -- . :!results")) ? head : head + "-dirty";
+        return string.IsNullOrEmpty(Git("status --porcelain --untracked-files=no -- :/ :(top,exclude)results")) ? head : head + "-dirty";
     }
 
     private static string? Git(string arguments)
