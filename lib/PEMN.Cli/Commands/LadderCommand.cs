@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
+using PEMN;
 using PEMN.Experiments;
 
 namespace PEMN.Cli.Commands;
@@ -11,6 +12,9 @@ namespace PEMN.Cli.Commands;
 /// </summary>
 public static class LadderCommand
 {
+    /// <summary>The markdown summary written next to the runs table.</summary>
+    public const string TableFile = "ladder.md";
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -33,7 +37,13 @@ public static class LadderCommand
         try
         {
             var config = experiment.Resolve(parse);
-            var rows = StrategyLadder.Run(config, parse.GetValue(output)!.FullName, p => new ConsoleProgress(p.RunId), cancellation);
+            var csv = parse.GetValue(output)!.FullName;
+            var rows = StrategyLadder.Run(config, csv, p => new ConsoleProgress(p.RunId), cancellation);
+            // The committed-results table names what produced it (command, commit, machine, date).
+            var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
+            var command = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            AtomicFile.WriteAllText(table, LadderTable.Markdown(rows, config, command, RunProvenance.Now()));
+            Console.Error.WriteLine($"table: {table}");
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
             else
