@@ -35,9 +35,15 @@ run_notebooks() {
   scripts/run-notebooks.sh --out results/notebooks --html
 }
 
+# Figures: every chart a notebook saved (results/**/*.chart.html) rendered to PNG for the results pages.
+render_figures() {
+  scripts/render-charts.sh results
+}
+
 start=$SECONDS
 ensure_setup
 build_solution
 run_cli_experiments
 run_notebooks
+render_figures
 echo "reproduce: done in $((SECONDS - start)) s (scale $PEMN_SCALE); outputs in results/"
