@@ -166,4 +166,21 @@ public class ModelTests
         Assert.True(pa["positions"].Equals(pb["positions"]));
         Assert.False(pa["positions"].Equals(pc["positions"]));
     }
+
+    [Theory]
+    [MemberData(nameof(TinyModels))]
+    public void EveryScoreAndEveryTrainedEmbeddingGetsAGradient(ModelConfig tiny)
+    {
+        using var model = Build(tiny);
+        using (var scope = NewDisposeScope())
+        {
+            var x = randn(4, tiny.InChannels, tiny.ImageSize, tiny.ImageSize, generator: new TorchSharp.torch.Generator(3));
+            nn.functional.cross_entropy(model.forward(x), tensor(new long[] { 0, 1, 2, 3 })).backward();
+        }
+        foreach (var (name, p) in model.named_parameters())
+        {
+            Assert.NotNull(p.grad);
+            Assert.True(p.grad!.abs().sum().item<float>() > 0, $"{name} got a zero gradient");
+        }
+    }
 }
