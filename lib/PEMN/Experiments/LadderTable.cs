@@ -17,7 +17,7 @@ public static class LadderTable
         text.AppendLine(c, $"# Strategy ladder: {baseConfig.Name}");
         text.AppendLine();
         text.AppendLine(c, $"- command: `{command}`");
-        text.AppendLine(c, $"- commit: {provenance.GitCommit}");
+        text.AppendLine(c, $"- table written at commit: {provenance.GitCommit} (each run's own commit is in runs.csv)");
         text.AppendLine(c, $"- machine: {provenance.Machine}, {provenance.Threads} torch threads, {Environment.ProcessorCount} cores");
         text.AppendLine(c, $"- date: {provenance.Date}");
         text.AppendLine(c, $"- data: {baseConfig.Data.Dataset}, model: {baseConfig.Model.Name} dim {baseConfig.Model.Dim} depth {baseConfig.Model.Depth}, " +
