@@ -22,6 +22,7 @@ public static class LadderTable
         text.AppendLine(c, $"- date: {provenance.Date}");
         text.AppendLine(c, $"- data: {baseConfig.Data.Dataset}, model: {baseConfig.Model.Name} dim {baseConfig.Model.Dim} depth {baseConfig.Model.Depth}, " +
             $"{baseConfig.Training.Epochs} epochs, batch {baseConfig.Training.BatchSize}, k = {baseConfig.Masking.KeepFraction}, seed {baseConfig.Training.Seed}");
+        text.AppendLine("- figure `ladder.png`: drawn from these runs by `notebooks/01_strategy_ladder.ipynb`, rendered by `scripts/render-charts.sh` (both steps of `scripts/reproduce.sh`)");
         text.AppendLine("- every run's config, per-epoch history and metrics: `runs/<run id>/`; one row per run: `runs.csv`");
         text.AppendLine();
         text.AppendLine("| rung | unique values | compression | best test acc | final test acc | train s | run id |");
