@@ -106,7 +106,7 @@ public sealed partial class ExperimentRunner(ExperimentServices? services = null
     /// </summary>
     public static nn.Module<Tensor, Tensor> BuildModel(ExperimentConfig config, StrategyApplier strategy)
     {
-        var layers = new LayerFactory(config.IsDense ? LayerKind.Dense : LayerKind.Masked, config.Masking, config.Training.Seed);
+        var layers = new LayerFactory(config.Strategy.RequiredLayerKind(), config.Masking, config.Training.Seed);
         var model = config.Model.Build(layers);
         strategy(model, config.Strategy, config.Training.Seed);
         return model;

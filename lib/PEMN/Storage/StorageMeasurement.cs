@@ -72,8 +72,7 @@ public static class StorageMeasurement
     public static (nn.Module<Tensor, Tensor> Model, StrategyResult Result) Build(
         ModelConfig model, MaskingOptions masking, StrategyConfig strategy, long seed, Device? device = null)
     {
-        var kind = strategy.Name == StrategyName.Dense ? LayerKind.Dense : LayerKind.Masked;
-        var built = model.Build(new LayerFactory(kind, masking, seed));
+        var built = model.Build(new LayerFactory(strategy.RequiredLayerKind(), masking, seed));
         if (device is not null) built.to(device);
         return (built, ParameterEfficiency.Apply(built, strategy, seed));
     }

@@ -41,6 +41,12 @@ public sealed record StrategyConfig(
     public const string RatioRange = "(0, 1)";
 
     /// <summary>
+    /// The layers a model needs for this strategy: dense for <see cref="StrategyName.Dense"/>, masked otherwise.
+    /// A method, not a property, so that it never enters the serialised config (and the run id).
+    /// </summary>
+    public Masking.LayerKind RequiredLayerKind() => Name == StrategyName.Dense ? Masking.LayerKind.Dense : Masking.LayerKind.Masked;
+
+    /// <summary>
     /// Throws when a field is outside its allowed range, naming the field, the value and the allowed values.
     /// The ratio must always be finite; it must lie in (0, 1) for RP (r = 1 would be MP, use that strategy).
     /// </summary>
