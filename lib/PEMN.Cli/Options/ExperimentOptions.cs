@@ -51,6 +51,7 @@ public sealed class ExperimentOptions
         Text("--data-dir", "data.data_dir", "Folder of the dataset files.");
         Flag("--augment", "data.augment", "Random crop and flip of training images (--augment false to disable).");
         Number<int>("--crop-padding", "data.crop_padding", "Padding before the random crop, pixels.");
+        Choice("--augmentation", "data.policy", "Augmentation recipe: crop and flip, or the authors' paper recipe.", Names<AugmentPolicy>());
         // Model (names shared with the storage command's model flags).
         Choice("--model", "model.name", "Architecture.", Names<PEMN.Models.ModelName>());
         Number<long>("--dim", "model.dim", "Width (channels).");

@@ -51,9 +51,22 @@ public sealed record AugmentationConfig(
     /// <summary>The quick CPU protocol: random crop to <paramref name="size"/> with padding <paramref name="padding"/> and a flip.</summary>
     public static AugmentationConfig CropFlip(int size, int padding) => new(CropSize: size, CropPadding: padding, HorizontalFlip: true);
 
-    /// <summary>The paper's ConvMixer recipe: resized crop, flip, RandAugment(2, 12), colour jitter 0.1, random erasing 0.25.</summary>
+    /// <summary>
+    /// The PEMN authors' CIFAR recipe (paper notes, section 4): RandomResizedCrop(size, scale (1, 1)) (only the aspect
+    /// ratio varies), flip, RandAugment(2, 12), ColorJitter(0.2), RandomErasing(0.2).
+    /// </summary>
     public static AugmentationConfig Paper(int size) => new(CropSize: size, HorizontalFlip: true, ResizedCrop: true,
-        RandAugmentOps: 2, RandAugmentMagnitude: DefaultMagnitude, ColorJitter: 0.1, RandomErasing: 0.25);
+        ResizedCropScaleMin: PaperScale, ResizedCropScaleMax: PaperScale,
+        RandAugmentOps: PaperRandAugmentOps, RandAugmentMagnitude: DefaultMagnitude, ColorJitter: PaperJitter, RandomErasing: PaperErasing);
+
+    /// <summary>The authors' resized-crop scale: the whole image area (1, 1).</summary>
+    public const double PaperScale = 1.0;
+    /// <summary>The authors' RandAugment ops per image.</summary>
+    public const int PaperRandAugmentOps = 2;
+    /// <summary>The authors' ColorJitter factor.</summary>
+    public const double PaperJitter = 0.2;
+    /// <summary>The authors' RandomErasing probability.</summary>
+    public const double PaperErasing = 0.2;
 
     /// <summary>True when any step changes the images.</summary>
     public bool Enabled => CropSize > 0 || HorizontalFlip || RandAugmentOps > 0 || ColorJitter > 0 || RandomErasing > 0;

@@ -1,4 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace PEMN.Experiments;
+
+/// <summary>Which augmentation recipe the training images get (when <see cref="DataConfig.Augment"/> is on).</summary>
+public enum AugmentPolicy
+{
+    /// <summary>Random crop after zero padding, and horizontal flip: the quick CPU protocol.</summary>
+    CropFlip,
+    /// <summary>The PEMN authors' CIFAR recipe (<see cref="Data.AugmentationConfig.Paper"/>).</summary>
+    Paper,
+}
 
 /// <summary>Which images an experiment uses and how the training images are augmented.</summary>
 /// <param name="Dataset">The image set.</param>
@@ -10,6 +21,10 @@ namespace PEMN.Experiments;
 /// <param name="CropPadding">Padding in pixels before the random crop back to the image size.</param>
 /// <param name="Mean">Per-channel normalisation mean (null: the dataset's standard values).</param>
 /// <param name="Std">Per-channel normalisation std (null: the dataset's standard values).</param>
+/// <param name="Policy">
+/// Augmentation recipe. Left out of the saved JSON (and so of the run id) at its default, so that adding this field
+/// kept the ids of every run recorded before it.
+/// </param>
 public sealed record DataConfig(
     DatasetName Dataset = DatasetName.Cifar10,
     int? PerClass = null,
@@ -19,7 +34,8 @@ public sealed record DataConfig(
     bool Augment = true,
     int CropPadding = DataConfig.DefaultCropPadding,
     IReadOnlyList<double>? Mean = null,
-    IReadOnlyList<double>? Std = null)
+    IReadOnlyList<double>? Std = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] AugmentPolicy Policy = AugmentPolicy.CropFlip)
 {
     /// <summary>The usual pad-and-crop of small-image training: 2 pixels (28/32-pixel images).</summary>
     public const int DefaultCropPadding = 2;
@@ -30,6 +46,7 @@ public sealed record DataConfig(
     public DataConfig Validate()
     {
         if (!Enum.IsDefined(Dataset)) throw ConfigError.Enum("data.dataset", Dataset);
+        if (!Enum.IsDefined(Policy)) throw ConfigError.Enum("data.policy", Policy);
         if (PerClass is { } perClass) ConfigError.AtLeast("data.per_class", perClass, 1);
         if (Total is { } total) ConfigError.AtLeast("data.total", total, 1);
         if (PerClass is not null && Total is not null)

@@ -28,7 +28,11 @@ public sealed class DataSetProvider(IDownloader? downloader = null) : IDataProvi
         var normalization = data.Mean is not null && data.Std is not null
             ? new Normalization(data.Mean.ToArray(), data.Std.ToArray())
             : splits.Normalization;
-        var augmentation = data.Augment ? AugmentationConfig.CropFlip(train.Height, data.CropPadding) : AugmentationConfig.None;
+        var augmentation = !data.Augment ? AugmentationConfig.None : data.Policy switch
+        {
+            AugmentPolicy.Paper => AugmentationConfig.Paper(train.Height),
+            _ => AugmentationConfig.CropFlip(train.Height, data.CropPadding),
+        };
         var batch = config.Training.BatchSize;
         return (
             new BatchPipeline(train, normalization, new BatchPipelineConfig(batch, Seed: config.Training.Seed, Augmentation: augmentation), device),

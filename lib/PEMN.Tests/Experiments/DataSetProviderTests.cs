@@ -1,0 +1,42 @@
+using PEMN.Data;
+using PEMN.Experiments;
+using PEMN.Tests.Data;
+using static TorchSharp.torch;
+
+namespace PEMN.Tests.Experiments;
+
+public class DataSetProviderTests
+{
+    private static ExperimentConfig Tiny(AugmentPolicy policy) => ExperimentPresets.Quick with
+    {
+        Data = ExperimentPresets.Quick.Data with { PerClass = 2, TestPerClass = 1, Policy = policy },
+        Training = ExperimentPresets.Quick.Training with { BatchSize = 20 },
+    };
+
+    [FactWhenFolderExists(DataLocator.DebianFashionMnist)]
+    public void SubsetsAndThePaperRecipeReachTheBatches()
+    {
+        using var scope = NewDisposeScope();
+        var (cropTrain, cropTest) = new DataSetProvider().Load(Tiny(AugmentPolicy.CropFlip), CPU);
+        var (paperTrain, paperTest) = new DataSetProvider().Load(Tiny(AugmentPolicy.Paper), CPU);
+        using var a = (IDisposable)cropTrain; using var b = (IDisposable)cropTest;
+        using var c = (IDisposable)paperTrain; using var d = (IDisposable)paperTest;
+        Assert.Equal(20, cropTrain.Count);   // 2 per class x 10 classes
+        Assert.Equal(10, cropTest.Count);    // 1 per class
+        var (crop, cropLabels) = cropTrain.Epoch(0).First();
+        var (paper, paperLabels) = paperTrain.Epoch(0).First();
+        Assert.Equal(new long[] { 20, 1, 28, 28 }, paper.shape);
+        Assert.True(cropLabels.Equals(paperLabels)); // same seed, same order: only the pixels differ
+        Assert.False(crop.Equals(paper));
+    }
+
+    [Fact]
+    public void ThePolicyStaysOutOfTheRunIdAtItsDefault()
+    {
+        Assert.DoesNotContain("policy", ExperimentJson.Serialize(ExperimentPresets.Quick));
+        var paper = ExperimentJson.Serialize(ExperimentPresets.Paper);
+        Assert.Contains("\"policy\": \"paper\"", paper);
+        Assert.Equal(AugmentPolicy.Paper, ExperimentJson.Deserialize(paper, "paper").Data.Policy);
+        Assert.NotEqual(ExperimentJson.RunId(Tiny(AugmentPolicy.CropFlip)), ExperimentJson.RunId(Tiny(AugmentPolicy.Paper)));
+    }
+}
