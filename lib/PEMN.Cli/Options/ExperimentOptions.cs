@@ -11,16 +11,6 @@ namespace PEMN.Cli.Options;
 /// </summary>
 public sealed class ExperimentOptions
 {
-    /// <summary>CLI strategy names and their config values.</summary>
-    public static IReadOnlyDictionary<string, string> StrategyNames { get; } = new Dictionary<string, string>
-    {
-        ["dense"] = "dense",
-        ["mask"] = "mask",
-        ["one-layer"] = "one_layer",
-        ["mp"] = "max_layer_padding",
-        ["rp"] = "random_vector_padding",
-    };
-
     private readonly List<(Option Option, string Path, Func<ParseResult, JsonNode?> Value)> fields = [];
 
     /// <summary>Base preset.</summary>
@@ -68,11 +58,12 @@ public sealed class ExperimentOptions
         Number<long>("--width", "model.width_multiplier", "Width multiplier of ResNet's 16/32/64 channels.");
         // Masking and strategy
         Number<double>("--k", "masking.keep_fraction", "Keep fraction k of every mask, in (0, 1].");
-        Choice("--weight-init", "masking.weight_init", "Frozen weight init.", Names<PEMN.Masking.WeightInit>());
-        Choice("--norm", "masking.norm", "Norm layers: learnable affine or non-affine.", Names<PEMN.Masking.NormMode>());
-        Choice("--strategy", "strategy.name", "Strategy.", StrategyNames.Keys.ToArray(), v => StrategyNames[v]);
+        // The same name tables as `pemn storage`, so every command spells these values alike.
+        Choice("masking.weight_init", "Frozen weight init.", MaskOptions.WeightInits);
+        Choice("masking.norm", "Norm layers: learnable affine (learn) or non-affine (not-learn).", MaskOptions.Norms);
+        Choice("strategy.name", "Strategy.", StrategyOptions.Strategies);
         Number<double>("--ratio", "strategy.ratio", "RP ratio r in (0, 1).");
-        Choice("--pad-mode", "strategy.pad_mode", "RP tiling.", Names<PEMN.Strategies.PadMode>());
+        Choice("strategy.pad_mode", "RP tiling.", StrategyOptions.PadModes);
         Flag("--rescale", "strategy.rescale", "Rescale each layer's values to its Kaiming std.");
         // Training
         Choice("--optimizer", "training.optimizer", "Optimiser.", Names<PEMN.Training.OptimizerKind>());
@@ -131,6 +122,9 @@ public sealed class ExperimentOptions
         var option = new Option<string>(name) { Description = $"{description} [{path}]" };
         fields.Add((option, path, parse => JsonValue.Create(parse.GetValue(option))));
     }
+
+    private void Choice<T>(string path, string description, NamedChoices<T> table) where T : struct, Enum =>
+        Choice(table.Flag, path, description, table.Names.ToArray(), v => ExperimentJson.EnumName(table.Parse(v)));
 
     private void Choice(string name, string path, string description, string[] allowed, Func<string, string>? map = null)
     {

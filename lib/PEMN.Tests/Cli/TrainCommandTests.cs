@@ -47,6 +47,14 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void MaskingFlagsAcceptTheSameNamesAsTheStorageCommand()
+    {
+        var config = Resolve("--preset", "smoke", "--norm", "not-learn", "--weight-init", "signed-constant", "--strategy", "one-layer");
+        Assert.Equal(new PEMN.Masking.MaskingOptions(config.Masking.KeepFraction, PEMN.Masking.WeightInit.SignedConstant, PEMN.Masking.NormMode.NonAffine), config.Masking);
+        Assert.Equal(StrategyName.OneLayer, config.Strategy.Name);
+    }
+
+    [Fact]
     public void BooleanFlagsTakeAnExplicitValueAndSetTakesJson()
     {
         var config = Resolve("--preset", "quick", "--augment", "false", "--set", "data.mean=[0.5]", "--set", "data.std=[0.25]",
