@@ -33,15 +33,17 @@ public static class TopKMask
             return ones_like(scores).MoveToOuterDisposeScope();
 
         var magnitude = scores.detach().abs().flatten();
-        // max propagates NaN, so one reduction checks every score for NaN and infinity.
-        if (!float.IsFinite(magnitude.max().to(ScalarType.Float32).item<float>()))
-            throw new InvalidOperationException(
-                $"Layer '{layer}' has non-finite scores (NaN or infinity); scores must be finite. " +
-                "Lower the learning rate or check the loss.");
         // The dropped count is n - keep; the threshold is the largest dropped magnitude.
         var threshold = magnitude.kthvalue(n - keep, 0).values;
         var mask = magnitude.gt(threshold);
-        var kept = mask.sum().item<long>();
+        // One device-to-host transfer per layer and step: the largest magnitude (max propagates NaN, so it
+        // checks every score for NaN and infinity) and the count above the threshold.
+        var summary = stack([magnitude.max().to(ScalarType.Float64), mask.sum().to(ScalarType.Float64)]).cpu().data<double>().ToArray();
+        if (!double.IsFinite(summary[0]))
+            throw new InvalidOperationException(
+                $"Layer '{layer}' has non-finite scores (NaN or infinity); scores must be finite. " +
+                "Lower the learning rate or check the loss.");
+        var kept = (long)summary[1];
         if (kept < keep)
         {
             // Ties at the threshold: keep the first (keep - kept) tied entries by flat index.
