@@ -63,4 +63,20 @@ public static class StrategyLadder
                 metrics.BestTestAccuracy, metrics.FinalTestAccuracy, metrics.Seconds);
         }).ToList();
     }
+
+    /// <summary>
+    /// What a ladder shows, in sentences: the gap between Mask and Dense, and what each step to fewer unique values
+    /// costs against Mask (accuracy points) and saves (compression); one line each.
+    /// </summary>
+    public static string Describe(IReadOnlyList<LadderResult> results)
+    {
+        var mask = results.Single(r => r.Label == Rungs[1].Label);
+        var dense = results.Single(r => r.Label == Rungs[0].Label);
+        var lines = new List<string> { $"Mask vs Dense: {Points(mask.BestTestAccuracy - dense.BestTestAccuracy)} points" };
+        lines.AddRange(results.SkipWhile(r => r != mask).Skip(1).Select(r =>
+            $"{r.Label,-10} {r.UniqueValues,8:N0} unique values, {Points(r.BestTestAccuracy - mask.BestTestAccuracy)} points vs Mask, compression {r.CompressionRatio:P1}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Points(double difference) => (100 * difference).ToString("+0.0;-0.0", System.Globalization.CultureInfo.InvariantCulture);
 }
