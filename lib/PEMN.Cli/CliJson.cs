@@ -1,15 +1,15 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using PEMN.Runtime;
 
 namespace PEMN.Cli;
 
-/// <summary>The one JSON style of every <c>--json</c> output: snake_case names, enums as strings.</summary>
+/// <summary>The one JSON style of every <c>--json</c> output: snake_case names, enums by their canonical names.</summary>
 public static class CliJson
 {
     /// <summary>Serializer options for CLI output.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new NamesJsonConverter() },
     };
 }

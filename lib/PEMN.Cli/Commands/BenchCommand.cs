@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using PEMN.Benchmarks;
+using PEMN.Cli.Options;
 
 namespace PEMN.Cli.Commands;
 
@@ -18,31 +19,33 @@ public static class BenchCommand
 
     private static Command Masks()
     {
+        var defaults = new MaskBenchmarkOptions();
+        var experiment = new ExperimentOptions(MaskBenchmarkOptions.DefaultExperiment, "the paper's ConvMixer-256/8 at batch 64 on the CPU");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var steps = new Option<int>("--steps") { Description = "Timed training steps per model (median reported).", DefaultValueFactory = _ => MaskBenchmarkOptions.Default.Steps };
-        var threads = new Option<int>("--threads") { Description = "Torch intra-op threads (0: the machine's cores).", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--steps") { Description = "Timed training steps per model (median reported).", DefaultValueFactory = _ => defaults.Steps };
         var command = new Command("masks",
-            "Mask computation per step (full sort vs selection) and a training step masked vs dense: ConvMixer-256/8, 3x32x32, batch 64, CPU.")
-        { json, steps, threads };
-        command.SetAction(parse =>
+            "Mask computation per step (full sort vs selection) and a training step masked vs dense, on the experiment's model, k, batch and seed.");
+        experiment.AddTo(command);
+        command.Options.Add(json);
+        command.Options.Add(steps);
+        command.SetAction(parse => Pemn.Guard(() =>
         {
-            var t = parse.GetValue(threads);
-            if (t < 0) { Console.Error.WriteLine($"--threads must be >= 0; got {t}."); return 2; }
-            if (t > 0) TorchSharp.torch.set_num_threads(t);
-            var options = MaskBenchmarkOptions.Default with { Steps = parse.GetValue(steps) };
-            MaskBenchmarkResult result;
-            try { result = MaskBenchmark.Run(options, TorchSharp.torch.CPU); }
-            catch (ArgumentOutOfRangeException e) { Console.Error.WriteLine(e.Message); return 2; }
+            var config = experiment.Resolve(parse);
+            var options = defaults with { Steps = parse.GetValue(steps) };
+            try { options.Validate(); }
+            catch (ArgumentOutOfRangeException e) { throw new UsageException("--steps", PEMN.Runtime.ConfigError.Describe(e)); }
+            if (config.Threads > 0) TorchSharp.torch.set_num_threads(config.Threads);
+            var result = MaskBenchmark.Run(config, options, PEMN.Experiments.ExperimentRunner.ResolveDevice(config.Device));
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
             else
             {
-                Console.WriteLine($"ConvMixer-256/8, batch {options.Batch}, {result.Layers} masked layers, {result.MaskedWeights:N0} masked weights, {result.Threads} threads");
+                Console.WriteLine($"{config.Model.ShortName}, batch {config.Training.BatchSize}, {result.Layers} masked layers, {result.MaskedWeights:N0} masked weights, {result.Threads} threads");
                 Console.WriteLine($"mask per step   full sort {result.MaskMsSort,8:F2} ms   selection {result.MaskMs,8:F2} ms   speed-up {result.MaskSpeedup:F2}x");
                 Console.WriteLine($"training step   dense     {result.StepSDense,8:F3} s    masked    {result.StepSMasked,8:F3} s    ratio    {result.StepRatio:F3}x");
             }
-            return 0;
-        });
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 }

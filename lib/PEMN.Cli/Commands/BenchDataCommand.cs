@@ -1,25 +1,21 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using PEMN.Cli.Options;
 using PEMN.Data;
-using PEMN.Masking;
-using PEMN.Models;
-using TorchSharp;
+using PEMN.Experiments;
+using PEMN.Strategies;
 using static TorchSharp.torch;
 
 namespace PEMN.Cli.Commands;
 
 /// <summary>
-/// <c>pemn bench data</c>: how fast the quick configuration's batches are produced (Fashion-MNIST,
-/// first 1,000 per class, batch 128, random crop 28 pad 2 + flip) against how fast a masked ConvMixer-64/4
-/// (kernel 5, patch 2, AdamW) consumes them, and the time a training loop waits on the prefetching pipeline.
+/// <c>pemn bench data</c>: how fast an experiment's training batches are produced (by default the quick preset:
+/// Fashion-MNIST, first 1,000 per class, batch 128, random crop 28 pad 2 + flip) against how fast its network
+/// consumes them, and the time a training loop waits on the prefetching pipeline.
 /// </summary>
 public static class BenchDataCommand
 {
-    // The quick protocol's settings; named here so the benchmark measures exactly what the quick runs use.
-    private const int PerClass = 1000, BatchSize = 128, CropSize = 28, CropPadding = 2;
-    private const long Dim = 64, Depth = 4, Kernel = 5, Patch = 2;
-    private const double LearningRate = 0.01;
     // Enough training steps for a stable mean at ~0.1-1 s per step, few enough to finish in a minute.
     private const int WarmupSteps = 2, TimedSteps = 10;
     // One untimed epoch warms up the JIT and libtorch's kernels; three timed epochs (~240 batches) average out noise.
@@ -30,43 +26,43 @@ public static class BenchDataCommand
     /// <summary>Creates the sub-command.</summary>
     public static Command Create()
     {
-        var command = new Command("data", "Batches/s of the quick data pipeline vs. training steps/s of masked ConvMixer-64/4 on Fashion-MNIST, and the headroom ratio.");
+        var command = new Command("data", "Batches/s of an experiment's data pipeline vs. training steps/s of its network, and the headroom ratio (default: the quick preset).");
+        var experiment = new ExperimentOptions(ExperimentPresets.Quick, "the quick preset");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Data root holding fashion-mnist/." };
+        experiment.AddTo(command);
         command.Options.Add(json);
-        command.Options.Add(dataDir);
-        command.SetAction(parse => Run(parse.GetValue(json), parse.GetValue(dataDir)));
+        command.SetAction(parse => Pemn.Guard(() => Run(experiment.Resolve(parse), parse.GetValue(json))));
         return command;
     }
 
-    private static int Run(bool json, string? dataDir)
+    private static int Run(ExperimentConfig config, bool json)
     {
-        DataSplits splits;
-        try { splits = DataSets.Load(DataSetName.FashionMnist, DataLocator.FromEnvironment(dataDir)); }
-        catch (DataSetException e) { Console.Error.WriteLine(e.Message); return DataCommand.DataErrorExitCode; }
-        var subset = splits.Train.FirstPerClass(PerClass);
-        var device = CPU;
-        var config = new BatchPipelineConfig(BatchSize, Seed: 0, Augmentation: AugmentationConfig.CropFlip(CropSize, CropPadding));
+        var device = ExperimentRunner.ResolveDevice(config.Device);
+        if (config.Threads > 0) set_num_threads(config.Threads);
+        var (train, test) = new ExperimentData().Load(config, device);
+        using var trainSource = train as IDisposable;
+        using var testSource = test as IDisposable;
+        if (train is not BatchPipeline pipeline)
+            throw new UsageException("--dataset", $"{PEMN.Runtime.Names.Of(config.Data.Dataset)} is generated in memory; the benchmark measures a file-backed pipeline.");
 
         // 1. Production rate: whole epochs built on this thread, nothing else running.
         double batchesPerSecond;
-        using (var pipeline = new BatchPipeline(subset, splits.Normalization, config with { Prefetch = false }, device))
+        using (var unfetched = pipeline.WithoutPrefetch())
         {
-            foreach (var (x, y) in pipeline.Epoch(0)) { x.Dispose(); y.Dispose(); }
+            foreach (var (x, y) in unfetched.Epoch(0)) { x.Dispose(); y.Dispose(); }
             var watch = Stopwatch.StartNew();
             for (var epoch = 1; epoch <= TimedEpochs; epoch++)
-                foreach (var (x, y) in pipeline.Epoch(epoch)) { x.Dispose(); y.Dispose(); }
-            batchesPerSecond = TimedEpochs * pipeline.BatchesPerEpoch / watch.Elapsed.TotalSeconds;
+                foreach (var (x, y) in unfetched.Epoch(epoch)) { x.Dispose(); y.Dispose(); }
+            batchesPerSecond = TimedEpochs * unfetched.BatchesPerEpoch / watch.Elapsed.TotalSeconds;
         }
 
-        // 2. Consumption rate and 3. waiting time: masked training steps fed by the prefetching pipeline.
-        using var model = new ConvMixer(Dim, Depth, Kernel, Patch, subset.Channels, subset.Classes, Activation.Gelu,
-            new LayerFactory(LayerKind.Masked, seed: 0));
-        var optimizer = optim.AdamW(model.parameters().Where(p => p.requires_grad), LearningRate);
+        // 2. Consumption rate and 3. waiting time: training steps of the experiment's network fed by the prefetching pipeline.
+        using var network = PemnNetwork.Build(config.Network, device);
+        var model = network.Model;
+        using var optimizer = optim.AdamW(model.parameters().Where(p => p.requires_grad), config.LrMax);
         double stepSeconds = 0, waitSeconds = 0;
-        using (var pipeline = new BatchPipeline(subset, splits.Normalization, config, device))
+        using (var batches = pipeline.Epoch(0).GetEnumerator())
         {
-            using var batches = pipeline.Epoch(0).GetEnumerator();
             for (var step = 0; step < WarmupSteps + TimedSteps; step++)
             {
                 using var scope = NewDisposeScope();
@@ -87,23 +83,24 @@ public static class BenchDataCommand
         var stepsPerSecond = TimedSteps / stepSeconds;
         var headroom = batchesPerSecond / stepsPerSecond;
         var waitMs = 1000 * waitSeconds / TimedSteps;
+        var batch = config.Training.BatchSize;
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                images = subset.Count, batch = BatchSize, threads = get_num_threads(),
-                pipelineBatchesPerSecond = batchesPerSecond, trainingStepsPerSecond = stepsPerSecond,
-                headroom, targetHeadroom = TargetHeadroom, waitMsPerStep = waitMs,
+                images = pipeline.Count, batch, threads = get_num_threads(),
+                pipeline_batches_per_second = batchesPerSecond, training_steps_per_second = stepsPerSecond,
+                headroom, target_headroom = TargetHeadroom, wait_ms_per_step = waitMs,
             }));
         }
         else
         {
-            Console.WriteLine($"Fashion-MNIST {subset.Count:N0} images, batch {BatchSize}, crop {CropSize} pad {CropPadding} + flip, {get_num_threads()} torch threads");
+            Console.WriteLine($"{PEMN.Runtime.Names.Label(config.Data.Dataset)} {pipeline.Count:N0} images, batch {batch}, {get_num_threads()} torch threads");
             Console.WriteLine($"  pipeline:  {batchesPerSecond,8:F1} batches/s");
-            Console.WriteLine($"  training:  {stepsPerSecond,8:F2} steps/s (masked ConvMixer-{Dim}/{Depth}, k{Kernel} p{Patch}, AdamW)");
+            Console.WriteLine($"  training:  {stepsPerSecond,8:F2} steps/s ({config.Strategy.Label()} {config.Model.ShortName}, AdamW)");
             Console.WriteLine($"  headroom:  {headroom,8:F1}x (target >= {TargetHeadroom}x)");
             Console.WriteLine($"  waiting on prefetched batches: {waitMs:F2} ms per step");
         }
-        return 0;
+        return ExitCodes.Ok;
     }
 }

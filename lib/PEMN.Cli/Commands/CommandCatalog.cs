@@ -14,5 +14,6 @@ public static class CommandCatalog
         StorageCommand.Create(),
         BenchCommand.Create(),
         DataCommand.Create(),
+        MigrateCommand.Create(),
     ];
 }

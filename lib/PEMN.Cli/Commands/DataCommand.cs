@@ -1,76 +1,72 @@
 using System.CommandLine;
 using System.Text.Json;
+using PEMN.Cli.Options;
 using PEMN.Data;
+using PEMN.Runtime;
 
 namespace PEMN.Cli.Commands;
 
 /// <summary>
 /// <c>pemn data --dataset NAME [--data-dir DIR] [--json] [--offline]</c>: checks that a data set is in place
 /// and readable; prints where it was found, split sizes, classes and image shape. A missing or corrupt
-/// file prints the error training would get and exits 1.
+/// file prints the error training would get and exits <see cref="ExitCodes.Data"/>.
 /// </summary>
 public static class DataCommand
 {
-    /// <summary>Exit code when the data set is missing or unreadable.</summary>
-    public const int DataErrorExitCode = 1;
-
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
         var command = new Command("data", "Check that a data set is in place and readable (downloads missing official files when the network is reachable).");
-        var dataset = new Option<string>("--dataset") { Description = $"One of: {string.Join(", ", DataSetNames.All)}.", Required = true };
-        var dataDir = new Option<string?>("--data-dir") { Description = $"Data root holding <dataset>/ (default: ${DataLocator.EnvironmentVariable}, else data/ in the repository)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (fields train, test, classes, shape, path)." };
+        var onDisk = Enum.GetValues<DataSetName>().Where(n => DataSetCatalog.Get(n).OnDisk).Select(Names.Of);
+        var dataset = new Option<string>("--dataset") { Description = $"One of: {string.Join(", ", onDisk)} (hyphens or underscores).", Required = true };
+        var dataDir = new Option<string?>("--data-dir") { Description = $"Data root holding <dataset>/ (default: ${DataLocator.EnvironmentVariable}, else data/ in the repository). [data.data_dir]" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (fields dataset, path, train, test, classes, shape, class_names)." };
         var offline = new Option<bool>("--offline") { Description = "Never download; report missing files instead." };
         command.Options.Add(dataset);
         command.Options.Add(dataDir);
         command.Options.Add(json);
         command.Options.Add(offline);
-        command.SetAction(parse => Run(parse.GetValue(dataset)!, parse.GetValue(dataDir), parse.GetValue(json), parse.GetValue(offline),
-            Console.Out, Console.Error));
+        command.SetAction(parse => Pemn.Guard(() =>
+        {
+            var name = Names.TryParse<DataSetName>(parse.GetValue(dataset), out var n) && DataSetCatalog.Get(n).OnDisk
+                ? n
+                : throw new UsageException("--dataset", $"'{parse.GetValue(dataset)}' is not allowed; allowed: {string.Join(", ", onDisk)}.");
+            return Run(name, parse.GetValue(dataDir), parse.GetValue(json), parse.GetValue(offline));
+        }));
         return command;
     }
 
-    /// <summary>Runs the check, writing the report to <paramref name="output"/> and errors to <paramref name="error"/>; returns the exit code.</summary>
-    public static int Run(string dataset, string? dataDir, bool json, bool offline, TextWriter output, TextWriter error)
+    private static int Run(DataSetName name, string? dataDir, bool json, bool offline)
     {
-        DataSetName name;
-        try { name = DataSetNames.Parse(dataset); }
-        catch (ArgumentOutOfRangeException e)
-        {
-            error.WriteLine(e.Message);
-            return DataErrorExitCode;
-        }
         try
         {
             var splits = DataSets.Load(name, DataLocator.FromEnvironment(dataDir), offline ? null : new HttpDownloader());
             var shape = splits.Train.Shape;
             if (json)
             {
-                output.WriteLine(JsonSerializer.Serialize(new
+                Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    dataset = name.Key(),
+                    dataset = Names.Of(name),
                     path = splits.Folder,
                     train = splits.Train.Count,
                     test = splits.Test.Count,
                     classes = splits.Train.Classes,
                     shape,
-                    classNames = splits.Train.ClassNames,
+                    class_names = splits.Train.ClassNames,
                 }));
             }
             else
             {
-                output.WriteLine($"{name.Key()}: found in {splits.Folder}");
-                output.WriteLine($"  train {splits.Train.Count:N0}, test {splits.Test.Count:N0} images of {string.Join("x", shape)}");
-                output.WriteLine($"  {splits.Train.Classes} classes: {string.Join(", ", splits.Train.ClassNames.Take(10))}{(splits.Train.Classes > 10 ? ", ..." : "")}");
+                Console.WriteLine($"{Names.Of(name)}: found in {splits.Folder}");
+                Console.WriteLine($"  train {splits.Train.Count:N0}, test {splits.Test.Count:N0} images of {string.Join("x", shape)}");
+                Console.WriteLine($"  {splits.Train.Classes} classes: {string.Join(", ", splits.Train.ClassNames.Take(10))}{(splits.Train.Classes > 10 ? ", ..." : "")}");
             }
-            return 0;
+            return ExitCodes.Ok;
         }
-        catch (DataSetException e)
+        catch (DataSetException e) when (json)
         {
-            if (json) output.WriteLine(JsonSerializer.Serialize(new { dataset = name.Key(), error = e.Message }));
-            error.WriteLine(e.Message);
-            return DataErrorExitCode;
+            Console.WriteLine(JsonSerializer.Serialize(new { dataset = Names.Of(name), error = e.Message }));
+            throw;
         }
     }
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
-using PEMN;
 using PEMN.Experiments;
+using PEMN.Runtime;
 
 namespace PEMN.Cli.Commands;
 
@@ -20,29 +20,36 @@ public static class LadderCommand
     {
         var command = new Command("ladder",
             "Train the strategy ladder of the paper's Fig. 3 (Dense, Mask, One-layer, MP, RP 1e-1 ... 1e-5) over one base config " +
-            "(--preset, --config, any flag; the strategy flags are replaced rung by rung). Complete runs are skipped, interrupted ones resume.");
+            "(--preset, --config, any experiment flag but --strategy and --ratio, which the rungs set). Complete runs are skipped, interrupted ones resume.");
         var experiment = new ExperimentOptions();
         experiment.AddTo(command);
-        var output = new Option<FileInfo>("--out") { Description = "Runs table (CSV); run folders go next to it.", Required = true };
+        var output = new Option<string>("--out") { Description = "Runs table (CSV); run folders go next to it.", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List the rungs (label, run id, state) and exit without training." };
         var json = new Option<bool>("--json") { Description = "Print one JSON line (the rungs) on stdout." };
         command.Options.Add(output);
+        command.Options.Add(dryRun);
         command.Options.Add(json);
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(parse, experiment, output, json, cancellation)));
-        return command;
-    }
-
-    private static int Run(ParseResult parse, ExperimentOptions experiment, Option<FileInfo> output, Option<bool> json,
-        CancellationToken cancellation)
-    {
-        try
+        command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
+            foreach (var path in new[] { "strategy.name", "strategy.ratio" })
+                if (experiment.IsGiven(parse, path))
+                    throw new UsageException(experiment.FlagOf(path)!, "the ladder sets the strategy and the RP ratio rung by rung; leave it out (or use pemn train for one strategy).");
             var config = experiment.Resolve(parse);
-            var csv = parse.GetValue(output)!.FullName;
+            var csv = Path.GetFullPath(parse.GetValue(output)!);
+            if (parse.GetValue(dryRun))
+            {
+                var planned = SweepRunner.Describe(StrategyLadder.Plan(config), csv);
+                if (parse.GetValue(json))
+                    Console.WriteLine(JsonSerializer.Serialize(planned.Select(p => new { label = p.Config.Strategy.Label(), run_id = p.RunId, status = Names.Of(p.Status) })));
+                else
+                    foreach (var p in planned) Console.WriteLine($"{p.Config.Strategy.Label(),-10} {Names.Of(p.Status),-9} {p.RunId}");
+                return ExitCodes.Ok;
+            }
             var rows = StrategyLadder.Run(config, csv, p => new ConsoleProgress(p.RunId), cancellation);
             // The committed-results table names what produced it (command, commit, machine, date).
             var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
-            var command = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-            AtomicFile.WriteAllText(table, LadderTable.Markdown(rows, config, command, RunProvenance.Now()));
+            var commandLine = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            AtomicFile.WriteAllText(table, LadderTable.Markdown(rows, config, commandLine, RunProvenance.Now()));
             Console.Error.WriteLine($"table: {table}");
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
@@ -52,17 +59,8 @@ public static class LadderCommand
                 foreach (var r in rows)
                     Console.WriteLine($"{r.Label,-10} {r.UniqueValues,14:N0} {r.CompressionRatio,12:P2} {r.BestTestAccuracy,9:P2} {r.FinalTestAccuracy,10:P2} {r.Seconds,8:F0}");
             }
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("interrupted: finished epochs are checkpointed; run the same command again to resume.");
-            return TrainCommand.InterruptedExit;
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or PEMN.Data.DataSetException or NotSupportedException or InvalidOperationException or IOException)
-        {
-            Console.Error.WriteLine($"error: {ConfigError.Describe(e)}");
-            return TrainCommand.ErrorExit;
-        }
+            return ExitCodes.Ok;
+        })));
+        return command;
     }
 }

@@ -2,25 +2,26 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using PEMN.Cli.Options;
+using PEMN.Runtime;
 using PEMN.Storage;
 using static TorchSharp.torch;
 
 namespace PEMN.Cli.Commands;
 
 /// <summary>
-/// <c>pemn storage</c>: builds a model on the CPU, applies a strategy and prints its storage report
-/// (C = C_w + C_m, other trained parameters, compression against the dense network).
+/// <c>pemn storage</c>: builds the experiment's network on the CPU (model, masking, strategy, seed) and prints its
+/// storage report (C = C_w + C_m, other trained parameters, compression against the dense network).
 /// </summary>
 public static class StorageCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var command = new Command("storage", "Storage of a PEMN network in bits: unique random values, 1-bit masks, other trained parameters, compression ratio.");
-        var model = new ModelOptions();
-        var mask = new MaskOptions();
-        var strategy = new StrategyOptions();
-        var seed = new Option<long>("--seed") { Description = "Seed of the random weights and of the strategy.", DefaultValueFactory = _ => 0 };
+        var command = new Command("storage",
+            "Storage of a PEMN network in bits: unique random values, 1-bit masks, other trained parameters, compression ratio. " +
+            "Takes the same experiment flags as train (--preset, --config, --model, --strategy, --k, --seed, --set ...).");
+        var experiment = new ExperimentOptions();
+        experiment.AddTo(command);
         var seedStorage = new Option<bool>("--seed-storage") { Description = "Store the random values as one 64-bit seed when they regenerate from it." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case) instead of a table." };
         var sparseKeep = new Option<double?>("--sparse-keep")
@@ -31,54 +32,32 @@ public static class StorageCommand
         {
             Description = "Report instead the sparse network of this architecture at compression ratio c in (0, 1) (the largest q reaching it).",
         };
-        model.AddTo(command);
-        mask.AddTo(command);
-        strategy.AddTo(command);
-        command.Options.Add(seed);
         command.Options.Add(seedStorage);
         command.Options.Add(json);
         command.Options.Add(sparseKeep);
         command.Options.Add(sparseCompression);
-        command.SetAction(parse =>
+        command.SetAction(parse => Pemn.Guard(() =>
         {
             // Every flag is read and validated before anything is built.
-            Models.ModelConfig modelConfig;
-            Masking.MaskingOptions masking;
-            Strategies.StrategyConfig strategyConfig;
-            try
-            {
-                modelConfig = model.Read(parse);
-                masking = mask.Read(parse);
-                strategyConfig = strategy.Read(parse);
-                ReadSparse(parse.GetValue(sparseKeep), parse.GetValue(sparseCompression));
-            }
-            catch (FlagException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return FlagException.ExitCode;
-            }
+            var config = experiment.Resolve(parse);
             var (keep, compression) = (parse.GetValue(sparseKeep), parse.GetValue(sparseCompression));
+            if (keep is not null && compression is not null)
+                throw new UsageException("--sparse-keep", "give --sparse-keep or --sparse-compression, not both.");
+            if (keep is { } q && (!double.IsFinite(q) || q <= 0 || q > 1))
+                throw new UsageException("--sparse-keep", $"{q} is outside the allowed range (0, 1].");
+            if (compression is { } c && (!double.IsFinite(c) || c <= 0 || c >= 1))
+                throw new UsageException("--sparse-compression", $"{c} is outside the allowed range (0, 1).");
             var report =
-                keep is { } q ? StorageMeasurement.RunSparse(modelConfig, q, CPU)
-                : compression is { } c ? StorageMeasurement.RunSparseAtCompression(modelConfig, c, CPU)
-                : StorageMeasurement.Run(modelConfig, masking, strategyConfig, parse.GetValue(seed), parse.GetValue(seedStorage), CPU);
+                keep is { } k ? StorageMeasurement.RunSparse(config.Model, k, CPU)
+                : compression is { } r ? StorageMeasurement.RunSparseAtCompression(config.Model, r, CPU)
+                : StorageMeasurement.Run(config.Network, parse.GetValue(seedStorage), CPU);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
             else
-                Console.Write(Table(modelConfig, report));
-            return 0;
-        });
+                Console.Write(Table(config.Model, report));
+            return ExitCodes.Ok;
+        }));
         return command;
-    }
-
-    private static void ReadSparse(double? keep, double? compression)
-    {
-        if (keep is not null && compression is not null)
-            throw new FlagException("--sparse-keep", "give --sparse-keep or --sparse-compression, not both.");
-        if (keep is { } q && (!double.IsFinite(q) || q <= 0 || q > 1))
-            throw new FlagException("--sparse-keep", $"{q} is outside the allowed range (0, 1].");
-        if (compression is { } c && (!double.IsFinite(c) || c <= 0 || c >= 1))
-            throw new FlagException("--sparse-compression", $"{c} is outside the allowed range (0, 1).");
     }
 
     /// <summary>The report as aligned "name  value" lines.</summary>
@@ -86,7 +65,7 @@ public static class StorageCommand
     {
         var rows = new (string Name, string Value)[]
         {
-            ("model", $"{model.Name} dim {model.Dim} depth {model.Depth} kernel {model.Kernel} patch {model.Patch}, {model.InChannels}x{model.ImageSize}x{model.ImageSize}, {model.Classes} classes"),
+            ("model", $"{Names.Label(model.Name)} {model.ShortName}, {model.InChannels}x{model.ImageSize}x{model.ImageSize}, {model.Classes} classes"),
             ("scheme", report.Scheme),
             ("keep fraction k", Number(report.KeepFraction)),
             ("weights", Count(report.Weights)),

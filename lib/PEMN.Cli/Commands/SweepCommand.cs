@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PEMN.Cli.Options;
 using PEMN.Experiments;
 
 namespace PEMN.Cli.Commands;
@@ -21,77 +22,65 @@ public static class SweepCommand
         command.Options.Add(output);
         command.Options.Add(dryRun);
         command.Options.Add(json);
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(parse.GetValue(grid)!, parse.GetValue(output)!,
-            parse.GetValue(dryRun), parse.GetValue(json), cancellation)));
+        command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() => Run(parse.GetValue(grid)!, parse.GetValue(output)!,
+            parse.GetValue(dryRun), parse.GetValue(json), cancellation), "the same command continues the sweep")));
         return command;
     }
 
     private static int Run(FileInfo gridFile, FileInfo csvFile, bool dryRun, bool json, CancellationToken cancellation)
     {
-        try
+        if (Directory.Exists(gridFile.FullName)) throw new UsageException("--grid", $"'{gridFile.FullName}' is a folder; allowed: a grid JSON file.");
+        if (!gridFile.Exists) throw new UsageException("--grid", $"'{gridFile.FullName}' does not exist; allowed: a grid JSON file.");
+        var plan = SweepPlan.Load(gridFile.FullName);
+        var planned = SweepRunner.Describe(plan, csvFile.FullName);
+        if (dryRun)
         {
-            var plan = SweepPlan.Load(gridFile.FullName);
-            var planned = SweepRunner.Describe(plan, csvFile.FullName);
-            if (dryRun)
-            {
-                if (json)
-                {
-                    Console.WriteLine(JsonSerializer.Serialize(new
-                    {
-                        csv = csvFile.FullName,
-                        runs = planned.Select(p => new { run_id = p.RunId, status = Status(p.Status), lr_max = p.Config.LrMax }),
-                    }));
-                }
-                else
-                {
-                    Console.WriteLine($"{planned.Count} runs ({planned.Count(p => p.Status == RunStatus.Complete)} complete, " +
-                        $"{planned.Count(p => p.Status == RunStatus.Partial)} to resume, {planned.Count(p => p.Status == RunStatus.New)} new) -> {csvFile.FullName}");
-                    var flat = planned.Select(p => ExperimentJson.Flatten(ExperimentJson.ToNode(p.Config)).ToDictionary()).ToList();
-                    var varied = flat[0].Keys.Where(k => flat.Select(f => f[k]).Distinct().Count() > 1).ToList();
-                    for (var i = 0; i < planned.Count; i++)
-                        Console.WriteLine($"  {Status(planned[i].Status),-8} {planned[i].RunId}  lr_max={planned[i].Config.LrMax} " +
-                            string.Join(" ", varied.Select(k => $"{k}={flat[i][k]}")));
-                }
-                return 0;
-            }
-
-            var results = new SweepRunner().Run(plan, csvFile.FullName, p => new ConsoleProgress(p.RunId), cancellation);
-            foreach (var r in results.Where(r => r.Error is not null))
-                Console.Error.WriteLine($"{r.RunId}: failed: {r.Error}");
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     csv = csvFile.FullName,
-                    runs = results.Select(r => new
-                    {
-                        run_id = r.RunId,
-                        status = r.Error is not null ? "failed" : r.Outcome!.Skipped ? "skipped" : "done",
-                        best_test_accuracy = r.Outcome?.Metrics.BestTestAccuracy,
-                        final_test_accuracy = r.Outcome?.Metrics.FinalTestAccuracy,
-                        error = r.Error,
-                    }),
+                    runs = planned.Select(p => new { run_id = p.RunId, status = Status(p.Status), lr_max = p.Config.LrMax }),
                 }));
             }
             else
             {
-                foreach (var r in results.Where(r => r.Outcome is not null))
-                    Console.WriteLine($"{r.RunId}: best {r.Outcome!.Metrics.BestTestAccuracy:P2}, final {r.Outcome.Metrics.FinalTestAccuracy:P2}{(r.Outcome.Skipped ? " (skipped)" : "")}");
-                Console.WriteLine($"{results.Count(r => r.Error is null)}/{results.Count} runs complete; table {csvFile.FullName}");
+                Console.WriteLine($"{planned.Count} runs ({planned.Count(p => p.Status == RunStatus.Complete)} complete, " +
+                    $"{planned.Count(p => p.Status == RunStatus.Partial)} to resume, {planned.Count(p => p.Status == RunStatus.New)} new) -> {csvFile.FullName}");
+                var flat = planned.Select(p => ExperimentJson.Flatten(ExperimentJson.ToNode(p.Config)).ToDictionary()).ToList();
+                var varied = flat[0].Keys.Where(k => flat.Select(f => f[k]).Distinct().Count() > 1).ToList();
+                for (var i = 0; i < planned.Count; i++)
+                    Console.WriteLine($"  {Status(planned[i].Status),-8} {planned[i].RunId}  lr_max={planned[i].Config.LrMax} " +
+                        string.Join(" ", varied.Select(k => $"{k}={flat[i][k]}")));
             }
-            return results.Any(r => r.Error is not null) ? TrainCommand.ErrorExit : 0;
+            return 0;
         }
-        catch (OperationCanceledException)
+
+        var results = new SweepRunner().Run(plan, csvFile.FullName, p => new ConsoleProgress(p.RunId), cancellation);
+        foreach (var r in results.Where(r => r.Error is not null))
+            Console.Error.WriteLine($"{r.RunId}: failed: {r.Error}");
+        if (json)
         {
-            Console.Error.WriteLine();
-            Console.Error.WriteLine("interrupted: finished epochs are checkpointed; run the same command again to continue the sweep.");
-            return TrainCommand.InterruptedExit;
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                csv = csvFile.FullName,
+                runs = results.Select(r => new
+                {
+                    run_id = r.RunId,
+                    status = r.Error is not null ? "failed" : r.Outcome!.Skipped ? "skipped" : "done",
+                    best_test_accuracy = r.Outcome?.Metrics.BestTestAccuracy,
+                    final_test_accuracy = r.Outcome?.Metrics.FinalTestAccuracy,
+                    error = r.Error,
+                }),
+            }));
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or PEMN.Data.DataSetException or JsonException or IOException)
+        else
         {
-            Console.Error.WriteLine($"error: {ConfigError.Describe(e)}");
-            return TrainCommand.ErrorExit;
+            foreach (var r in results.Where(r => r.Outcome is not null))
+                Console.WriteLine($"{r.RunId}: best {r.Outcome!.Metrics.BestTestAccuracy:P2}, final {r.Outcome.Metrics.FinalTestAccuracy:P2}{(r.Outcome.Skipped ? " (skipped)" : "")}");
+            Console.WriteLine($"{results.Count(r => r.Error is null)}/{results.Count} runs complete; table {csvFile.FullName}");
         }
+        return results.Any(r => r.Error is not null) ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
 
     private static string Status(RunStatus status) => status switch

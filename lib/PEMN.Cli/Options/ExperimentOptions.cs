@@ -1,26 +1,39 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json.Nodes;
+using PEMN.Data;
 using PEMN.Experiments;
+using PEMN.Masking;
+using PEMN.Models;
+using PEMN.Runtime;
+using PEMN.Strategies;
+using PEMN.Training;
 
 namespace PEMN.Cli.Options;
 
 /// <summary>
-/// Command-line flags for an experiment config: a base (--preset or --config FILE), one flag per common field,
-/// and --set path=value for any field. Every flag is an override by JSON path (<see cref="ConfigOverrides"/>),
-/// applied in the order: base, flags, --set; the result is validated once.
+/// The one option system of every command that describes an experiment (train, ladder, storage, bench): a base
+/// (--preset or --config FILE, else the command's default), one flag per config field, and --set path=value for any
+/// field. A flag is the field's JSON name in kebab case (--lr-max is training.lr_max), with the paper's short names as
+/// aliases (--k, --width); enum values take any spelling of <see cref="Names"/> (rp, random_vector_padding, ...).
+/// Every flag is an override by JSON path (<see cref="ConfigOverrides"/>), applied in the order: base, flags, --set;
+/// the result is validated once, and an error names the flag, the value and the allowed values.
 /// </summary>
 public sealed class ExperimentOptions
 {
-    private readonly List<(Option Option, string Path, Func<ParseResult, JsonNode?> Value)> fields = [];
+    private readonly ExperimentConfig defaultBase;
+    private readonly List<Field> fields = [];
+
+    private sealed record Field(Option Option, string Path, Func<ParseResult, JsonNode?> Value);
 
     /// <summary>Base preset.</summary>
     public Option<string> Preset { get; } = new("--preset")
     {
-        Description = $"Base preset: {string.Join(", ", ExperimentPresets.Names)} (default: library defaults).",
+        Description = $"Base preset: {string.Join(", ", ExperimentPresets.Names)}.",
     };
 
     /// <summary>Base config file.</summary>
-    public Option<FileInfo> Config { get; } = new("--config") { Description = "Base config JSON file (overrides --preset)." };
+    public Option<string> Config { get; } = new("--config") { Description = "Base config JSON file (instead of --preset)." };
 
     /// <summary>Any field by JSON path.</summary>
     public Option<string[]> Set { get; } = new("--set")
@@ -30,55 +43,62 @@ public sealed class ExperimentOptions
     };
 
     /// <summary>Creates the options.</summary>
-    public ExperimentOptions()
+    /// <param name="defaultBase">The base config when neither --preset nor --config is given (default: the library defaults).</param>
+    /// <param name="defaultBaseDescription">How the help text names that base.</param>
+    public ExperimentOptions(ExperimentConfig? defaultBase = null, string defaultBaseDescription = "the library defaults: the paper's ConvMixer-256/8 on CIFAR-10")
     {
-        Text("--name", "name", "Label of the run (not part of the run id).");
+        this.defaultBase = defaultBase ?? new ExperimentConfig();
+        Preset.Description += $" Default: {defaultBaseDescription}.";
+        Text("name", "Label of the run (not part of the run id).");
         // Data
-        Choice("--dataset", "data.dataset", "Image set.", Names<DatasetName>());
-        Number<int>("--per-class", "data.per_class", "Training subset: first N images of each class.");
-        Number<int>("--total", "data.total", "Training subset: first N images.");
-        Number<int>("--test-per-class", "data.test_per_class", "Test subset: first N images of each class.");
-        Text("--data-dir", "data.data_dir", "Folder of the dataset files.");
-        Flag("--augment", "data.augment", "Random crop and flip of training images (--augment false to disable).");
-        Number<int>("--crop-padding", "data.crop_padding", "Padding before the random crop, pixels.");
-        Choice("--augmentation", "data.policy", "Augmentation recipe: crop and flip, or the authors' paper recipe.", Names<AugmentPolicy>());
-        // Model (names shared with the storage command's model flags).
-        Choice("--model", "model.name", "Architecture.", Names<PEMN.Models.ModelName>());
-        Number<long>("--dim", "model.dim", "Width (channels).");
-        Number<long>("--depth", "model.depth", "Blocks.");
-        Number<long>("--kernel", "model.kernel", "Depthwise kernel size (ConvMixer).");
-        Number<long>("--patch", "model.patch", "Patch size.");
-        Number<long>("--in-channels", "model.in_channels", "Image channels.");
-        Number<long>("--classes", "model.classes", "Classes.");
-        Number<long>("--image-size", "model.image_size", "Image side, pixels.");
-        Choice("--activation", "model.activation", "Non-linearity.", Names<PEMN.Models.Activation>());
-        Number<long>("--heads", "model.heads", "Attention heads (ViT).");
-        Number<long>("--mlp-ratio", "model.mlp_ratio", "MLP hidden width over dim (ViT).");
-        Choice("--pooling", "model.pooling", "Class token or mean pooling (ViT).", Names<PEMN.Models.Pooling>());
-        Number<long>("--width", "model.width_multiplier", "Width multiplier of ResNet's 16/32/64 channels.");
+        Choice<DataSetName>("data.dataset", "Image set.", flag: "--dataset");
+        Number<int>("data.per_class", "Training subset: first N images of each class.");
+        Number<int>("data.total", "Training subset: first N images.");
+        Number<int>("data.test_per_class", "Test subset: first N images of each class.");
+        Text("data.data_dir", "Folder of the data set files.");
+        Flag("data.augment", "Augment training images (--augment false to disable).");
+        Number<int>("data.crop_padding", "Padding before the random crop, pixels (crop_flip recipe).");
+        Choice<AugmentPolicy>("data.augment_policy", "Augmentation recipe.");
+        // Model
+        Add(new Option<string>("--model")
+        {
+            Description = $"Architecture: {Names.Allowed<ModelName>()}, or {string.Join(", ", ModelConfig.DepthAliases.Keys)} (name and depth).",
+        }, "model.name", parse => JsonValue.Create(ModelValue(parse)));
+        Number<long>("model.dim", "Width (channels; ConvMixer, ViT).");
+        Number<long>("model.depth", "Blocks (ConvMixer, ViT) or layers (ResNet: 6n + 2).");
+        Number<long>("model.kernel", "Depthwise kernel size (ConvMixer).");
+        Number<long>("model.patch", "Patch size (ConvMixer, ViT).");
+        Number<long>("model.in_channels", "Image channels.");
+        Number<long>("model.classes", "Classes.");
+        Number<long>("model.image_size", "Image side, pixels.");
+        Choice<Activation>("model.activation", "Non-linearity (ConvMixer).");
+        Number<long>("model.heads", "Attention heads (ViT).");
+        Number<long>("model.mlp_ratio", "MLP hidden width over dim (ViT).");
+        Choice<Pooling>("model.pooling", "Class token or mean pooling (ViT).");
+        Number<long>("model.width_multiplier", "Width multiplier of ResNet's 16/32/64 channels.", "--width");
         // Masking and strategy
-        Number<double>("--k", "masking.keep_fraction", "Keep fraction k of every mask, in (0, 1].");
-        // The same name tables as `pemn storage`, so every command spells these values alike.
-        Choice("masking.weight_init", "Frozen weight init.", MaskOptions.WeightInits);
-        Choice("masking.norm", "Norm layers: learnable affine (learn) or non-affine (not-learn).", MaskOptions.Norms);
-        Choice("strategy.name", "Strategy.", StrategyOptions.Strategies);
-        Number<double>("--ratio", "strategy.ratio", "RP ratio r in (0, 1).");
-        Choice("strategy.pad_mode", "RP tiling.", StrategyOptions.PadModes);
-        Flag("--rescale", "strategy.rescale", "Rescale each layer's values to its Kaiming std.");
+        Number<double>("masking.keep_fraction", "Keep fraction k of every mask, in (0, 1].", "--k");
+        Choice<WeightInit>("masking.weight_init", "Frozen weight init.");
+        Choice<NormMode>("masking.norm", "Norm layers: learnable affine or not (the authors' learn / not-learn).");
+        Choice<StrategyName>("strategy.name", "Which random values fill the frozen weights.", flag: "--strategy");
+        Number<double>("strategy.ratio", $"RP ratio r in {StrategyConfig.RatioRange}: the vector holds floor(N r) + 1 values.");
+        Choice<PadMode>("strategy.pad_mode", "RP tiling: plain copies or a seeded permutation.");
+        Flag("strategy.rescale", "MP/RP: rescale each layer's values to its own Kaiming std.");
+        Flag("strategy.include_linear", "One-layer: linear layers share prototypes too (always on a ViT).");
         // Training
-        Choice("--optimizer", "training.optimizer", "Optimiser.", Names<PEMN.Training.OptimizerKind>());
-        Number<double>("--lr-max", "training.lr_max", "Peak learning rate (for every strategy unless --dense-lr-max).");
-        Number<double>("--dense-lr-max", "training.dense_lr_max", "Peak learning rate of dense runs.");
-        Number<double>("--weight-decay", "training.weight_decay", "Weight decay.");
-        Flag("--nesterov", "training.nesterov", "Nesterov momentum (SGD).");
-        Choice("--schedule", "training.schedule", "Learning-rate schedule.", Names<PEMN.Training.ScheduleKind>());
-        Number<int>("--epochs", "training.epochs", "Epochs.");
-        Number<int>("--batch-size", "training.batch_size", "Batch size.");
-        Number<double>("--label-smoothing", "training.label_smoothing", "Label smoothing in [0, 1).");
-        Number<double>("--clip-norm", "training.clip_norm", "Clip the gradient's global L2 norm.");
-        Number<long>("--seed", "training.seed", "Seed of weights, scores, data order and augmentation.");
-        Text("--device", "device", "cpu, cuda or cuda:N.");
-        Number<int>("--threads", "threads", "torch.set_num_threads (0: libtorch default).");
+        Choice<OptimizerKind>("training.optimizer", "Optimiser.");
+        Number<double>("training.lr_max", "Peak learning rate (for every strategy unless --dense-lr-max).");
+        Number<double>("training.dense_lr_max", "Peak learning rate of dense runs.");
+        Number<double>("training.weight_decay", "Weight decay.");
+        Flag("training.nesterov", "Nesterov momentum (SGD).");
+        Choice<ScheduleKind>("training.schedule", "Learning-rate schedule.");
+        Number<int>("training.epochs", "Epochs.");
+        Number<int>("training.batch_size", "Batch size.");
+        Number<double>("training.label_smoothing", "Label smoothing in [0, 1).");
+        Number<double>("training.clip_norm", "Clip the gradient's global L2 norm.");
+        Number<long>("training.seed", "Seed of weights, scores, data order and augmentation.");
+        Text("device", "cpu, cuda or cuda:N.");
+        Number<int>("threads", "torch.set_num_threads (0: libtorch's default; not part of the run id).");
     }
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -86,50 +106,135 @@ public sealed class ExperimentOptions
     {
         command.Options.Add(Preset);
         command.Options.Add(Config);
-        foreach (var (option, _, _) in fields) command.Options.Add(option);
+        foreach (var field in fields) command.Options.Add(field.Option);
         command.Options.Add(Set);
     }
 
+    /// <summary>The flag of a config field (e.g. "--k" for masking.keep_fraction), or null when it has none.</summary>
+    public string? FlagOf(string path) => fields.FirstOrDefault(f => f.Path == path)?.Option.Name;
+
+    /// <summary>Whether the command line sets <paramref name="path"/> by its flag or by --set.</summary>
+    public bool IsGiven(ParseResult parse, string path) =>
+        fields.Any(f => f.Path == path && parse.GetResult(f.Option) is { Implicit: false })
+        || (parse.GetValue(Set) ?? []).Any(a => a.Split('=')[0].Trim() == path);
+
     /// <summary>The validated config the command line describes.</summary>
+    /// <exception cref="UsageException">A flag, value or file is not allowed; the message names it and what is allowed.</exception>
     public ExperimentConfig Resolve(ParseResult parse)
     {
-        var config = parse.GetValue(Config) is { } file
-            ? ExperimentJson.Deserialize(File.ReadAllText(file.FullName), file.FullName)
-            : parse.GetValue(Preset) is { } preset ? ExperimentPresets.Get(preset) : new ExperimentConfig();
+        var config = Base(parse);
         var overrides = new List<KeyValuePair<string, JsonNode?>>();
-        foreach (var (option, path, value) in fields)
-            if (parse.GetResult(option) is { Implicit: false }) overrides.Add(new(path, value(parse)));
-        overrides.AddRange((parse.GetValue(Set) ?? []).Select(ConfigOverrides.Parse));
-        return ConfigOverrides.Apply(config, overrides).Validate();
+        var fromSet = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in fields)
+            if (parse.GetResult(field.Option) is { Implicit: false }) overrides.Add(new(field.Path, field.Value(parse)));
+        foreach (var assignment in parse.GetValue(Set) ?? [])
+        {
+            try
+            {
+                var parsed = ConfigOverrides.Parse(assignment);
+                overrides.Add(parsed);
+                fromSet.Add(parsed.Key);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(Set.Name, ConfigError.Describe(e));
+            }
+        }
+        try
+        {
+            return ConfigOverrides.Apply(config, overrides).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var path = e.ParamName ?? "";
+            var flag = fromSet.Contains(path) ? $"--set {path}" : TypedFlag(parse, path) ?? SourceOf(parse);
+            throw new UsageException(flag, ConfigError.Describe(e));
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(fromSet.Count > 0 ? Set.Name : SourceOf(parse), e.Message);
+        }
     }
 
-    private static string[] Names<T>() where T : struct, Enum => ExperimentJson.EnumNames<T>();
-
-    private void Number<T>(string name, string path, string description) where T : struct
+    private ExperimentConfig Base(ParseResult parse)
     {
-        var option = new Option<T>(name) { Description = $"{description} [{path}]" };
-        fields.Add((option, path, parse => JsonValue.Create(parse.GetValue(option))));
+        if (parse.GetValue(Config) is { } file)
+        {
+            if (parse.GetValue(Preset) is not null)
+                throw new UsageException(Config.Name, "give --config or --preset, not both.");
+            if (Directory.Exists(file)) throw new UsageException(Config.Name, $"'{file}' is a folder; allowed: a config JSON file.");
+            if (!File.Exists(file)) throw new UsageException(Config.Name, $"'{file}' does not exist; allowed: a config JSON file.");
+            try
+            {
+                return ExperimentJson.Deserialize(File.ReadAllText(file), file);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UsageException(Config.Name, ConfigError.Describe(e));
+            }
+        }
+        if (parse.GetValue(Preset) is { } preset)
+        {
+            try { return ExperimentPresets.Get(preset); }
+            catch (ArgumentException e) { throw new UsageException(Preset.Name, ConfigError.Describe(e)); }
+        }
+        return defaultBase;
     }
 
-    private void Flag(string name, string path, string description)
+    /// <summary>The flag of <paramref name="path"/> as the user typed it (--k or --keep-fraction), when it was given.</summary>
+    private string? TypedFlag(ParseResult parse, string path) =>
+        fields.Where(f => f.Path == path).Select(f => parse.GetResult(f.Option)).FirstOrDefault(r => r is { Implicit: false }) is { } result
+            ? result.IdentifierToken?.Value ?? result.Option.Name
+            : null;
+
+    private string SourceOf(ParseResult parse) =>
+        parse.GetValue(Config) is not null ? Config.Name : parse.GetValue(Preset) is not null ? Preset.Name : "config";
+
+    private static string FlagName(string path) => "--" + path.Split('.')[^1].Replace('_', '-');
+
+    private void Add(Option option, string path, Func<ParseResult, JsonNode?> value)
     {
-        var option = new Option<bool>(name) { Description = $"{description} [{path}]" };
-        fields.Add((option, path, parse => JsonValue.Create(parse.GetValue(option))));
+        option.Description = $"{option.Description} [{path}]";
+        fields.Add(new Field(option, path, value));
     }
 
-    private void Text(string name, string path, string description)
+    private void Number<T>(string path, string description, params string[] aliases) where T : struct
     {
-        var option = new Option<string>(name) { Description = $"{description} [{path}]" };
-        fields.Add((option, path, parse => JsonValue.Create(parse.GetValue(option))));
+        var option = new Option<T>(FlagName(path), aliases) { Description = description };
+        Add(option, path, parse => JsonValue.Create(parse.GetValue(option)));
     }
 
-    private void Choice<T>(string path, string description, NamedChoices<T> table) where T : struct, Enum =>
-        Choice(table.Flag, path, description, table.Names.ToArray(), v => ExperimentJson.EnumName(table.Parse(v)));
-
-    private void Choice(string name, string path, string description, string[] allowed, Func<string, string>? map = null)
+    private void Flag(string path, string description)
     {
-        var option = new Option<string>(name) { Description = $"{description} [{path}]" };
-        option.AcceptOnlyFromAmong(allowed);
-        fields.Add((option, path, parse => JsonValue.Create((map ?? (v => v))(parse.GetValue(option)!))));
+        var option = new Option<bool>(FlagName(path)) { Description = description };
+        Add(option, path, parse => JsonValue.Create(parse.GetValue(option)));
+    }
+
+    private void Text(string path, string description)
+    {
+        var option = new Option<string>(FlagName(path)) { Description = description };
+        Add(option, path, parse => JsonValue.Create(parse.GetValue(option)));
+    }
+
+    private void Choice<T>(string path, string description, string? flag = null) where T : struct, Enum
+    {
+        var option = new Option<string>(flag ?? FlagName(path)) { Description = $"{description} One of: {Names.Allowed<T>()}." };
+        Add(option, path, parse =>
+        {
+            var text = parse.GetValue(option);
+            return Names.TryParse<T>(text, out var value)
+                ? JsonValue.Create(Names.Of(value))
+                : throw new UsageException(TypedFlag(parse, path) ?? option.Name, $"'{text}' is not allowed; allowed: {Names.Allowed<T>()}.");
+        });
+    }
+
+    private string ModelValue(ParseResult parse)
+    {
+        var option = fields.Single(f => f.Path == "model.name").Option;
+        var text = parse.GetValue((Option<string>)option);
+        if (text is not null && ModelConfig.DepthAliases.ContainsKey(text)) return text.ToLower(CultureInfo.InvariantCulture);
+        return Names.TryParse<ModelName>(text, out var name)
+            ? Names.Of(name)
+            : throw new UsageException(option.Name, $"'{text}' is not allowed; allowed: {Names.Allowed<ModelName>()}, {string.Join(", ", ModelConfig.DepthAliases.Keys)}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using PEMN.Cli;
 using PEMN.Cli.Commands;
 using PEMN.Cli.Options;
 using PEMN.Experiments;
@@ -82,24 +83,11 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task TrainJsonPrintsOneSummaryLine()
+    public void TrainJsonPrintsOneSummaryLine()
     {
-        var root = new RootCommand();
-        root.Subcommands.Add(TrainCommand.Create());
-        var stdout = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(stdout);
-        int code;
-        try
-        {
-            code = await root.Parse(["train", "--preset", "smoke", "--epochs", "1", "--out", folder, "--json"]).InvokeAsync();
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
-        Assert.Equal(0, code);
-        var line = Assert.Single(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var (code, stdout, error) = PemnHarness.Run("train", "--preset", "smoke", "--epochs", "1", "--out", folder, "--json");
+        Assert.True(code == 0, error);
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var summary = JsonNode.Parse(line)!;
         Assert.InRange(summary["best_test_accuracy"]!.GetValue<double>(), 0, 1);
         Assert.InRange(summary["final_test_accuracy"]!.GetValue<double>(), 0, 1);
@@ -109,23 +97,39 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task BadFlagValueExitsWithAnErrorNamingTheField()
+    public void BadFlagValueExitsWithAnErrorNamingTheFlagAndTheField()
     {
-        var root = new RootCommand();
-        root.Subcommands.Add(TrainCommand.Create());
-        var stderr = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(stderr);
-        int code;
+        var (code, _, error) = PemnHarness.Run("train", "--preset", "smoke", "--epochs", "0", "--out", folder);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--epochs: training.epochs = 0 is outside the allowed range [1, inf)", error);
+        Assert.False(Directory.Exists(Path.Combine(folder, ExperimentRunner.RunsFolder)));
+    }
+
+    [Fact]
+    public void WithoutOutRunsAreRecordedUnderTheRepositorysResultsFolderOnly()
+    {
+        // A stand-in repository: its marker file, and the command started from a sub-folder of it.
+        var repo = Directory.CreateDirectory(Path.Combine(folder, "repo")).FullName;
+        File.WriteAllText(Path.Combine(repo, PEMN.Runtime.Repository.MarkerFile), "");
+        var work = Directory.CreateDirectory(Path.Combine(repo, "notebooks", "scratch")).FullName;
+        var (cwd, root) = (Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable(PEMN.Runtime.Repository.RootVariable));
         try
         {
-            code = await root.Parse(["train", "--preset", "smoke", "--epochs", "0", "--out", folder]).InvokeAsync();
+            Directory.SetCurrentDirectory(work);
+            Environment.SetEnvironmentVariable(PEMN.Runtime.Repository.RootVariable, null);
+            var (code, _, error) = PemnHarness.Run("train", "--preset", "smoke", "--epochs", "1");
+            Assert.True(code == 0, error);
+            Assert.Contains(Path.Combine(repo, "results", "runs"), error); // the records' folder is printed
         }
         finally
         {
-            Console.SetError(previous);
+            Directory.SetCurrentDirectory(cwd);
+            Environment.SetEnvironmentVariable(PEMN.Runtime.Repository.RootVariable, root);
         }
-        Assert.Equal(TrainCommand.ErrorExit, code);
-        Assert.Contains("training.epochs = 0 is outside the allowed range [1, inf)", stderr.ToString());
+        var written = Directory.GetFileSystemEntries(repo, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(repo, p)).Where(p => !p.StartsWith("results", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([PEMN.Runtime.Repository.MarkerFile, "notebooks", Path.Combine("notebooks", "scratch")], written);
+        Assert.Single(Directory.GetDirectories(Path.Combine(repo, "results", "runs")));
+        Assert.True(File.Exists(Path.Combine(repo, "results", "runs.csv")));
     }
 }

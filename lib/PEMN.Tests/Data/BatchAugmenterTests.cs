@@ -17,7 +17,7 @@ public class BatchAugmenterTests
     {
         using var scope = NewDisposeScope();
         var images = Images(2, 3, 4);
-        var norm = Normalization.For(DataSetName.Cifar10);
+        var norm = DataSetCatalog.Get(DataSetName.Cifar10).Normalization!;
         var output = new BatchAugmenter(AugmentationConfig.None, norm).Apply(images, new Generator(1));
         var mean = tensor(norm.Mean, ScalarType.Float32).view(1, 3, 1, 1);
         var std = tensor(norm.Std, ScalarType.Float32).view(1, 3, 1, 1);
@@ -92,7 +92,7 @@ public class BatchAugmenterTests
         using var scope = NewDisposeScope();
         var images = Images(8, 3, 16);
         var config = AugmentationConfig.Paper(16) with { RandomErasing = 1 };
-        var augmenter = new BatchAugmenter(config, Normalization.For(DataSetName.Cifar10));
+        var augmenter = new BatchAugmenter(config, DataSetCatalog.Get(DataSetName.Cifar10).Normalization!);
         var a = augmenter.Apply(images, new Generator(11));
         var b = augmenter.Apply(images, new Generator(11));
         var c = augmenter.Apply(images, new Generator(12));

@@ -10,7 +10,7 @@ public class BatchPipelineTests
             DataSetCatalog.MnistClasses);
 
     private static BatchPipeline Pipeline(bool prefetch, long seed = 3, int batch = 16) =>
-        new(Data(), Normalization.For(DataSetName.Mnist),
+        new(Data(), DataSetCatalog.Get(DataSetName.Mnist).Normalization!,
             new BatchPipelineConfig(batch, Seed: seed, Augmentation: AugmentationConfig.CropFlip(8, 2), Prefetch: prefetch), CPU);
 
     private static List<(float[] X, long[] Y)> Collect(BatchPipeline pipeline, int epoch)
@@ -62,7 +62,7 @@ public class BatchPipelineTests
     public void EvaluationBatchesAreInFileOrderAndNormalisedOnly()
     {
         var data = Data();
-        var norm = Normalization.For(DataSetName.Mnist);
+        var norm = DataSetCatalog.Get(DataSetName.Mnist).Normalization!;
         using var pipeline = new BatchPipeline(data, norm, BatchPipelineConfig.Evaluation(50), CPU);
         var (x, y) = Collect(pipeline, 0).Single();
         Assert.Equal(data.Labels, y);
@@ -88,9 +88,9 @@ public class BatchPipelineTests
     [Fact]
     public void DropLastAndChannelMismatchAreChecked()
     {
-        using var pipeline = new BatchPipeline(Data(), Normalization.For(DataSetName.Mnist), new BatchPipelineConfig(16, DropLast: true), CPU);
+        using var pipeline = new BatchPipeline(Data(), DataSetCatalog.Get(DataSetName.Mnist).Normalization!, new BatchPipelineConfig(16, DropLast: true), CPU);
         Assert.Equal(3, pipeline.BatchesPerEpoch);
-        Assert.Throws<ArgumentException>(() => new BatchPipeline(Data(), Normalization.For(DataSetName.Cifar10), new BatchPipelineConfig(), CPU));
+        Assert.Throws<ArgumentException>(() => new BatchPipeline(Data(), DataSetCatalog.Get(DataSetName.Cifar10).Normalization!, new BatchPipelineConfig(), CPU));
         Assert.Equal("BatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => new BatchPipelineConfig(0).Validate()).ParamName);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using PEMN.Cli.Commands;
+using PEMN.Cli;
 using PEMN.Data;
+using PEMN.Tests.Cli;
 
 namespace PEMN.Tests.Data;
 
@@ -11,10 +12,9 @@ public class DataCommandTests
     {
         using var temp = new TempFolder();
         DataFixtures.WriteIdxFolder(temp.Sub("fashion-mnist"), 7, 3, gzip: true);
-        var output = new StringWriter();
-        var code = DataCommand.Run("fashion-mnist", temp.Path, json: true, offline: true, output, new StringWriter());
-        Assert.Equal(0, code);
-        using var report = JsonDocument.Parse(output.ToString());
+        var (code, output, _) = PemnHarness.Run("data", "--dataset", "fashion-mnist", "--data-dir", temp.Path, "--json", "--offline");
+        Assert.Equal(ExitCodes.Ok, code);
+        using var report = JsonDocument.Parse(output);
         var root = report.RootElement;
         Assert.Equal(7, root.GetProperty("train").GetInt32());
         Assert.Equal(3, root.GetProperty("test").GetInt32());
@@ -27,11 +27,10 @@ public class DataCommandTests
     public void MissingFilesExitNonZeroWithTheTrainingError()
     {
         using var temp = new TempFolder();
-        var error = new StringWriter();
-        var code = DataCommand.Run("cifar10", temp.Path, json: false, offline: true, new StringWriter(), error);
-        Assert.Equal(DataCommand.DataErrorExitCode, code);
+        var (code, _, error) = PemnHarness.Run("data", "--dataset", "cifar10", "--data-dir", temp.Path, "--offline");
+        Assert.Equal(ExitCodes.Data, code);
         var expected = Assert.Throws<DataSetException>(() => DataSets.Load(DataSetName.Cifar10, new DataLocator(temp.Path, null, null))).Message;
-        Assert.Equal(expected, error.ToString().Trim());
+        Assert.Equal("error: " + expected, error.Trim());
     }
 
     [Fact]
@@ -42,17 +41,25 @@ public class DataCommandTests
         DataFixtures.WriteIdxFolder(folder, 4, 2, gzip: false);
         var images = Path.Combine(folder, "t10k-images-idx3-ubyte");
         File.WriteAllBytes(images, File.ReadAllBytes(images)[..^1]);
-        var error = new StringWriter();
-        Assert.Equal(DataCommand.DataErrorExitCode, DataCommand.Run("mnist", temp.Path, false, true, new StringWriter(), error));
-        Assert.Contains(images, error.ToString());
-        Assert.Contains("truncated", error.ToString());
+        var (code, _, error) = PemnHarness.Run("data", "--dataset", "mnist", "--data-dir", temp.Path, "--offline");
+        Assert.Equal(ExitCodes.Data, code);
+        Assert.Contains(images, error);
+        Assert.Contains("truncated", error);
     }
 
     [Fact]
-    public void UnknownNameListsTheAllowedOnes()
+    public void UnknownNameListsTheAllowedOnesAndEitherSpellingWorks()
     {
-        var error = new StringWriter();
-        Assert.Equal(DataCommand.DataErrorExitCode, DataCommand.Run("svhn", null, false, true, new StringWriter(), error));
-        Assert.Contains("tiny-imagenet", error.ToString());
+        var (code, _, error) = PemnHarness.Run("data", "--dataset", "svhn", "--offline");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--dataset", error);
+        Assert.Contains("tiny_imagenet", error);
+        Assert.DoesNotContain("synthetic", error); // not a data set on disk
+        Assert.DoesNotContain("   at ", error);   // no stack trace
+
+        using var temp = new TempFolder();
+        DataFixtures.WriteIdxFolder(temp.Sub("fashion_mnist"), 3, 2, gzip: false);
+        foreach (var spelling in new[] { "fashion-mnist", "fashion_mnist", "Fashion-MNIST" })
+            Assert.Equal(ExitCodes.Ok, PemnHarness.Run("data", "--dataset", spelling, "--data-dir", temp.Path, "--offline").Code);
     }
 }

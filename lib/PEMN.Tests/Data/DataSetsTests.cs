@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using PEMN.Data;
 
 namespace PEMN.Tests.Data;
@@ -20,7 +21,7 @@ public class DataSetsTests
     public void PartlyPresentFolderListsOnlyTheMissingFiles()
     {
         using var temp = new TempFolder();
-        var folder = temp.Sub("fashion-mnist");
+        var folder = temp.Sub("fashion_mnist");
         DataFixtures.WriteIdxFolder(folder, 2, 2, gzip: true);
         File.Delete(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"));
         var error = Assert.Throws<DataSetException>(() => DataSets.Load(DataSetName.FashionMnist, new DataLocator(temp.Path, null, null)));
@@ -53,9 +54,9 @@ public class DataSetsTests
     public void RepositoryRootIsFoundFromASubfolder()
     {
         using var temp = new TempFolder();
-        File.WriteAllText(Path.Combine(temp.Path, DataLocator.SolutionFile), "");
+        File.WriteAllText(Path.Combine(temp.Path, Repository.MarkerFile), "");
         var deep = temp.Sub("a", "b");
-        Assert.Equal(temp.Path, DataLocator.FindRepositoryRoot(deep));
+        Assert.Equal(temp.Path, Repository.Above(deep));
         Assert.Equal(Path.Combine(temp.Path, "data", "cifar10"), new DataLocator(null, null, temp.Path).PrimaryFolder(DataSetName.Cifar10));
     }
 
@@ -139,9 +140,11 @@ public class DataSetsTests
     [Fact]
     public void NamesParseAndRejectUnknown()
     {
-        Assert.Equal(DataSetName.TinyImageNet, DataSetNames.Parse("tiny-imagenet"));
-        Assert.Equal(DataSetName.FashionMnist, DataSetNames.Parse("Fashion-MNIST"));
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => DataSetNames.Parse("imagenet"));
+        Assert.Equal(DataSetName.TinyImageNet, Names.Parse<DataSetName>("tiny-imagenet", "data.dataset"));
+        Assert.Equal(DataSetName.FashionMnist, Names.Parse<DataSetName>("Fashion-MNIST", "data.dataset"));
+        Assert.Equal("fashion_mnist", Names.Of(DataSetName.FashionMnist));
+        var error = Assert.Throws<ArgumentException>(() => Names.Parse<DataSetName>("imagenet", "data.dataset"));
+        Assert.Contains("data.dataset = 'imagenet'", error.Message);
         Assert.Contains("cifar100", error.Message);
     }
 

@@ -12,7 +12,7 @@ public class PipelineTrainingTests
     {
         var data = new ImageDataSet("toy", DataFixtures.Pixels(32, 64), DataFixtures.Labels(32, 10).Select(b => (long)b).ToArray(),
             1, 8, 8, DataSetCatalog.FashionMnistClasses);
-        using var pipeline = new BatchPipeline(data, Normalization.For(DataSetName.FashionMnist),
+        using var pipeline = new BatchPipeline(data, DataSetCatalog.Get(DataSetName.FashionMnist).Normalization!,
             new BatchPipelineConfig(8, Augmentation: AugmentationConfig.CropFlip(8, 1)), CPU);
         using var model = new ConvMixer(8, 1, 3, 2, 1, 10, Activation.Gelu, new LayerFactory(LayerKind.Masked, seed: 1));
         var scores = model.parameters().Where(p => p.requires_grad).ToArray();

@@ -1,3 +1,5 @@
+using PEMN.Data;
+using PEMN.Runtime;
 using System.Text.Json.Nodes;
 using PEMN.Experiments;
 using PEMN.Masking;
@@ -114,19 +116,26 @@ public class ExperimentConfigTests
     [Fact]
     public void UnknownJsonFieldsAreRejected()
     {
-        var e = Assert.Throws<FormatException>(() => ExperimentJson.Deserialize("""{ "training": { "lr_mx": 0.1 } }""", "typo.json"));
+        var e = Assert.Throws<ArgumentException>(() => ExperimentJson.Deserialize(
+            """{ "data": {}, "model": {}, "masking": {}, "strategy": {}, "training": { "lr_mx": 0.1 } }""", "typo.json"));
         Assert.Contains("typo.json", e.Message);
         Assert.Contains("lr_mx", e.Message);
     }
 
     [Fact]
-    public void MissingFieldsTakeTheirDefaults()
+    public void MissingFieldsTakeTheirDefaultsButMissingOrNullSectionsAreErrors()
     {
-        var config = ExperimentJson.Deserialize("""{ "training": { "epochs": 3 } }""");
+        var config = ExperimentJson.Deserialize("""{ "data": {}, "model": {}, "masking": {}, "strategy": {}, "training": { "epochs": 3 } }""");
         Assert.Equal(3, config.Training.Epochs);
         Assert.Equal(new TrainingConfig().LrMax, config.Training.LrMax);
         Assert.Equal(new ModelConfig(), config.Model);
         Assert.Equal(new MaskingOptions(), config.Masking);
+        // A section left out or null must not become the paper model silently.
+        var missing = Assert.Throws<FormatException>(() => ExperimentJson.Deserialize("""{ "training": { "epochs": 3 } }""", "partial.json"));
+        Assert.Contains("partial.json: section 'data' is missing", missing.Message);
+        var nulled = Assert.Throws<FormatException>(() => ExperimentJson.Deserialize(
+            """{ "data": {}, "model": null, "masking": {}, "strategy": {}, "training": {} }""", "null.json"));
+        Assert.Contains("section 'model' is null", nulled.Message);
     }
 
     [Fact]
@@ -143,7 +152,7 @@ public class ExperimentConfigTests
     public void QuickPresetFollowsTheCpuProtocol()
     {
         var quick = ExperimentPresets.Quick;
-        Assert.Equal(DatasetName.FashionMnist, quick.Data.Dataset);
+        Assert.Equal(DataSetName.FashionMnist, quick.Data.Dataset);
         Assert.Equal(1000, quick.Data.PerClass);
         Assert.Null(quick.Data.TestPerClass);
         Assert.Equal([0.2860], quick.Data.Mean!);

@@ -142,7 +142,7 @@ public class MaskedLayerTests
         var signed = Initializers.Weight(shape, WeightInit.SignedConstant, new TorchSharp.torch.Generator(1));
         Assert.True(signed.abs().sub(std).abs().max().item<float>() < 1e-6);
         Assert.InRange(signed.gt(0).to(ScalarType.Float32).mean().item<float>(), 0.45, 0.55);
-        var scores = Initializers.Scores(shape, new TorchSharp.torch.Generator(1));
+        var scores = Initializers.KaimingUniform(shape, new TorchSharp.torch.Generator(1));
         var bound = 1 / Math.Sqrt(32 * 9);
         Assert.True(scores.abs().max().item<float>() <= bound);
         Assert.InRange(scores.abs().max().item<float>(), bound * 0.95, bound);
@@ -174,7 +174,7 @@ public class MaskedLayerTests
         Assert.Contains("1.2", k.Message);
         Assert.Contains("(0, 1]", k.Message);
         var init = Assert.Throws<ArgumentOutOfRangeException>(() => new MaskingOptions(WeightInit: (WeightInit)42).Validate());
-        Assert.Contains("KaimingNormal", init.Message);
+        Assert.Contains("kaiming_normal, signed_constant", init.Message);
         var groups = Assert.Throws<ArgumentException>(() => new ConvSpec(3, 4, 3, Groups: 2).Validate());
         Assert.Contains("Groups = 2", groups.Message);
     }

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using PEMN.Notebooks;
 
 namespace PEMN.Tests.Notebooks;
@@ -28,12 +29,12 @@ public class NotebookEnvironmentTests
         var root = Directory.CreateTempSubdirectory("pemn-root-");
         try
         {
-            File.WriteAllText(Path.Combine(root.FullName, RepoLocator.MarkerFile), "");
+            File.WriteAllText(Path.Combine(root.FullName, Repository.MarkerFile), "");
             var nested = Directory.CreateDirectory(Path.Combine(root.FullName, "a", "b"));
-            var saved = Environment.GetEnvironmentVariable(NotebookEnvironment.RootVariable);
-            Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, null);
-            try { Assert.Equal(root.FullName, RepoLocator.Find(nested.FullName)); }
-            finally { Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, saved); }
+            var saved = Environment.GetEnvironmentVariable(Repository.RootVariable);
+            Environment.SetEnvironmentVariable(Repository.RootVariable, null);
+            try { Assert.Equal(root.FullName, Repository.Find(nested.FullName)); }
+            finally { Environment.SetEnvironmentVariable(Repository.RootVariable, saved); }
         }
         finally
         {
@@ -44,14 +45,14 @@ public class NotebookEnvironmentTests
     [Fact]
     public void NoMarkerAboveTheStartFolderIsAnErrorThatSaysWhatToSet()
     {
-        var saved = Environment.GetEnvironmentVariable(NotebookEnvironment.RootVariable);
-        Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, null);
+        var saved = Environment.GetEnvironmentVariable(Repository.RootVariable);
+        Environment.SetEnvironmentVariable(Repository.RootVariable, null);
         try
         {
-            var error = Assert.Throws<DirectoryNotFoundException>(() => RepoLocator.Find("/proc/self"));
+            var error = Assert.Throws<DirectoryNotFoundException>(() => Repository.Find("/proc/self"));
             Assert.Contains("PEMN_ROOT", error.Message);
         }
-        finally { Environment.SetEnvironmentVariable(NotebookEnvironment.RootVariable, saved); }
+        finally { Environment.SetEnvironmentVariable(Repository.RootVariable, saved); }
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public class NotebookEnvironmentTests
         try
         {
             var session = NotebookEnvironment.Initialize();
-            Assert.True(File.Exists(Path.Combine(session.RepoRoot, RepoLocator.MarkerFile)));
+            Assert.True(File.Exists(Path.Combine(session.RepoRoot, Repository.MarkerFile)));
             Assert.Equal(NotebookScale.Paper, session.Scale);
             Assert.Equal(Path.Combine(session.RepoRoot, "results"), session.ResultsDirectory);
             Assert.Contains("scale=paper", session.ToString());

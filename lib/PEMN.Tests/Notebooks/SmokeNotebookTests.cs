@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using System.Diagnostics;
 using PEMN.Notebooks;
 
@@ -17,7 +18,7 @@ public class SmokeNotebookTests
     public static TheoryData<string> Notebooks()
     {
         var data = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(Path.Combine(RepoLocator.Find(), "notebooks"), "*.ipynb").Order())
+        foreach (var path in Directory.GetFiles(Path.Combine(Repository.Find(), "notebooks"), "*.ipynb").Order())
             data.Add(Path.GetFileName(path));
         return data;
     }
@@ -26,7 +27,7 @@ public class SmokeNotebookTests
     [MemberData(nameof(Notebooks))]
     public void NotebookRunsCleanAtSmokeScaleAndDrawsAnOfflineChart(string notebook)
     {
-        var root = RepoLocator.Find();
+        var root = Repository.Find();
         var source = Path.Combine(root, "notebooks", notebook);
         Assert.Contains(ExecutedNotebook.Load(source).Kernel, new[] { ".net-csharp", ".net-fsharp" });
         Assert.Empty(ExecutedNotebook.Load(source).HtmlOutputs); // committed clean

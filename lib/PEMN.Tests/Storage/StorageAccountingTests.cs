@@ -18,7 +18,7 @@ public class StorageAccountingTests
     private static readonly ModelConfig Tiny = new(ModelName.ConvMixer, Dim: 4, Depth: 1, Kernel: 3, Patch: 2, InChannels: 1, ImageSize: 8, Classes: 2);
 
     private static StorageReport Measure(StrategyConfig strategy, bool seedStorage = false, MaskingOptions? masking = null) =>
-        StorageMeasurement.Run(Tiny, masking ?? new MaskingOptions(), strategy, seed: 3, seedStorage);
+        StorageMeasurement.Run(new NetworkSpec(Tiny, masking ?? new MaskingOptions(), strategy, Seed: 3), seedStorage);
 
     [Fact]
     public void MaskStoresEveryValueAndCostsMoreThanDense()
@@ -98,7 +98,7 @@ public class StorageAccountingTests
     public void ProbeCountsStoredValuesWhereDistinctFloatsCollideAndLeavesWeightsAlone()
     {
         using var model = Build();
-        var result = ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.MaxLayerPadding), seed: 0);
+        var result = ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.MaxLayerPadding), seed: 0);
         var before = WeightLayers.Masked(model).Select(l => Bits(l.Weight)).ToList();
         var report = StorageAccounting.Measure(model, result);
         Assert.Equal(before, WeightLayers.Masked(model).Select(l => Bits(l.Weight)));
@@ -113,7 +113,7 @@ public class StorageAccountingTests
     {
         using var small = Tiny.Build(new LayerFactory(LayerKind.Masked));
         using var other = (Tiny with { Depth = 2 }).Build(new LayerFactory(LayerKind.Masked));
-        var result = ParameterEfficiency.Apply(other, new StrategyConfig(StrategyName.Mask), 0);
+        var result = ParameterEfficientStrategies.Apply(other, new StrategyConfig(StrategyName.Mask), 0);
         var error = Assert.Throws<ArgumentException>(() => StorageAccounting.Measure(small, result));
         Assert.Contains("do not match", error.Message);
     }

@@ -1,33 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
-using PEMN.Cli.Commands;
+using PEMN.Cli;
+using PEMN.Tests.Cli;
 using static PEMN.Tests.Strategies.PaperConvMixer;
 
 namespace PEMN.Tests.Storage;
 
 public class StorageCommandTests
 {
-    /// <summary>Runs <c>pemn</c> in-process with the catalog's commands; returns the exit code and what it printed.</summary>
-    private static (int Code, string Out, string Error) Pemn(params string[] args)
-    {
-        var root = new RootCommand("pemn");
-        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var code = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Code, string Out, string Error) Pemn(params string[] args) => PemnHarness.Run(args);
 
     [Fact]
     public void JsonReportOfThePaperConvMixerWithRp1e3()
@@ -52,17 +33,17 @@ public class StorageCommandTests
     [Fact]
     public void SeedStorageAndTableOutput()
     {
-        var (code, output, error) = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--strategy", "mp", "--seed-storage", "--json");
+        var (code, output, error) = Pemn("storage", "--dataset", "synthetic", "--dim", "8", "--depth", "2", "--kernel", "3", "--strategy", "mp", "--seed-storage", "--json");
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         Assert.Equal(64, json.RootElement.GetProperty("prototype_bits").GetInt64());
         Assert.True(json.RootElement.GetProperty("seed_stored").GetBoolean());
 
-        var table = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--strategy", "one-layer");
+        var table = Pemn("storage", "--dataset", "synthetic", "--dim", "8", "--depth", "2", "--kernel", "3", "--strategy", "one-layer");
         Assert.Equal(0, table.Code);
         Assert.Contains("compression ratio", table.Out);
         Assert.Contains("unique values", table.Out);
-        Assert.Contains("OneLayer", table.Out);
+        Assert.Contains("One-layer", table.Out); // the paper's label, as in the ladder and the charts
     }
 
     [Theory]
@@ -70,20 +51,20 @@ public class StorageCommandTests
     [InlineData("--ratio", "(0, 1)", "--strategy", "rp", "--ratio", "1")]
     [InlineData("--ratio", "(0, 1)", "--strategy", "rp", "--ratio", "2.5")]
     [InlineData("--model", "convmixer", "--model", "resnet99")]
-    [InlineData("--strategy", "dense, mask, one-layer, mp, rp", "--strategy", "lottery")]
+    [InlineData("--strategy", "dense, mask, one_layer, max_layer_padding (mp), random_vector_padding (rp)", "--strategy", "lottery")]
     [InlineData("--pad-mode", "copy, rand", "--strategy", "rp", "--pad-mode", "shuffle")]
     [InlineData("--k", "(0, 1]", "--k", "0")]
     [InlineData("--k", "(0, 1]", "--k", "1.5")]
     [InlineData("--dim", ">= 1", "--dim", "0")]
     [InlineData("--classes", ">= 2", "--classes", "1")]
-    [InlineData("--norm", "learn, not-learn", "--norm", "frozen")]
+    [InlineData("--norm", "learnable (learn), non_affine (not-learn)", "--norm", "frozen")]
     [InlineData("--sparse-keep", "(0, 1]", "--sparse-keep", "0")]
     [InlineData("--sparse-compression", "(0, 1)", "--sparse-compression", "1")]
     [InlineData("--sparse-keep", "not both", "--sparse-keep", "0.1", "--sparse-compression", "0.9")]
     public void BadFlagsFailNamingTheFlagAndTheAllowedValues(string flag, string allowed, params string[] args)
     {
         var (code, output, error) = Pemn(["storage", .. args]);
-        Assert.NotEqual(0, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(flag, error);
         Assert.Contains(allowed, error);
         Assert.Equal("", output); // nothing measured, nothing printed
@@ -92,7 +73,7 @@ public class StorageCommandTests
     [Fact]
     public void SparseBaselineOfTheSameArchitecture()
     {
-        var (code, output, error) = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--classes", "4", "--sparse-keep", "0.25", "--json");
+        var (code, output, error) = Pemn("storage", "--dataset", "synthetic", "--dim", "8", "--depth", "2", "--kernel", "3", "--classes", "4", "--sparse-keep", "0.25", "--json");
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         var r = json.RootElement;
@@ -100,7 +81,7 @@ public class StorageCommandTests
         Assert.Equal(24 + 2 * (18 + 16) + 8, r.GetProperty("unique_values").GetInt64());
         Assert.Equal(0.25, r.GetProperty("keep_fraction").GetDouble());
 
-        var atRatio = Pemn("storage", "--dim", "8", "--depth", "2", "--kernel", "3", "--sparse-compression", "0.5", "--json");
+        var atRatio = Pemn("storage", "--dataset", "synthetic", "--dim", "8", "--depth", "2", "--kernel", "3", "--sparse-compression", "0.5", "--json");
         Assert.Equal(0, atRatio.Code);
         using var ratioJson = JsonDocument.Parse(atRatio.Out);
         Assert.True(ratioJson.RootElement.GetProperty("compression_ratio").GetDouble() >= 0.5);
@@ -110,7 +91,18 @@ public class StorageCommandTests
     public void UnparsableNumberIsAParseErrorNamingTheFlag()
     {
         var (code, _, error) = Pemn("storage", "--dim", "wide");
-        Assert.NotEqual(0, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--dim", error);
+    }
+
+    [Fact]
+    public void QuickPresetReportsTheQuickModel()
+    {
+        var (code, output, error) = Pemn("storage", "--preset", "quick", "--strategy", "rp", "--ratio", "0.01", "--json");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        // ConvMixer-64/4 on 1x28x28, 10 classes: stem 64*1*2*2, 4 x (depthwise 64*5*5 + pointwise 64*64), head 10*64.
+        Assert.Equal(64 * 4 + 4 * (64 * 25 + 64 * 64) + 10 * 64, json.RootElement.GetProperty("masked_weights").GetInt64());
+        Assert.Equal((long)Math.Floor(64 * 64 * 0.01) + 1, json.RootElement.GetProperty("unique_values").GetInt64());
     }
 }

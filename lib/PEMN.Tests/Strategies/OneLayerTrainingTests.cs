@@ -15,7 +15,7 @@ public class OneLayerTrainingTests
         using var scope = NewDisposeScope();
         using var model = new ModelConfig(Dim: 8, Depth: 3, Kernel: 3, Patch: 2, InChannels: 3, ImageSize: 8, Classes: 4)
             .Build(new LayerFactory(LayerKind.Masked, seed: 21));
-        ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.OneLayer), seed: 21);
+        ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.OneLayer), seed: 21);
         var pointwise = WeightLayers.Masked(model).Where(l => l.Path.EndsWith("pointwise")).ToList();
         var masksBefore = pointwise.Select(l => l.Masked!.Mask()).ToList();
 

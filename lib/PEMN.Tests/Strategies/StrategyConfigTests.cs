@@ -39,9 +39,9 @@ public class StrategyConfigTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new StrategyConfig((StrategyName)42).Validate());
         Assert.Equal(nameof(StrategyConfig.Name), error.ParamName);
-        Assert.Contains(nameof(StrategyName.RandomVectorPadding), error.Message);
+        Assert.Contains("random_vector_padding (rp)", error.Message); // the canonical name and its alias, as every input accepts them
         var pad = Assert.Throws<ArgumentOutOfRangeException>(() => new StrategyConfig(PadMode: (PadMode)7).Validate());
         Assert.Equal(nameof(StrategyConfig.PadMode), pad.ParamName);
-        Assert.Contains("Rand", pad.Message);
+        Assert.Contains("copy, rand", pad.Message);
     }
 }

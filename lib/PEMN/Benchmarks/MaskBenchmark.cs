@@ -1,34 +1,32 @@
 using System.Diagnostics;
+using PEMN.Experiments;
 using PEMN.Masking;
-using PEMN.Models;
+using PEMN.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Benchmarks;
 
-/// <summary>Settings of the mask benchmark; defaults are the ConvMixer-256/8 on 3x32x32, batch 64.</summary>
-/// <param name="Model">The model measured.</param>
-/// <param name="Batch">Images per training step.</param>
+/// <summary>Settings of the mask benchmark (what is measured comes from an experiment config: model, k, batch, seed).</summary>
 /// <param name="Warmup">Untimed steps first (allocator and thread pools warm up).</param>
 /// <param name="Steps">Timed training steps per model.</param>
 /// <param name="MaskRepeats">Timed repetitions of the mask computation over all layers.</param>
-/// <param name="Seed">Seed of weights, scores and the random batch.</param>
 public sealed record MaskBenchmarkOptions(
-    ModelConfig Model,
-    int Batch = 64,
     int Warmup = 2,
     int Steps = 5,
-    int MaskRepeats = 20,
-    long Seed = 0)
+    int MaskRepeats = 20)
 {
-    /// <summary>ConvMixer-256/8, kernel 5, patch 2, CIFAR-10 geometry.</summary>
-    public static MaskBenchmarkOptions Default { get; } = new(new ModelConfig(ModelName.ConvMixer, Dim: 256, Depth: 8));
+    /// <summary>The default experiment measured: the paper's ConvMixer-256/8 (kernel 5, patch 2, CIFAR-10 geometry) at batch 64 on the CPU.</summary>
+    public static ExperimentConfig DefaultExperiment { get; } = ExperimentPresets.Paper with
+    {
+        Name = "bench",
+        Training = ExperimentPresets.Paper.Training with { BatchSize = 64 },
+        Device = "cpu",
+    };
 
     /// <summary>Throws when a count is not positive.</summary>
     public MaskBenchmarkOptions Validate()
     {
-        Model.Validate();
-        if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "Batch must be >= 1.");
         if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "Warmup must be >= 0.");
         if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps must be >= 1.");
         if (MaskRepeats < 1) throw new ArgumentOutOfRangeException(nameof(MaskRepeats), MaskRepeats, "Mask repeats must be >= 1.");
@@ -56,13 +54,15 @@ public sealed record MaskBenchmarkResult(
 /// </summary>
 public static class MaskBenchmark
 {
-    /// <summary>Runs the benchmark on <paramref name="device"/>.</summary>
-    public static MaskBenchmarkResult Run(MaskBenchmarkOptions options, Device device)
+    /// <summary>Runs the benchmark on the model, masking, batch and seed of <paramref name="experiment"/>, on <paramref name="device"/>.</summary>
+    public static MaskBenchmarkResult Run(ExperimentConfig experiment, MaskBenchmarkOptions options, Device device)
     {
         options.Validate();
-        using var dense = options.Model.Build(new LayerFactory(LayerKind.Dense, seed: options.Seed));
-        using var masked = options.Model.Build(new LayerFactory(LayerKind.Masked, seed: options.Seed));
-        dense.to(device); masked.to(device);
+        experiment.Validate();
+        var spec = experiment.Network;
+        using var denseNetwork = PemnNetwork.Build(spec with { Strategy = new StrategyConfig(StrategyName.Dense) }, device);
+        using var maskedNetwork = PemnNetwork.Build(spec with { Strategy = new StrategyConfig(StrategyName.Mask) }, device);
+        var (dense, masked) = (denseNetwork.Model, maskedNetwork.Model);
         var layers = WeightLayers.Masked(masked);
 
         var scores = layers.Select(l => (Tensor)l.Masked!.Scores).ToList();
@@ -70,10 +70,11 @@ public static class MaskBenchmark
         var sortMs = TimeMs(options.MaskRepeats, () => { foreach (var s in scores) TopKMask.ComputeBySort(s, k).Dispose(); });
         var selectMs = TimeMs(options.MaskRepeats, () => { foreach (var s in scores) TopKMask.Compute(s, k).Dispose(); });
 
-        using var generator = new Generator((ulong)options.Seed);
-        var c = options.Model.InChannels; var size = options.Model.ImageSize;
-        using var images = randn([options.Batch, c, size, size], generator: generator).to(device);
-        using var labels = randint(options.Model.Classes, [options.Batch], generator: generator).to(device);
+        var model = experiment.Model;
+        var batch = experiment.Training.BatchSize;
+        using var generator = new Generator((ulong)experiment.Training.Seed);
+        using var images = randn([batch, model.InChannels, model.ImageSize, model.ImageSize], generator: generator).to(device);
+        using var labels = randint(model.Classes, [batch], generator: generator).to(device);
         var denseStep = StepSeconds(dense, images, labels, options);
         var maskedStep = StepSeconds(masked, images, labels, options);
 

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,6 +39,7 @@ public sealed class BatchPipeline : IBatchSource, IDisposable
         if (config.DropLast && data.Count < config.BatchSize)
             throw new ArgumentOutOfRangeException(nameof(config), $"DropLast with BatchSize {config.BatchSize} leaves no batch of {data.Name} ({data.Count} images).");
         augmenter = new BatchAugmenter(Config.Augment, normalization);
+        Normalization = normalization;
         this.device = device;
         Data = data;
         images = data.ImagesTensor().DetachFromDisposeScope();
@@ -48,6 +50,11 @@ public sealed class BatchPipeline : IBatchSource, IDisposable
     public ImageDataSet Data { get; }
     /// <summary>The settings.</summary>
     public BatchPipelineConfig Config { get; }
+    /// <summary>The per-channel normalisation constants.</summary>
+    public Normalization Normalization { get; }
+
+    /// <summary>The same pipeline building every batch on the calling thread (benchmarks measure production alone).</summary>
+    public BatchPipeline WithoutPrefetch() => new(Data, Normalization, Config with { Prefetch = false }, device);
     /// <summary>The image side after augmentation (crop size, or the stored size).</summary>
     public long OutputSide => augmenter.OutputSide(Data.Height);
 

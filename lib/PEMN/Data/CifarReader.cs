@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 namespace PEMN.Data;
 
 /// <summary>

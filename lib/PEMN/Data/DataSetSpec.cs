@@ -1,19 +1,34 @@
 namespace PEMN.Data;
 
+/// <summary>The shape of a data set's images and its number of classes.</summary>
+/// <param name="Channels">Image channels.</param>
+/// <param name="Size">Image side in pixels (square images).</param>
+/// <param name="Classes">Number of classes.</param>
+public sealed record ImageShape(long Channels, long Size, long Classes);
+
 /// <summary>
-/// What a data set looks like on disk: the files it needs (relative to its folder), where the official
-/// copies are served with their checksums, and how to read it.
+/// One data set: image shape, class names, normalisation, and what it looks like on disk: the files it needs
+/// (relative to its folder), where the official copies are served with their checksums, and how to read it.
 /// </summary>
 /// <param name="Name">Which data set.</param>
+/// <param name="Shape">Images and classes; null for synthetic data, which takes the model's shape.</param>
+/// <param name="Normalization">Per-channel constants of its training split; null for synthetic data (generated standardised).</param>
+/// <param name="ClassNames">Class names in label order (empty when the files name them, or for synthetic data).</param>
 /// <param name="RequiredFiles">Relative paths that must exist (a trailing '/' marks a folder; a '.gz' file may also be present unzipped).</param>
 /// <param name="Sources">Official downloads that produce the required files.</param>
-/// <param name="Reader">Reads both splits from a folder holding every required file.</param>
+/// <param name="Reader">Reads both splits from a folder holding every required file; null for synthetic data (made in memory).</param>
 public sealed record DataSetSpec(
     DataSetName Name,
+    ImageShape? Shape,
+    Normalization? Normalization,
+    IReadOnlyList<string> ClassNames,
     IReadOnlyList<string> RequiredFiles,
     IReadOnlyList<DownloadSource> Sources,
-    Func<string, (ImageDataSet Train, ImageDataSet Test)> Reader)
+    Func<string, (ImageDataSet Train, ImageDataSet Test)>? Reader)
 {
+    /// <summary>Whether the data set is read from files (every set but synthetic).</summary>
+    public bool OnDisk => Reader is not null;
+
     /// <summary>The path of a required entry in <paramref name="folder"/> if present (an IDX file may be plain or .gz), else null.</summary>
     public static string? Find(string folder, string relative)
     {

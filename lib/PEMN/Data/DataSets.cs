@@ -1,3 +1,5 @@
+using PEMN.Runtime;
+
 namespace PEMN.Data;
 
 /// <summary>
@@ -13,10 +15,14 @@ public static class DataSets
     /// <param name="locator">Where to look; default <see cref="DataLocator.FromEnvironment"/>.</param>
     /// <param name="downloader">How to fetch missing files; null (the default) never touches the network.</param>
     /// <param name="spec">The layout and sources; default <see cref="DataSetCatalog.Get"/> (tests inject their own sources).</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not read from files (synthetic data).</exception>
     public static DataSplits Load(DataSetName name, DataLocator? locator = null, IDownloader? downloader = null, DataSetSpec? spec = null)
     {
         locator ??= DataLocator.FromEnvironment();
         spec ??= DataSetCatalog.Get(name);
+        if (spec.Reader is null)
+            throw new ArgumentException($"data set {Names.Of(name)} is generated in memory, not read from files; allowed here: " +
+                string.Join(", ", Enum.GetValues<DataSetName>().Where(n => DataSetCatalog.Get(n).OnDisk).Select(Names.Of)) + ".", nameof(name));
         var folder = Locate(name, locator, spec) ?? Download(name, locator, spec, downloader);
         var (train, test) = spec.Reader(folder);
         return new DataSplits(name, train, test, folder);
@@ -65,8 +71,8 @@ public static class DataSets
         var present = Directory.Exists(target) ? spec.Missing(target) : spec.RequiredFiles;
         var lines = new List<string>
         {
-            $"Data set {name.Key()} not found ({why}). Looked in: {string.Join(", ", locator.Candidates(name))}.",
-            $"Put these files in {target} (or set {DataLocator.EnvironmentVariable} / --data-dir to a folder holding {name.Key()}/):",
+            $"Data set {Names.Of(name)} not found ({why}). Looked in: {string.Join(", ", locator.Candidates(name))}.",
+            $"Put these files in {target} (or point {DataLocator.EnvironmentVariable} or data.data_dir at a folder holding {Names.Of(name)}/):",
         };
         lines.AddRange(present.Select(f => "  " + f + (f.EndsWith(".gz", StringComparison.Ordinal) ? " (or unzipped)" : "")));
         lines.Add("Official source(s): " + string.Join(", ", spec.Sources.Select(s => s.Archive == ArchiveKind.None ? s.Url.ToString() : $"{s.Url} (extract it there)")));

@@ -8,5 +8,5 @@ namespace PEMN.Data;
 public sealed record DataSplits(DataSetName Name, ImageDataSet Train, ImageDataSet Test, string Folder)
 {
     /// <summary>The normalisation constants of this data set.</summary>
-    public Normalization Normalization => Normalization.For(Name);
+    public Normalization Normalization => DataSetCatalog.Get(Name).Normalization!;
 }

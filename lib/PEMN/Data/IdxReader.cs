@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using System.Buffers.Binary;
 
 namespace PEMN.Data;

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using static TorchSharp.torch;
 
 namespace PEMN.Data;

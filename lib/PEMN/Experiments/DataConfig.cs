@@ -1,4 +1,5 @@
-using System.Text.Json.Serialization;
+using PEMN.Data;
+using PEMN.Runtime;
 
 namespace PEMN.Experiments;
 
@@ -21,12 +22,9 @@ public enum AugmentPolicy
 /// <param name="CropPadding">Padding in pixels before the random crop back to the image size.</param>
 /// <param name="Mean">Per-channel normalisation mean (null: the dataset's standard values).</param>
 /// <param name="Std">Per-channel normalisation std (null: the dataset's standard values).</param>
-/// <param name="Policy">
-/// Augmentation recipe. Left out of the saved JSON (and so of the run id) at its default, so that adding this field
-/// kept the ids of every run recorded before it.
-/// </param>
+/// <param name="AugmentPolicy">Augmentation recipe (when <paramref name="Augment"/> is on).</param>
 public sealed record DataConfig(
-    DatasetName Dataset = DatasetName.Cifar10,
+    DataSetName Dataset = DataSetName.Cifar10,
     int? PerClass = null,
     int? Total = null,
     int? TestPerClass = null,
@@ -35,18 +33,33 @@ public sealed record DataConfig(
     int CropPadding = DataConfig.DefaultCropPadding,
     IReadOnlyList<double>? Mean = null,
     IReadOnlyList<double>? Std = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] AugmentPolicy Policy = AugmentPolicy.CropFlip)
+    AugmentPolicy AugmentPolicy = AugmentPolicy.CropFlip)
 {
     /// <summary>The usual pad-and-crop of small-image training: 2 pixels (28/32-pixel images).</summary>
     public const int DefaultCropPadding = 2;
     /// <summary>Crop padding above a quarter of a 64-pixel image is a typo, not a recipe.</summary>
     public const int MaxCropPadding = 16;
 
+    /// <summary>
+    /// The same data with the fields that do not change the images at their defaults (where the files are; crop
+    /// padding and recipe when nothing is augmented; the crop padding under the paper recipe, which has no padded crop).
+    /// </summary>
+    public DataConfig Canonical()
+    {
+        var d = new DataConfig();
+        return this with
+        {
+            DataDir = null,
+            CropPadding = Augment && AugmentPolicy == AugmentPolicy.CropFlip ? CropPadding : d.CropPadding,
+            AugmentPolicy = Augment ? AugmentPolicy : d.AugmentPolicy,
+        };
+    }
+
     /// <summary>Throws when a field is outside its allowed range, naming the field, the value and the range.</summary>
     public DataConfig Validate()
     {
         if (!Enum.IsDefined(Dataset)) throw ConfigError.Enum("data.dataset", Dataset);
-        if (!Enum.IsDefined(Policy)) throw ConfigError.Enum("data.policy", Policy);
+        if (!Enum.IsDefined(AugmentPolicy)) throw ConfigError.Enum("data.augment_policy", AugmentPolicy);
         if (PerClass is { } perClass) ConfigError.AtLeast("data.per_class", perClass, 1);
         if (Total is { } total) ConfigError.AtLeast("data.total", total, 1);
         if (PerClass is not null && Total is not null)

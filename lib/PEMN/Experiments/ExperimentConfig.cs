@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using PEMN.Data;
 using PEMN.Masking;
 using PEMN.Models;
+using PEMN.Runtime;
 using PEMN.Strategies;
 using PEMN.Training;
 
@@ -50,6 +52,28 @@ public sealed partial record ExperimentConfig(
     [System.Text.Json.Serialization.JsonIgnore]
     public double LrMax => Training.EffectiveLrMax(IsDense);
 
+    /// <summary>The network this experiment trains: model, masking, strategy, seeded with training.seed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public NetworkSpec Network => new(Model, Masking, Strategy, Training.Seed);
+
+    /// <summary>
+    /// The experiment's meaning only: the same config without its label, thread count, device and data folder, and
+    /// with every field that does not apply at its default (the strategy's, the model's and the data's unused fields,
+    /// the masking of a dense run) and the peak learning rate the run uses in place of the lr_max / dense_lr_max pair.
+    /// Two configs with equal canonical forms are the same experiment and share a run id.
+    /// </summary>
+    public ExperimentConfig Canonical() => this with
+    {
+        Name = "",
+        Device = "cpu",
+        Threads = 0,
+        Data = Data.Canonical(),
+        Model = Model.Canonical(),
+        Masking = IsDense ? new MaskingOptions() : Masking,
+        Strategy = Strategy.Canonical(),
+        Training = Training with { LrMax = LrMax, DenseLrMax = null },
+    };
+
     /// <summary>Throws on the first invalid field, naming it (dotted, as in config.json), its value and the allowed range.</summary>
     public ExperimentConfig Validate()
     {
@@ -63,10 +87,10 @@ public sealed partial record ExperimentConfig(
             throw new ArgumentException($"device = '{Device}' is not allowed; allowed: cpu, cuda, cuda:N.", "device");
         if (Threads < 0 || Threads > MaxThreads)
             throw new ArgumentOutOfRangeException("threads", Threads, $"threads = {Threads} is outside the allowed range [0, {MaxThreads}] (0: libtorch's default).");
-        if (DatasetShapes.Of(Data.Dataset) is { } shape)
+        if (DataSetCatalog.Get(Data.Dataset).Shape is { } shape)
         {
             Match("model.in_channels", Model.InChannels, shape.Channels);
-            Match("model.image_size", Model.ImageSize, shape.ImageSize);
+            Match("model.image_size", Model.ImageSize, shape.Size);
             Match("model.classes", Model.Classes, shape.Classes);
         }
         return this;
@@ -74,7 +98,7 @@ public sealed partial record ExperimentConfig(
         void Match(string field, long value, long expected)
         {
             if (value != expected)
-                throw new ArgumentException($"{field} = {value} does not fit data.dataset = {Data.Dataset}; allowed: {expected}.", field);
+                throw new ArgumentException($"{field} = {value} does not fit data.dataset = {Names.Of(Data.Dataset)}; allowed: {expected}.", field);
         }
     }
 

@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using PEMN.Runtime;
 
 namespace PEMN.Experiments;
 
 /// <summary>
-/// JSON form of experiment configurations and results: snake_case names, enums as snake_case strings,
-/// unknown fields rejected (a typo in a config file must not silently fall back to a default).
+/// JSON form of experiment configurations and results: snake_case names, enums by their canonical names
+/// (<see cref="Names"/>; aliases accepted when reading), unknown fields rejected and every section required (a typo
+/// or a missing section in a config file must not silently fall back to a default).
 /// </summary>
 public static class ExperimentJson
 {
@@ -18,7 +20,7 @@ public static class ExperimentJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        Converters = { new NamesJsonConverter() },
     };
 
     private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
@@ -33,29 +35,86 @@ public static class ExperimentJson
     public static string FieldName(string member) =>
         Aliases.TryGetValue(member, out var alias) ? alias : JsonNamingPolicy.SnakeCaseLower.ConvertName(member);
 
-    /// <summary>The JSON string of an enum value (snake_case, or its [JsonStringEnumMemberName]).</summary>
-    public static string EnumName<T>(T value) where T : struct, Enum =>
-        JsonSerializer.Deserialize<string>(JsonSerializer.Serialize(value, Options))!;
-
-    /// <summary>The JSON strings of every value of <typeparamref name="T"/>, in declaration order.</summary>
-    public static string[] EnumNames<T>() where T : struct, Enum =>
-        Enum.GetValues<T>().Select(EnumName).ToArray();
+    /// <summary>The sections every config file must have (a missing or null one is an error, never a default).</summary>
+    public static IReadOnlyList<string> Sections { get; } = ["data", "model", "masking", "strategy", "training"];
 
     /// <summary>Indented JSON of <paramref name="value"/>.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
-    /// <summary>Parses an experiment config (not yet validated); errors name the file and the JSON path.</summary>
+    /// <summary>
+    /// Parses an experiment config (not yet validated); errors name the source, the JSON path and what was expected.
+    /// Every section of <see cref="Sections"/> must be present as an object.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a config: bad JSON, or a missing or null section.</exception>
+    /// <exception cref="ArgumentException">A field is unknown or its value is of the wrong kind; ParamName is its dotted path.</exception>
     public static ExperimentConfig Deserialize(string json, string source = "config")
     {
+        JsonNode? root;
         try
         {
-            return JsonSerializer.Deserialize<ExperimentConfig>(json, Options)
-                ?? throw new JsonException($"{source}: the JSON is null.");
+            root = JsonNode.Parse(json);
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{source}: {e.Message}", e);
+            throw new FormatException($"{source}: not valid JSON ({e.Message}).", e);
         }
+        return FromNode(root as JsonObject ?? throw new FormatException(
+            $"{source}: a config is a JSON object with sections {string.Join(", ", Sections)}; it is {Kind(root)}."), source);
+    }
+
+    /// <summary>A config from its JSON tree; see <see cref="Deserialize"/>.</summary>
+    public static ExperimentConfig FromNode(JsonObject root, string source = "config")
+    {
+        foreach (var section in Sections)
+            if (root[section] is not JsonObject)
+                throw new FormatException(root.ContainsKey(section)
+                    ? $"{Prefix(source)}section '{section}' is {Kind(root[section])}; allowed: an object of its fields (or leave the file's base to a preset)."
+                    : $"{Prefix(source)}section '{section}' is missing; every config names {string.Join(", ", Sections)} (start from a preset and override fields instead).");
+        try
+        {
+            return root.Deserialize<ExperimentConfig>(Options) ?? throw new FormatException($"{Prefix(source)}the JSON is null.");
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "the config";
+            var value = e.Path is { Length: > 2 } ? Lookup(root, field) : null;
+            var shown = value is null ? "" : $" = {value.ToJsonString()}";
+            throw new ArgumentException($"{Prefix(source)}{field}{shown} is not allowed: {Reason(e, field)}", field, e);
+        }
+    }
+
+    private static string Prefix(string source) => source.Length == 0 ? "" : source + ": ";
+
+    private static string Kind(JsonNode? node) => node is null ? "null" : node.GetValueKind().ToString().ToLowerInvariant();
+
+    private static JsonNode? Lookup(JsonObject root, string dotted)
+    {
+        JsonNode? node = root;
+        foreach (var part in dotted.Split('.'))
+            node = node is JsonObject o && o.TryGetPropertyValue(part, out var child) ? child : null;
+        return node;
+    }
+
+    /// <summary>
+    /// System.Text.Json's messages name .NET types ("could not be converted to PEMN.Training.TrainingConfig"): say instead
+    /// what kind of value the field takes, read off the default config.
+    /// </summary>
+    private static string Reason(JsonException e, string field)
+    {
+        if (!e.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            var cut = e.Message.IndexOf(" Path:", StringComparison.Ordinal);
+            return cut >= 0 ? e.Message[..cut] : e.Message;
+        }
+        return Lookup(ToNode(new ExperimentConfig()), field)?.GetValueKind() switch
+        {
+            JsonValueKind.Number => "expected a number.",
+            JsonValueKind.True or JsonValueKind.False => "expected true or false.",
+            JsonValueKind.String => "expected a string.",
+            JsonValueKind.Array => "expected a list.",
+            JsonValueKind.Object => "expected an object of fields.",
+            _ => "expected a number, or null to leave it unset.",
+        };
     }
 
     /// <summary>Reads and validates a config file.</summary>
@@ -69,17 +128,19 @@ public static class ExperimentJson
         JsonSerializer.SerializeToNode(config, Options)!.AsObject();
 
     /// <summary>
-    /// Compact JSON of everything that decides the results: the config without its label (name) and
-    /// execution detail (threads). Two configs with equal canonical JSON are the same experiment.
+    /// Compact JSON of everything that decides the results (<see cref="ExperimentConfig.Canonical"/>): two configs with
+    /// equal canonical JSON are the same experiment.
     /// </summary>
-    public static string Canonical(ExperimentConfig config) =>
-        JsonSerializer.Serialize(config with { Name = "", Threads = 0 }, Compact);
+    public static string Canonical(ExperimentConfig config) => JsonSerializer.Serialize(config.Canonical(), Compact);
 
-    /// <summary>A readable, stable run id: strategy-model-dim x depth-first 10 hex digits of SHA-256(canonical JSON).</summary>
+    /// <summary>
+    /// A readable, stable run id: strategy, short model name, and the first 10 hex digits of SHA-256 of the canonical
+    /// JSON, e.g. random_vector_padding-convmixer64x4-3f2a9c01be.
+    /// </summary>
     public static string RunId(ExperimentConfig config)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(config))));
-        return $"{EnumName(config.Strategy.Name)}-{EnumName(config.Model.Name)}{config.Model.Dim}x{config.Model.Depth}-{hash[..RunIdHashDigits]}";
+        return $"{Names.Of(config.Strategy.Name)}-{config.Model.ShortName}-{hash[..RunIdHashDigits]}";
     }
 
     /// <summary>Hex digits of the hash kept in a run id: 40 bits, collisions negligible for any sweep.</summary>

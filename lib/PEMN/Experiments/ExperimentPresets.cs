@@ -1,3 +1,4 @@
+using PEMN.Data;
 using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Strategies;
@@ -17,7 +18,7 @@ public static class ExperimentPresets
         "smoke" => Smoke,
         "quick" => Quick,
         "paper" => Paper,
-        _ => throw new ArgumentException($"preset = '{name}' is unknown; allowed: {string.Join(", ", Names)}.", "preset"),
+        _ => throw new ArgumentException($"preset = '{name}' is not allowed; allowed: {string.Join(", ", Names)}.", "preset"),
     };
 
     /// <summary>
@@ -26,7 +27,7 @@ public static class ExperimentPresets
     /// </summary>
     public static ExperimentConfig Smoke { get; } = new(
         Name: "smoke",
-        Data: new DataConfig(DatasetName.Synthetic, PerClass: 128, TestPerClass: 32, Augment: false),
+        Data: new DataConfig(DataSetName.Synthetic, PerClass: 128, TestPerClass: 32, Augment: false),
         Model: new ModelConfig(ModelName.ConvMixer, Dim: 16, Depth: 2, Kernel: 3, Patch: 2, InChannels: 1, ImageSize: 8, Classes: 4),
         Masking: new MaskingOptions(),
         Strategy: new StrategyConfig(StrategyName.Mask),
@@ -44,8 +45,8 @@ public static class ExperimentPresets
     /// </summary>
     public static ExperimentConfig Quick { get; } = new(
         Name: "quick",
-        Data: new DataConfig(DatasetName.FashionMnist, PerClass: 1000, Augment: true, CropPadding: 2,
-            Mean: [FashionMnistMean], Std: [FashionMnistStd]),
+        Data: new DataConfig(DataSetName.FashionMnist, PerClass: 1000, Augment: true, CropPadding: 2,
+            Mean: DataSetCatalog.FashionMnistNormalization.Mean, Std: DataSetCatalog.FashionMnistNormalization.Std),
         Model: new ModelConfig(ModelName.ConvMixer, Dim: 64, Depth: 4, Kernel: 5, Patch: 2, InChannels: 1, ImageSize: 28, Classes: 10, Activation: Activation.Gelu),
         Masking: new MaskingOptions(KeepFraction: 0.5, WeightInit.KaimingNormal, NormMode.Learnable),
         Strategy: new StrategyConfig(StrategyName.Mask),
@@ -61,16 +62,11 @@ public static class ExperimentPresets
     /// </summary>
     public static ExperimentConfig Paper { get; } = new(
         Name: "paper",
-        Data: new DataConfig(DatasetName.Cifar10, Augment: true, CropPadding: 0, Policy: AugmentPolicy.Paper),
+        Data: new DataConfig(DataSetName.Cifar10, Augment: true, CropPadding: 0, AugmentPolicy: AugmentPolicy.Paper),
         Model: new ModelConfig(ModelName.ConvMixer, Dim: 256, Depth: 8, Kernel: 5, Patch: 2, InChannels: 3, ImageSize: 32, Classes: 10),
         Masking: new MaskingOptions(KeepFraction: 0.5),
         Strategy: new StrategyConfig(StrategyName.Mask),
         Training: new TrainingConfig(OptimizerKind.AdamW, LrMax: 0.05, WeightDecay: 0.005, Schedule: ScheduleKind.Piecewise,
             Epochs: 100, BatchSize: 512),
         Device: "cuda");
-
-    /// <summary>Fashion-MNIST training-set pixel mean (in [0, 1]).</summary>
-    public const double FashionMnistMean = 0.2860;
-    /// <summary>Fashion-MNIST training-set pixel std.</summary>
-    public const double FashionMnistStd = 0.3530;
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PEMN.Masking;
+using PEMN.Runtime;
+using PEMN.Strategies;
 using PEMN.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,7 +14,8 @@ namespace PEMN.Experiments;
 /// with checkpoints, and writes &lt;out&gt;/runs/&lt;run-id&gt;/{config.json, history.json, metrics.json} plus one row
 /// of the runs CSV. The same config maps to the same run id: a complete run is skipped, an interrupted one resumes.
 /// </summary>
-public sealed partial class ExperimentRunner(ExperimentServices? services = null)
+/// <param name="data">Where the images come from (default: <see cref="ExperimentData"/>, offline).</param>
+public sealed partial class ExperimentRunner(IDataProvider? data = null)
 {
     /// <summary>Folder of run folders under the output folder.</summary>
     public const string RunsFolder = "runs";
@@ -28,7 +30,7 @@ public sealed partial class ExperimentRunner(ExperimentServices? services = null
     /// <summary>The default runs table under the output folder.</summary>
     public const string CsvFile = "runs.csv";
 
-    private readonly ExperimentServices services = services ?? ExperimentServices.Default;
+    private readonly IDataProvider data = data ?? new ExperimentData();
 
     /// <summary>&lt;out&gt;/runs/&lt;run-id&gt; of <paramref name="config"/>.</summary>
     public static string RunDirectory(string outDirectory, ExperimentConfig config) =>
@@ -70,12 +72,11 @@ public sealed partial class ExperimentRunner(ExperimentServices? services = null
         var seed = config.Training.Seed;
         // The global generator feeds anything that draws without its own generator (dropout, some augmentations).
         manual_seed(seed);
-        var (train, test) = services.Data.Load(config, device);
+        var (train, test) = data.Load(config, device);
         try
         {
-            using var model = BuildModel(config, services.Strategy);
-            model.to(device);
-            var trainer = new Trainer(model, config.Training, config.LrMax);
+            using var network = PemnNetwork.Build(config.Network, device);
+            var trainer = new Trainer(network.Model, config.Training, config.LrMax);
             var checkpointDir = Path.Combine(runDir, CheckpointFolder);
             // history.json grows after every epoch (readable while a long run goes on), restored epochs included.
             var history = Checkpoint.TryReadState(checkpointDir)?.History ?? [];
@@ -100,18 +101,6 @@ public sealed partial class ExperimentRunner(ExperimentServices? services = null
         }
     }
 
-    /// <summary>
-    /// Builds the model of <paramref name="config"/>: dense layers for Dense, masked layers (k, weight init, norm mode)
-    /// otherwise, seeded with training.seed, then lets <paramref name="strategy"/> refill the frozen weights.
-    /// </summary>
-    public static nn.Module<Tensor, Tensor> BuildModel(ExperimentConfig config, StrategyApplier strategy)
-    {
-        var layers = new LayerFactory(config.Strategy.RequiredLayerKind(), config.Masking, config.Training.Seed);
-        var model = config.Model.Build(layers);
-        strategy(model, config.Strategy, config.Training.Seed);
-        return model;
-    }
-
     /// <summary>The device named by <paramref name="device"/> ("cpu", "cuda", "cuda:N"), checking that CUDA is available.</summary>
     public static Device ResolveDevice(string device)
     {
@@ -129,7 +118,7 @@ public sealed partial class ExperimentRunner(ExperimentServices? services = null
     /// <summary>The CSV row of a run: run id, flattened config, metrics and provenance.</summary>
     public static Dictionary<string, string> CsvRow(string runId, ExperimentConfig config, RunMetrics metrics, RunProvenance provenance, double durationSeconds)
     {
-        var row = new Dictionary<string, string>(StringComparer.Ordinal) { ["run_id"] = runId };
+        var row = new Dictionary<string, string>(StringComparer.Ordinal) { [RunsCsv.RunIdColumn] = runId };
         foreach (var (key, value) in ExperimentJson.Flatten(ExperimentJson.ToNode(config))) row[key] = value;
         foreach (var (key, value) in ExperimentJson.Flatten(JsonSerializer.SerializeToNode(metrics, ExperimentJson.Options))) row[key] = value;
         row["git_commit"] = provenance.GitCommit;
@@ -142,7 +131,7 @@ public sealed partial class ExperimentRunner(ExperimentServices? services = null
 
     private static void EnsureCsvRow(string csv, string runId, ExperimentConfig config, RunMetrics metrics, double durationSeconds)
     {
-        if (File.Exists(csv) && RunsCsv.Read(csv).Rows.Any(r => r.GetValueOrDefault("run_id") == runId)) return;
+        if (File.Exists(csv) && RunsCsv.Read(csv).Rows.Any(r => r.GetValueOrDefault(RunsCsv.RunIdColumn) == runId)) return;
         RunsCsv.Append(csv, CsvRow(runId, config, metrics, RunProvenance.Now(), durationSeconds));
     }
 

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using System.Text;
 
 namespace PEMN.Experiments;
@@ -10,6 +11,9 @@ namespace PEMN.Experiments;
 /// </summary>
 public static class RunsCsv
 {
+    /// <summary>The column that identifies a run (its folder name under runs/).</summary>
+    public const string RunIdColumn = "run_id";
+
     /// <summary>Appends <paramref name="row"/> to the CSV at <paramref name="path"/>, creating it with a header if needed.</summary>
     public static void Append(string path, IReadOnlyDictionary<string, string> row)
     {
@@ -31,6 +35,14 @@ public static class RunsCsv
         // One write call of the whole line: a kill leaves either nothing or a line without its newline.
         using var stream = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
         stream.Write(bytes);
+    }
+
+    /// <summary>Replaces the table at <paramref name="path"/> (atomically) with <paramref name="header"/> and <paramref name="rows"/>.</summary>
+    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyDictionary<string, string>> rows)
+    {
+        var text = new StringBuilder(Line(header));
+        foreach (var row in rows) text.Append(Line(header.Select(c => row.GetValueOrDefault(c, ""))));
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 
     /// <summary>Reads the header and the complete rows; a final line without newline (torn write) is skipped.</summary>

@@ -3,10 +3,13 @@ using PEMN.Strategies;
 
 namespace PEMN.Experiments;
 
-/// <summary>One rung of the ladder: a label as the paper's x-axis writes it, and its strategy.</summary>
-/// <param name="Label">"Dense", "Mask", "One-layer", "MP", "RP 1e-1" ... "RP 1e-5".</param>
+/// <summary>One rung of the ladder: a strategy and its label as the paper's x-axis writes it.</summary>
 /// <param name="Strategy">The strategy and its settings.</param>
-public sealed record LadderRung(string Label, StrategyConfig Strategy);
+public sealed record LadderRung(StrategyConfig Strategy)
+{
+    /// <summary>"Dense", "Mask", "One-layer", "MP", "RP 1e-1" ... "RP 1e-5" (<see cref="StrategyConfig.Label"/>).</summary>
+    public string Label => Strategy.Label();
+}
 
 /// <summary>One measured rung: storage of the configuration and the accuracy of its training run.</summary>
 /// <param name="Label">The rung's label.</param>
@@ -32,16 +35,22 @@ public static class StrategyLadder
     /// <summary>The rungs, in the paper's order.</summary>
     public static IReadOnlyList<LadderRung> Rungs { get; } =
     [
-        new("Dense", new StrategyConfig(StrategyName.Dense)),
-        new("Mask", new StrategyConfig(StrategyName.Mask)),
-        new("One-layer", new StrategyConfig(StrategyName.OneLayer)),
-        new("MP", new StrategyConfig(StrategyName.MaxLayerPadding)),
-        .. PaperRatios.Select(r => new LadderRung($"RP {r:0e0}", new StrategyConfig(StrategyName.RandomVectorPadding, Ratio: r))),
+        new(new StrategyConfig(StrategyName.Dense)),
+        new(new StrategyConfig(StrategyName.Mask)),
+        new(new StrategyConfig(StrategyName.OneLayer)),
+        new(new StrategyConfig(StrategyName.MaxLayerPadding)),
+        .. PaperRatios.Select(r => new LadderRung(new StrategyConfig(StrategyName.RandomVectorPadding, Ratio: r))),
     ];
 
-    /// <summary>The runs of the ladder over <paramref name="baseConfig"/> (its strategy is replaced rung by rung).</summary>
+    /// <summary>
+    /// The runs of the ladder over <paramref name="baseConfig"/>: its strategy name and ratio are replaced rung by rung;
+    /// its other strategy settings (pad mode, rescale, linear sharing) are kept where they apply.
+    /// </summary>
     public static SweepPlan Plan(ExperimentConfig baseConfig) =>
-        new(Rungs.Select(r => (baseConfig with { Strategy = r.Strategy }).Validate()).ToList());
+        new(Rungs.Select(r => (baseConfig with { Strategy = StrategyOf(r, baseConfig.Strategy) }).Validate()).ToList());
+
+    private static StrategyConfig StrategyOf(LadderRung rung, StrategyConfig base_) =>
+        rung.Strategy with { PadMode = base_.PadMode, Rescale = base_.Rescale, IncludeLinear = base_.IncludeLinear };
 
     /// <summary>
     /// Trains what is not done yet (resuming interrupted runs, skipping complete ones) with the runs table at
@@ -54,12 +63,12 @@ public static class StrategyLadder
         var results = new SweepRunner().Run(plan, csvPath, observerFor, cancellation);
         var failed = results.FirstOrDefault(r => r.Error is not null);
         if (failed is not null) throw new InvalidOperationException($"Run {failed.RunId} failed: {failed.Error}");
-        return Rungs.Zip(plan.Runs, results).Select(t =>
+        return plan.Runs.Zip(results).Select(t =>
         {
-            var (rung, config, result) = t;
-            var storage = StorageMeasurement.Run(config.Model, config.Masking, config.Strategy, config.Training.Seed);
+            var (config, result) = t;
+            var storage = StorageMeasurement.Run(config.Network);
             var metrics = result.Outcome!.Metrics;
-            return new LadderResult(rung.Label, result.RunId, storage.UniqueValues, storage.CompressionRatio,
+            return new LadderResult(config.Strategy.Label(), result.RunId, storage.UniqueValues, storage.CompressionRatio,
                 metrics.BestTestAccuracy, metrics.FinalTestAccuracy, metrics.Seconds);
         }).ToList();
     }

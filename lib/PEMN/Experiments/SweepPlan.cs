@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace PEMN.Masking;
 
 /// <summary>The geometry of a 2-D convolution, as torch.nn.Conv2d takes it (square kernels).</summary>
@@ -15,6 +17,11 @@ public sealed record ConvSpec(
 {
     /// <summary>The weight shape [out, in / groups, kernel, kernel].</summary>
     public long[] WeightShape => [OutChannels, InChannels / Groups, Kernel, Kernel];
+
+    /// <summary>The bias-free convolution of <paramref name="input"/> with <paramref name="weight"/> under this geometry.</summary>
+    public Tensor Apply(Tensor input, Tensor weight) => SamePadding
+        ? nn.functional.conv2d_padding(input, weight, null, [Stride], TorchSharp.Padding.Same, [Dilation], Groups)
+        : nn.functional.conv2d(input, weight, null, [Stride], [Padding], [Dilation], Groups);
 
     /// <summary>Throws when the geometry is impossible.</summary>
     public ConvSpec Validate()

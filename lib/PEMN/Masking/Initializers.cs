@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,17 +23,16 @@ public static class Initializers
             WeightInit.KaimingNormal => randn(shape, generator: generator).mul_(std),
             // Sign from a fair coin: +-std, as edge-popup's "signed constant".
             WeightInit.SignedConstant => rand(shape, generator: generator).lt_(0.5).to(ScalarType.Float32).mul_(2).sub_(1).mul_(std),
-            _ => throw new ArgumentOutOfRangeException(nameof(init), init,
-                $"Unknown weight init '{init}'; allowed: {string.Join(", ", Enum.GetNames<WeightInit>())}."),
+            _ => throw ConfigError.Enum(nameof(init), init),
         };
         return w.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Scores: Kaiming uniform with a = sqrt(5), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
-    /// PyTorch's default for conv and linear weights and edge-popup's score init.
+    /// Kaiming uniform with a = sqrt(5), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for conv and
+    /// linear weights (the authors' dense model) and edge-popup's score init.
     /// </summary>
-    public static Tensor Scores(long[] shape, Generator generator)
+    public static Tensor KaimingUniform(long[] shape, Generator generator)
     {
         var bound = 1.0 / Math.Sqrt(FanIn(shape));
         using var scope = NewDisposeScope();

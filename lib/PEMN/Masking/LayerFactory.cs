@@ -1,12 +1,25 @@
+using PEMN.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Masking;
 
+/// <summary>Whether a model's conv and linear layers are ordinary trained layers or masked ones.</summary>
+public enum LayerKind
+{
+    /// <summary>Ordinary layers whose weights are trained (the "Dense" baseline).</summary>
+    Dense,
+    /// <summary>Frozen random weights with learnable top-k masks (sparse selection).</summary>
+    Masked,
+}
+
 /// <summary>
 /// Builds the conv, linear and normalisation layers of a model, dense or masked, so that each model
 /// is written once. Every weight layer gets its own generator seeded from (seed, creation index):
-/// the same seed and definition give bit-identical weights and scores.
+/// the same seed and definition give bit-identical weights and scores. Masked layers draw their frozen
+/// weights with <see cref="MaskingOptions.WeightInit"/> (the paper: Kaiming normal) and their scores with
+/// Kaiming uniform (a = sqrt 5); dense layers are the authors' dense model, plain nn.Conv2d / nn.Linear
+/// with PyTorch's default init, Kaiming uniform (a = sqrt 5).
 /// </summary>
 public sealed class LayerFactory
 {
@@ -19,7 +32,7 @@ public sealed class LayerFactory
     public LayerFactory(LayerKind kind, MaskingOptions? options = null, long seed = 0)
     {
         if (!Enum.IsDefined(kind))
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown layer kind; allowed: {string.Join(", ", Enum.GetNames<LayerKind>())}.");
+            throw ConfigError.Enum(nameof(kind), kind);
         Kind = kind;
         Options = (options ?? new MaskingOptions()).Validate();
         Seed = seed;
@@ -75,10 +88,10 @@ public sealed class LayerFactory
     {
         var index = created++;
         using var weightGen = new Generator(SeedMix.Derive(Seed, index, 0));
-        var weight = Initializers.Weight(shape, Kind == LayerKind.Masked ? Options.WeightInit : WeightInit.KaimingNormal, weightGen);
-        if (Kind == LayerKind.Dense) return (weight, null);
+        if (Kind == LayerKind.Dense) return (Initializers.KaimingUniform(shape, weightGen), null);
+        var weight = Initializers.Weight(shape, Options.WeightInit, weightGen);
         using var scoreGen = new Generator(SeedMix.Derive(Seed, index, 1));
-        return (weight, Initializers.Scores(shape, scoreGen));
+        return (weight, Initializers.KaimingUniform(shape, scoreGen));
     }
 
     private static void Overwrite(Tensor parameter, Tensor values)

@@ -12,7 +12,7 @@ public sealed record MaskOverlap(double Agreement, double Jaccard, double Shared
 public static class MaskInspection
 {
     /// <summary>Fraction of the layer's weights its current mask keeps.</summary>
-    public static double FractionKept(IMaskedLayer layer)
+    public static double FractionKept(MaskedLayer layer)
     {
         using var mask = layer.Mask();
         using var mean = mask.mean();

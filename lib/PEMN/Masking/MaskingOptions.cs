@@ -1,3 +1,5 @@
+using PEMN.Runtime;
+
 namespace PEMN.Masking;
 
 /// <summary>How the frozen random weights of a masked layer are drawn.</summary>
@@ -13,8 +15,10 @@ public enum WeightInit
 public enum NormMode
 {
     /// <summary>Learnable affine parameters: the PEMN authors' default ("learn").</summary>
+    [Name("learnable", Aliases = ["learn"])]
     Learnable,
     /// <summary>No affine parameters: edge-popup's choice ("not-learn").</summary>
+    [Name("non_affine", Aliases = ["not-learn"])]
     NonAffine,
 }
 
@@ -34,12 +38,8 @@ public sealed record MaskingOptions(
     public MaskingOptions Validate()
     {
         ValidateKeepFraction(KeepFraction);
-        if (!Enum.IsDefined(WeightInit))
-            throw new ArgumentOutOfRangeException(nameof(WeightInit), WeightInit,
-                $"Unknown weight init '{WeightInit}'; allowed: {string.Join(", ", Enum.GetNames<WeightInit>())}.");
-        if (!Enum.IsDefined(Norm))
-            throw new ArgumentOutOfRangeException(nameof(Norm), Norm,
-                $"Unknown norm mode '{Norm}'; allowed: {string.Join(", ", Enum.GetNames<NormMode>())}.");
+        if (!Enum.IsDefined(WeightInit)) throw ConfigError.Enum(nameof(WeightInit), WeightInit);
+        if (!Enum.IsDefined(Norm)) throw ConfigError.Enum(nameof(Norm), Norm);
         return this;
     }
 

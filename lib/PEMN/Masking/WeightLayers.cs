@@ -7,8 +7,8 @@ namespace PEMN.Masking;
 /// <param name="Path">The dotted module path, e.g. "blocks.0.pointwise".</param>
 /// <param name="Module">The layer.</param>
 /// <param name="Weight">Its weight tensor (frozen buffer when masked, trained parameter when dense).</param>
-/// <param name="Masked">The layer as <see cref="IMaskedLayer"/>, or null for a dense layer.</param>
-public sealed record WeightLayer(string Path, nn.Module Module, Tensor Weight, IMaskedLayer? Masked)
+/// <param name="Masked">The layer as <see cref="MaskedLayer"/>, or null for a dense layer.</param>
+public sealed record WeightLayer(string Path, nn.Module Module, Tensor Weight, MaskedLayer? Masked)
 {
     /// <summary>Number of weights.</summary>
     public long Count => Weight.numel();
@@ -33,7 +33,7 @@ public static class WeightLayers
         {
             switch (module)
             {
-                case IMaskedLayer masked:
+                case MaskedLayer masked:
                     list.Add(new WeightLayer(path, module, masked.Weight, masked));
                     break;
                 case TorchSharp.Modules.Conv2d conv:

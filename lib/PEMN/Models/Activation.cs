@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using static TorchSharp.torch;
 
 namespace PEMN.Models;
@@ -19,7 +20,6 @@ public static class Activations
     {
         Activation.Gelu => nn.GELU(),
         Activation.Relu => nn.ReLU(),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation,
-            $"Unknown activation; allowed: {string.Join(", ", Enum.GetNames<Activation>())}."),
+        _ => throw ConfigError.Enum(nameof(activation), activation),
     };
 }

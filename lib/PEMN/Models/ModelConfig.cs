@@ -1,19 +1,19 @@
-using System.Text.Json.Serialization;
 using PEMN.Masking;
+using PEMN.Runtime;
 
 namespace PEMN.Models;
 
 /// <summary>The architectures the workbook builds.</summary>
 public enum ModelName
 {
-    /// <summary>ConvMixer (dim, depth, kernel, patch).</summary>
-    [JsonStringEnumMemberName("convmixer")]
+    /// <summary>ConvMixer (dim, depth, kernel, patch, activation).</summary>
+    [Name("convmixer", Label = "ConvMixer")]
     ConvMixer,
     /// <summary>Vision Transformer (dim, depth, patch, heads, MLP ratio, pooling).</summary>
-    [JsonStringEnumMemberName("vit")]
+    [Name("vit", Label = "ViT")]
     ViT,
     /// <summary>CIFAR ResNet with option-A shortcuts (depth 6n + 2, width multiplier).</summary>
-    [JsonStringEnumMemberName("resnet")]
+    [Name("resnet", Label = "ResNet")]
     ResNet,
 }
 
@@ -54,20 +54,63 @@ public sealed record ModelConfig(
     /// <summary>ViT MLP ratio: 2 keeps the MLP as large as attention's qkv + projection (4 dim^2 each).</summary>
     public const long DefaultMlpRatio = 2;
 
+    /// <summary>
+    /// Names that fix the depth as well as the architecture, as papers write them: resnet20, resnet32, resnet56
+    /// stand for name resnet with depth 20, 32, 56.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (ModelName Name, long Depth)> DepthAliases { get; } =
+        new Dictionary<string, (ModelName, long)>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["resnet20"] = (ModelName.ResNet, 20),
+            ["resnet32"] = (ModelName.ResNet, 32),
+            ["resnet56"] = (ModelName.ResNet, 56),
+        };
+
+    /// <summary>
+    /// One-layer's rule for this family: whether linear layers share prototypes too. A ViT's repeated blocks are
+    /// linear layers (its only conv is the patch embedding), so they must, or One-layer would equal Mask; ConvMixer
+    /// and ResNet share convs only, as the authors' code does.
+    /// </summary>
+    public bool OneLayerSharesLinear => Name == ModelName.ViT;
+
+    /// <summary>
+    /// The same model with the fields its architecture does not use at their defaults: two configs with equal
+    /// canonical forms build the same network.
+    /// </summary>
+    public ModelConfig Canonical()
+    {
+        var d = new ModelConfig();
+        return Name switch
+        {
+            ModelName.ConvMixer => this with { Heads = d.Heads, MlpRatio = d.MlpRatio, Pooling = d.Pooling, WidthMultiplier = d.WidthMultiplier },
+            ModelName.ViT => this with { Kernel = d.Kernel, Activation = d.Activation, WidthMultiplier = d.WidthMultiplier },
+            ModelName.ResNet => this with
+            {
+                Dim = d.Dim, Kernel = d.Kernel, Patch = d.Patch, Activation = d.Activation, Heads = d.Heads, MlpRatio = d.MlpRatio,
+                Pooling = d.Pooling,
+            },
+            _ => this,
+        };
+    }
+
+    /// <summary>A short readable name: convmixer64x4, vit128x6, resnet20 (resnet20w2 at width multiplier 2).</summary>
+    public string ShortName => Name switch
+    {
+        ModelName.ResNet => $"{Names.Of(Name)}{Depth}{(WidthMultiplier == 1 ? "" : $"w{WidthMultiplier}")}",
+        _ => $"{Names.Of(Name)}{Dim}x{Depth}",
+    };
+
     /// <summary>Throws when a field is outside its allowed range, naming the field.</summary>
     public ModelConfig Validate()
     {
-        if (!Enum.IsDefined(Name))
-            throw new ArgumentOutOfRangeException(nameof(Name), Name, $"Unknown model; allowed: {string.Join(", ", Enum.GetNames<ModelName>())}.");
+        if (!Enum.IsDefined(Name)) throw ConfigError.Enum(nameof(Name), Name);
         Positive(Dim, nameof(Dim)); Positive(Depth, nameof(Depth)); Positive(Kernel, nameof(Kernel));
         Positive(Patch, nameof(Patch)); Positive(InChannels, nameof(InChannels));
         Positive(ImageSize, nameof(ImageSize));
         if (Classes < 2) throw new ArgumentOutOfRangeException(nameof(Classes), Classes, "Classes must be >= 2.");
         Positive(Heads, nameof(Heads)); Positive(MlpRatio, nameof(MlpRatio)); Positive(WidthMultiplier, nameof(WidthMultiplier));
-        if (!Enum.IsDefined(Activation))
-            throw new ArgumentOutOfRangeException(nameof(Activation), Activation, $"Unknown activation; allowed: {string.Join(", ", Enum.GetNames<Activation>())}.");
-        if (!Enum.IsDefined(Pooling))
-            throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, $"Unknown pooling; allowed: {string.Join(", ", Enum.GetNames<Pooling>())}.");
+        if (!Enum.IsDefined(Activation)) throw ConfigError.Enum(nameof(Activation), Activation);
+        if (!Enum.IsDefined(Pooling)) throw ConfigError.Enum(nameof(Pooling), Pooling);
         switch (Name)
         {
             case ModelName.ConvMixer or ModelName.ViT when ImageSize % Patch != 0:

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using PEMN.Masking;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,8 +11,6 @@ namespace PEMN.Notebooks;
 /// </summary>
 public static class NotebookEnvironment
 {
-    /// <summary>Environment variable naming the repository root (set by scripts; optional).</summary>
-    public const string RootVariable = "PEMN_ROOT";
     /// <summary>Environment variable choosing the notebook scale: smoke, quick or paper.</summary>
     public const string ScaleVariable = "PEMN_SCALE";
     /// <summary>Environment variable naming the results folder (default: results/ under the repository root; tests use a temporary one).</summary>
@@ -24,7 +23,7 @@ public static class NotebookEnvironment
     {
         FSharpCoreRedirect.Install();
         var natives = NativeTorchLoader.EnsureLoaded();
-        var root = RepoLocator.Find();
+        var root = Repository.Find();
         var scale = NotebookScales.Parse(Environment.GetEnvironmentVariable(ScaleVariable));
         var data = Environment.GetEnvironmentVariable(DataVariable);
         var device = cuda.is_available() ? CUDA : CPU;
@@ -57,7 +56,7 @@ public sealed record NotebookSession(
     public Experiments.ExperimentConfig Preset => Experiments.ExperimentPresets.Get(ScaleName);
 
     /// <summary>The scale's name in lower case, as PEMN_SCALE spells it; also the results sub-folder of a scale.</summary>
-    public string ScaleName => Scale.ToString().ToLowerInvariant();
+    public string ScaleName => Runtime.Names.Of(Scale);
 
     /// <summary>results/&lt;experiment&gt;/&lt;scale&gt;/: where a notebook's runs and tables go, so scales never mix.</summary>
     public string ResultsFor(string experiment) => Path.Combine(ResultsDirectory, experiment, ScaleName);

@@ -1,3 +1,5 @@
+using PEMN.Runtime;
+
 namespace PEMN.Notebooks;
 
 /// <summary>
@@ -14,7 +16,7 @@ public enum NotebookScale
     Paper,
 }
 
-/// <summary>Parses <see cref="NotebookScale"/> values from their lower-case names.</summary>
+/// <summary>Parses <see cref="NotebookScale"/> values from their names (smoke, quick, paper).</summary>
 public static class NotebookScales
 {
     /// <summary>The scale when <c>PEMN_SCALE</c> is unset or empty: interactive use gets real, CPU-sized runs.</summary>
@@ -24,17 +26,9 @@ public static class NotebookScales
     /// Parses <paramref name="value"/> (case-insensitive; null or blank gives <see cref="Default"/>).
     /// Throws naming <paramref name="source"/>, the bad value and the allowed values.
     /// </summary>
-    public static NotebookScale Parse(string? value, string source = NotebookEnvironment.ScaleVariable)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return Default;
-        foreach (var scale in Enum.GetValues<NotebookScale>())
-            if (string.Equals(scale.ToString(), value.Trim(), StringComparison.OrdinalIgnoreCase))
-                return scale;
-        throw new ArgumentException(
-            $"{source} = '{value}' is not a notebook scale; allowed: {string.Join(", ", Names)}.", source);
-    }
+    public static NotebookScale Parse(string? value, string source = NotebookEnvironment.ScaleVariable) =>
+        string.IsNullOrWhiteSpace(value) ? Default : Runtime.Names.Parse<NotebookScale>(value, source);
 
-    /// <summary>The allowed values, lower-case, in order of size.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        Enum.GetNames<NotebookScale>().Select(n => n.ToLowerInvariant()).ToArray();
+    /// <summary>The allowed values, in order of size.</summary>
+    public static IReadOnlyList<string> Names { get; } = Runtime.Names.All<NotebookScale>();
 }

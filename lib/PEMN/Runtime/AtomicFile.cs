@@ -1,4 +1,4 @@
-namespace PEMN;
+namespace PEMN.Runtime;
 
 /// <summary>
 /// Writes files so that a reader (or a process killed mid-write) sees either the old or the new content,

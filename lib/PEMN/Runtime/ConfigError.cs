@@ -1,4 +1,4 @@
-namespace PEMN;
+namespace PEMN.Runtime;
 
 /// <summary>Builds configuration errors that name the field, the bad value and the allowed range, in one wording.</summary>
 public static class ConfigError
@@ -45,5 +45,5 @@ public static class ConfigError
 
     /// <summary>An error for an enum value outside its defined names.</summary>
     public static ArgumentOutOfRangeException Enum<T>(string field, T value) where T : struct, System.Enum =>
-        new(field, value, $"{field} = {value} is not allowed; allowed: {string.Join(", ", System.Enum.GetNames<T>())}.");
+        new(field, value, $"{field} = {value} is not allowed; allowed: {Names.Allowed<T>()}.");
 }

@@ -1,4 +1,4 @@
-namespace PEMN;
+namespace PEMN.Runtime;
 
 /// <summary>Derives independent, reproducible seeds from a base seed and indices (SplitMix64).</summary>
 public static class SeedMix

@@ -13,7 +13,7 @@ public static class StorageAccounting
 {
     /// <summary>Measures <paramref name="model"/> after <paramref name="strategy"/> was applied to it.</summary>
     /// <param name="model">The built model.</param>
-    /// <param name="strategy">What <see cref="ParameterEfficiency.Apply"/> returned for this model.</param>
+    /// <param name="strategy">What <see cref="ParameterEfficientStrategies.Apply"/> returned for this model.</param>
     /// <param name="seedStored">
     /// The random values can be regenerated from the seed (the caller checked it, e.g.
     /// <see cref="StorageMeasurement"/> rebuilds the model and compares): C_w is one 64-bit seed.
@@ -29,7 +29,7 @@ public static class StorageAccounting
         {
             if (masked.Count > 0)
                 throw new ArgumentException($"A dense report needs a dense model; this one has {masked.Count} masked layers.", nameof(model));
-            return StorageReport.FromParts(Describe(strategy.Config), 1, tally.Weights, 0,
+            return StorageReport.FromParts(strategy.Config.Label(), 1, tally.Weights, 0,
                 tally.Layers.Count == 0 ? 0 : tally.Layers.Max(l => l.Count), 0, 0, false, 0, 0, other,
                 tally.Weights + tally.NonLayerParameters, tally.RunningStatistics);
         }
@@ -43,19 +43,9 @@ public static class StorageAccounting
         // Factory-built models share one k; otherwise report the weighted mean.
         var keep = fractions.Count == 1 ? fractions[0] : masked.Sum(l => l.Masked!.KeepFraction * l.Count) / tally.MaskedWeights;
         return StorageReport.FromParts(
-            Describe(strategy.Config), keep, tally.Weights, tally.MaskedWeights, masked.Max(l => l.Count), unique, distinct, seedStored,
+            strategy.Config.Label(), keep, tally.Weights, tally.MaskedWeights, masked.Max(l => l.Count), unique, distinct, seedStored,
             seedStored ? StorageReport.SeedBits : StorageReport.FloatBits * unique,
             StorageReport.MaskBitsPerWeight * tally.MaskedWeights,
             other, tally.Weights + tally.NonLayerParameters, tally.RunningStatistics);
-    }
-
-    /// <summary>A short readable name of a strategy and its settings.</summary>
-    public static string Describe(StrategyConfig config)
-    {
-        var text = config.Name.ToString();
-        if (config.Name == StrategyName.RandomVectorPadding) text += FormattableString.Invariant($" r={config.Ratio} {config.PadMode}");
-        if (config.Name == StrategyName.OneLayer && config.IncludeLinear) text += " incl. linear";
-        if (config.Rescale && config.Name != StrategyName.Dense) text += " rescaled";
-        return text;
     }
 }

@@ -7,35 +7,27 @@ using static TorchSharp.torch;
 namespace PEMN.Storage;
 
 /// <summary>
-/// Builds a model from its definition, applies a strategy and measures its storage: what
-/// <c>pemn storage</c> prints. With seed storage on, it builds the model a second time from the same seed
-/// and stores C_w as a seed only when every frozen weight comes out bit-identical.
+/// Builds a network from its spec (<see cref="PemnNetwork"/>) and measures its storage: what <c>pemn storage</c>
+/// prints. With seed storage on, it builds the network a second time from the same spec and stores C_w as a seed
+/// only when every frozen weight comes out bit-identical.
 /// </summary>
 public static class StorageMeasurement
 {
     /// <summary>Builds, applies, measures.</summary>
-    /// <param name="model">The architecture.</param>
-    /// <param name="masking">k, weight init and norm mode of the masked layers.</param>
-    /// <param name="strategy">The strategy (<see cref="StrategyName.Dense"/> builds dense layers).</param>
-    /// <param name="seed">Seed of the layer factory and of the strategy.</param>
+    /// <param name="spec">Architecture, masking, strategy (<see cref="StrategyName.Dense"/> builds dense layers) and seed.</param>
     /// <param name="seedStorage">Count C_w as one 64-bit seed when the values regenerate from it.</param>
     /// <param name="device">Where to build (null: CPU).</param>
-    public static StorageReport Run(ModelConfig model, MaskingOptions masking, StrategyConfig strategy, long seed,
-        bool seedStorage = false, Device? device = null)
+    public static StorageReport Run(NetworkSpec spec, bool seedStorage = false, Device? device = null)
     {
-        model.Validate(); masking.Validate(); strategy.Validate();
         using var noGrad = no_grad();
-        var (first, result) = Build(model, masking, strategy, seed, device);
-        using (first)
+        using var first = PemnNetwork.Build(spec, device);
+        var regenerable = false;
+        if (seedStorage && spec.Strategy.Name != StrategyName.Dense)
         {
-            var regenerable = false;
-            if (seedStorage && strategy.Name != StrategyName.Dense)
-            {
-                var (second, _) = Build(model, masking, strategy, seed, device);
-                using (second) regenerable = SameFrozenWeights(first, second);
-            }
-            return StorageAccounting.Measure(first, result, regenerable);
+            using var second = PemnNetwork.Build(spec, device);
+            regenerable = SameFrozenWeights(first.Model, second.Model);
         }
+        return StorageAccounting.Measure(first.Model, first.Values, regenerable);
     }
 
     /// <summary>
@@ -47,7 +39,7 @@ public static class StorageMeasurement
         MaskingOptions.ValidateKeepFraction(keep, "sparse keep fraction q");
         using var noGrad = no_grad();
         using var dense = BuildDense(model, device);
-        return SparseStorage.Report(dense, keep);
+        return SparseStorage.Report(dense.Model, keep);
     }
 
     /// <summary>
@@ -58,24 +50,11 @@ public static class StorageMeasurement
     {
         using var noGrad = no_grad();
         using var dense = BuildDense(model, device);
-        return SparseStorage.Report(dense, SparseStorage.KeepForCompression(dense, compression));
+        return SparseStorage.Report(dense.Model, SparseStorage.KeepForCompression(dense.Model, compression));
     }
 
-    private static nn.Module<Tensor, Tensor> BuildDense(ModelConfig model, Device? device)
-    {
-        var built = model.Validate().Build(new LayerFactory(LayerKind.Dense));
-        if (device is not null) built.to(device);
-        return built;
-    }
-
-    /// <summary>Builds <paramref name="model"/> with the layer kind the strategy needs and applies the strategy.</summary>
-    public static (nn.Module<Tensor, Tensor> Model, StrategyResult Result) Build(
-        ModelConfig model, MaskingOptions masking, StrategyConfig strategy, long seed, Device? device = null)
-    {
-        var built = model.Build(new LayerFactory(strategy.RequiredLayerKind(), masking, seed));
-        if (device is not null) built.to(device);
-        return (built, ParameterEfficiency.Apply(built, strategy, seed));
-    }
+    private static PemnNetwork BuildDense(ModelConfig model, Device? device) =>
+        PemnNetwork.Build(new NetworkSpec(model, new MaskingOptions(), new StrategyConfig(StrategyName.Dense), Seed: 0), device);
 
     /// <summary>Whether two models' masked layers hold bit-identical frozen weights.</summary>
     public static bool SameFrozenWeights(nn.Module a, nn.Module b)

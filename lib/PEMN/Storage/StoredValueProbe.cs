@@ -50,7 +50,7 @@ public static class StoredValueProbe
                 for (var i = 0; i < ids.Length; i++) ids[i] = BitConverter.UInt32BitsToSingle(next++);
                 layer.Masked!.SetWeight(tensor(ids));
             }
-            ParameterEfficiency.Apply(model, result.Config with { Rescale = false }, result.Seed);
+            ParameterEfficientStrategies.Apply(model, result.Config with { Rescale = false }, result.Seed, result.ShareLinear);
             var seen = new HashSet<uint>();
             foreach (var layer in masked)
                 foreach (var id in layer.Weight.detach().cpu().flatten().data<float>())

@@ -1,17 +1,25 @@
+using System.Globalization;
+using PEMN.Runtime;
+
 namespace PEMN.Strategies;
 
-/// <summary>Which random values fill a model's frozen weights (paper section 2).</summary>
+/// <summary>Which random values fill a model's frozen weights (paper section 2). Labels are the paper's x-axis.</summary>
 public enum StrategyName
 {
     /// <summary>Ordinary trained weights; no masks.</summary>
+    [Name("dense", Label = "Dense")]
     Dense,
     /// <summary>Sparse selection; every layer its own random values.</summary>
+    [Name("mask", Label = "Mask")]
     Mask,
     /// <summary>Layers of one shape share the first such layer's values (shape-keyed prototypes).</summary>
+    [Name("one_layer", Label = "One-layer")]
     OneLayer,
     /// <summary>Max-layer padding: every layer is cut from the largest layer.</summary>
+    [Name("max_layer_padding", Label = "MP", Aliases = ["mp"])]
     MaxLayerPadding,
     /// <summary>Random vector padding: every layer is tiled from one short random vector.</summary>
+    [Name("random_vector_padding", Label = "RP", Aliases = ["rp"])]
     RandomVectorPadding,
 }
 
@@ -28,15 +36,19 @@ public enum PadMode
 /// <param name="Name">The strategy.</param>
 /// <param name="Ratio">RP ratio r in (0, 1): the vector holds floor(N r) + 1 values.</param>
 /// <param name="PadMode">RP tiling mode.</param>
-/// <param name="Rescale">Rescale each layer's values to its own Kaiming std (named, never implemented, by the authors).</param>
-/// <param name="IncludeLinear">One-layer: let linear layers share prototypes too (the authors share convs only).</param>
+/// <param name="Rescale">MP and RP: rescale each layer's values to its own Kaiming std (named, never implemented, by the authors).</param>
+/// <param name="IncludeLinear">One-layer: let linear layers share prototypes on any model (the authors share convs only;
+/// on a ViT linear layers always take part, see <see cref="Models.ModelConfig.OneLayerSharesLinear"/>).</param>
 public sealed record StrategyConfig(
     StrategyName Name = StrategyName.Mask,
-    double Ratio = 0.1,
+    double Ratio = StrategyConfig.DefaultRatio,
     PadMode PadMode = PadMode.Copy,
     bool Rescale = false,
     bool IncludeLinear = false)
 {
+    /// <summary>The default RP ratio: the paper's first RP rung.</summary>
+    public const double DefaultRatio = 0.1;
+
     /// <summary>The allowed RP ratios, as text for error messages: an open interval.</summary>
     public const string RatioRange = "(0, 1)";
 
@@ -47,17 +59,46 @@ public sealed record StrategyConfig(
     public Masking.LayerKind RequiredLayerKind() => Name == StrategyName.Dense ? Masking.LayerKind.Dense : Masking.LayerKind.Masked;
 
     /// <summary>
+    /// The same strategy with the fields that do not apply to it at their defaults (ratio and pad mode outside RP,
+    /// rescale outside MP and RP, linear sharing outside One-layer): two configs with equal canonical forms fill
+    /// a model identically, so they are the same experiment.
+    /// </summary>
+    public StrategyConfig Canonical()
+    {
+        var padding = Name is StrategyName.MaxLayerPadding or StrategyName.RandomVectorPadding;
+        var defaults = new StrategyConfig();
+        return this with
+        {
+            Ratio = Name == StrategyName.RandomVectorPadding ? Ratio : defaults.Ratio,
+            PadMode = Name == StrategyName.RandomVectorPadding ? PadMode : defaults.PadMode,
+            Rescale = padding && Rescale,
+            IncludeLinear = Name == StrategyName.OneLayer && IncludeLinear,
+        };
+    }
+
+    /// <summary>
+    /// The label of tables and charts, as the paper writes its x-axis: "Dense", "Mask", "One-layer", "MP", "RP 1e-3";
+    /// settings that differ from the paper's are appended ("rand", "rescaled", "incl. linear").
+    /// </summary>
+    public string Label()
+    {
+        var c = Canonical();
+        var text = Names.Label(c.Name);
+        if (c.Name == StrategyName.RandomVectorPadding) text += " " + c.Ratio.ToString("0e0", CultureInfo.InvariantCulture);
+        if (c.PadMode == PadMode.Rand && c.Name == StrategyName.RandomVectorPadding) text += " " + Names.Of(c.PadMode);
+        if (c.Rescale) text += " rescaled";
+        if (c.IncludeLinear) text += " incl. linear";
+        return text;
+    }
+
+    /// <summary>
     /// Throws when a field is outside its allowed range, naming the field, the value and the allowed values.
     /// The ratio must always be finite; it must lie in (0, 1) for RP (r = 1 would be MP, use that strategy).
     /// </summary>
     public StrategyConfig Validate()
     {
-        if (!Enum.IsDefined(Name))
-            throw new ArgumentOutOfRangeException(nameof(Name), Name,
-                $"Unknown strategy '{Name}'; allowed: {string.Join(", ", Enum.GetNames<StrategyName>())}.");
-        if (!Enum.IsDefined(PadMode))
-            throw new ArgumentOutOfRangeException(nameof(PadMode), PadMode,
-                $"Unknown pad mode '{PadMode}'; allowed: {string.Join(", ", Enum.GetNames<PadMode>())}.");
+        if (!Enum.IsDefined(Name)) throw ConfigError.Enum(nameof(Name), Name);
+        if (!Enum.IsDefined(PadMode)) throw ConfigError.Enum(nameof(PadMode), PadMode);
         if (!double.IsFinite(Ratio))
             throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio, $"Ratio = {Ratio} must be a finite number in {RatioRange}.");
         if (Name == StrategyName.RandomVectorPadding && (Ratio <= 0 || Ratio >= 1))

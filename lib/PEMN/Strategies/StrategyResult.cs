@@ -16,12 +16,15 @@ public sealed record Prototype(string SourcePath, long[] SourceShape, long Value
 /// </param>
 public sealed record LayerFill(string Path, long[] Shape, int PrototypeIndex, float Scale);
 
-/// <summary>What <see cref="ParameterEfficiency.Apply"/> did to a model.</summary>
+/// <summary>What <see cref="ParameterEfficientStrategies.Apply"/> did to a model.</summary>
 /// <param name="Config">The strategy applied.</param>
 /// <param name="Prototypes">The stored blocks of random values (empty for <see cref="StrategyName.Dense"/>).</param>
 /// <param name="Layers">One entry per masked layer, shallow to deep.</param>
 /// <param name="Seed">The seed the strategy was applied with (it only matters for RP rand mode).</param>
-public sealed record StrategyResult(StrategyConfig Config, IReadOnlyList<Prototype> Prototypes, IReadOnlyList<LayerFill> Layers, long Seed)
+/// <param name="ShareLinear">Whether linear layers took part in One-layer sharing (the model family's rule or
+/// <see cref="StrategyConfig.IncludeLinear"/>); applying the strategy again needs it.</param>
+public sealed record StrategyResult(StrategyConfig Config, IReadOnlyList<Prototype> Prototypes, IReadOnlyList<LayerFill> Layers, long Seed,
+    bool ShareLinear = false)
 {
     /// <summary>
     /// Random values the strategy needs stored, by its definition (sum over prototypes). The storage

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using System.Text.Json;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 namespace PEMN.Training;
 
 /// <summary>
@@ -26,8 +27,7 @@ public static class LearningRateSchedule
     {
         ScheduleKind.Piecewise => Interp(t, PiecewiseBreakpoints(epochs), [0, lrMax, lrMax / KneeDivisor, 0]),
         ScheduleKind.Cosine => t >= epochs ? 0 : lrMax * 0.5 * (1 + Math.Cos(Math.PI * Math.Max(t, 0) / epochs)),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind,
-            $"Unknown schedule; allowed: {string.Join(", ", Enum.GetNames<ScheduleKind>())}."),
+        _ => throw ConfigError.Enum(nameof(kind), kind),
     };
 
     /// <summary>[0, floor(2E/5), floor(4E/5), E], as np.interp's x-points in the authors' code.</summary>

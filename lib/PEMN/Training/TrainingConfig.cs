@@ -1,4 +1,26 @@
+using PEMN.Runtime;
+
 namespace PEMN.Training;
+
+/// <summary>The optimiser that updates the learnable tensors.</summary>
+public enum OptimizerKind
+{
+    /// <summary>AdamW (the PEMN authors' choice for ConvMixer and ViT).</summary>
+    [Name("adamw", Label = "AdamW")]
+    AdamW,
+    /// <summary>SGD with momentum 0.9 (edge-popup's choice), optionally Nesterov.</summary>
+    [Name("sgd", Label = "SGD")]
+    Sgd,
+}
+
+/// <summary>The learning-rate schedule, evaluated every optimiser step.</summary>
+public enum ScheduleKind
+{
+    /// <summary>The PEMN authors' piecewise-linear one-cycle: 0 -> lr_max at 2/5 -> lr_max/20 at 4/5 -> 0 (breakpoints floored to whole epochs).</summary>
+    Piecewise,
+    /// <summary>Cosine decay from lr_max to 0 over the run, no warm-up (edge-popup).</summary>
+    Cosine,
+}
 
 /// <summary>How a model is trained: optimiser, schedule, epochs, batch and regularisation; validated once.</summary>
 /// <param name="Optimizer">AdamW or SGD (momentum <see cref="SgdMomentum"/>).</param>

@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 
 namespace PEMN.Tests.Experiments;
 
-public class DataSetProviderTests
+public class ExperimentDataTests
 {
     private static ExperimentConfig Tiny(AugmentPolicy policy) => ExperimentPresets.Quick with
     {
-        Data = ExperimentPresets.Quick.Data with { PerClass = 2, TestPerClass = 1, Policy = policy },
+        Data = ExperimentPresets.Quick.Data with { PerClass = 2, TestPerClass = 1, AugmentPolicy = policy },
         Training = ExperimentPresets.Quick.Training with { BatchSize = 20 },
     };
 
@@ -17,8 +17,8 @@ public class DataSetProviderTests
     public void SubsetsAndThePaperRecipeReachTheBatches()
     {
         using var scope = NewDisposeScope();
-        var (cropTrain, cropTest) = new DataSetProvider().Load(Tiny(AugmentPolicy.CropFlip), CPU);
-        var (paperTrain, paperTest) = new DataSetProvider().Load(Tiny(AugmentPolicy.Paper), CPU);
+        var (cropTrain, cropTest) = new ExperimentData().Load(Tiny(AugmentPolicy.CropFlip), CPU);
+        var (paperTrain, paperTest) = new ExperimentData().Load(Tiny(AugmentPolicy.Paper), CPU);
         using var a = (IDisposable)cropTrain; using var b = (IDisposable)cropTest;
         using var c = (IDisposable)paperTrain; using var d = (IDisposable)paperTest;
         Assert.Equal(20, cropTrain.Count);   // 2 per class x 10 classes
@@ -31,12 +31,13 @@ public class DataSetProviderTests
     }
 
     [Fact]
-    public void ThePolicyStaysOutOfTheRunIdAtItsDefault()
+    public void TheRecipeIsPartOfTheRunIdOnlyWhenImagesAreAugmented()
     {
-        Assert.DoesNotContain("policy", ExperimentJson.Serialize(ExperimentPresets.Quick));
         var paper = ExperimentJson.Serialize(ExperimentPresets.Paper);
-        Assert.Contains("\"policy\": \"paper\"", paper);
-        Assert.Equal(AugmentPolicy.Paper, ExperimentJson.Deserialize(paper, "paper").Data.Policy);
+        Assert.Contains("\"augment_policy\": \"paper\"", paper);
+        Assert.Equal(AugmentPolicy.Paper, ExperimentJson.Deserialize(paper, "paper").Data.AugmentPolicy);
         Assert.NotEqual(ExperimentJson.RunId(Tiny(AugmentPolicy.CropFlip)), ExperimentJson.RunId(Tiny(AugmentPolicy.Paper)));
+        var plain = Tiny(AugmentPolicy.CropFlip) with { Data = Tiny(AugmentPolicy.CropFlip).Data with { Augment = false } };
+        Assert.Equal(ExperimentJson.RunId(plain), ExperimentJson.RunId(plain with { Data = plain.Data with { AugmentPolicy = AugmentPolicy.Paper, CropPadding = 4 } }));
     }
 }

@@ -1,4 +1,5 @@
 using PEMN.Masking;
+using PEMN.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,8 +13,10 @@ namespace PEMN.Strategies;
 /// <remarks>
 /// <para>Dense and Mask leave the factory's weights as they are. One-layer: masked conv layers,
 /// shallow to deep; the first layer of each distinct weight shape is a prototype and later layers of
-/// that shape get its values (linear layers join only with <see cref="StrategyConfig.IncludeLinear"/>,
-/// the authors share convs only). MP: the largest masked layer (most elements, the first in order on
+/// that shape get its values. Which layers take part is a rule per model family
+/// (<see cref="Models.ModelConfig.OneLayerSharesLinear"/>): conv layers only on ConvMixer and ResNet (the
+/// authors' code), every masked layer on a ViT, whose repeated blocks are linear layers (else One-layer would
+/// equal Mask); <see cref="StrategyConfig.IncludeLinear"/> makes linear layers take part on any model. MP: the largest masked layer (most elements, the first in order on
 /// ties) is the prototype; every masked layer takes the first d_l values of it, flattened. RP: the
 /// first floor(N r) + 1 values of the flattened largest layer (N elements), tiled to length N
 /// (<see cref="PadMode.Rand"/>: then a seeded random permutation of positions), and every layer
@@ -24,7 +27,7 @@ namespace PEMN.Strategies;
 /// float32. Values drawn at the source's Kaiming std then have layer l's own Kaiming std. The
 /// factor is a function of the shapes, so it costs no storage; one-layer and mask give s_l = 1.</para>
 /// </remarks>
-public static class ParameterEfficiency
+public static class ParameterEfficientStrategies
 {
     /// <summary>Stream index of <see cref="SeedMix"/> for the RP rand-mode permutation (distinct from layer indices' streams 0 and 1).</summary>
     private const long PermutationStream = 2;
@@ -39,10 +42,13 @@ public static class ParameterEfficiency
     /// <param name="model">A model whose conv and linear layers came from a <see cref="LayerFactory"/>.</param>
     /// <param name="config">The strategy; validated here.</param>
     /// <param name="seed">Seed of the RP rand-mode permutation (the only random choice a strategy makes).</param>
+    /// <param name="shareLinear">One-layer: linear layers share prototypes too (the model family's rule, or'ed with
+    /// <see cref="StrategyConfig.IncludeLinear"/>).</param>
     /// <returns>The prototypes and which prototype every masked layer took its values from.</returns>
     /// <exception cref="ArgumentException">The model's layer kind does not fit the strategy.</exception>
-    public static StrategyResult Apply(nn.Module model, StrategyConfig config, long seed)
+    public static StrategyResult Apply(nn.Module model, StrategyConfig config, long seed, bool shareLinear = false)
     {
+        shareLinear |= config.IncludeLinear;
         config.Validate();
         var layers = WeightLayers.Of(model);
         var masked = layers.Where(l => l.Masked is not null).ToList();
@@ -54,7 +60,7 @@ public static class ParameterEfficiency
                     $"(first: '{masked[0].Path}'). Build it with new LayerFactory(LayerKind.Dense, ...).", nameof(model));
             if (layers.Count == 0)
                 throw new ArgumentException("Strategy Dense found no conv or linear layer in the model.", nameof(model));
-            return new StrategyResult(config, [], [], seed);
+            return new StrategyResult(config, [], [], seed, shareLinear);
         }
         if (masked.Count == 0)
             throw new ArgumentException(
@@ -65,21 +71,21 @@ public static class ParameterEfficiency
         using var scope = NewDisposeScope();
         return config.Name switch
         {
-            StrategyName.Mask => OwnValues(masked, config, seed),
-            StrategyName.OneLayer => OneLayer(masked, config, seed),
-            StrategyName.MaxLayerPadding or StrategyName.RandomVectorPadding => Padding(masked, config, seed),
+            StrategyName.Mask => OwnValues(masked, config, seed, shareLinear),
+            StrategyName.OneLayer => OneLayer(masked, config, seed, shareLinear),
+            StrategyName.MaxLayerPadding or StrategyName.RandomVectorPadding => Padding(masked, config, seed, shareLinear),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Name, "Unknown strategy."),
         };
     }
 
-    private static StrategyResult OwnValues(List<WeightLayer> masked, StrategyConfig config, long seed)
+    private static StrategyResult OwnValues(List<WeightLayer> masked, StrategyConfig config, long seed, bool shareLinear)
     {
         var prototypes = masked.Select(l => new Prototype(l.Path, l.Shape, l.Count)).ToList();
         var fills = masked.Select((l, i) => new LayerFill(l.Path, l.Shape, i, 1f)).ToList();
-        return new StrategyResult(config, prototypes, fills, seed);
+        return new StrategyResult(config, prototypes, fills, seed, shareLinear);
     }
 
-    private static StrategyResult OneLayer(List<WeightLayer> masked, StrategyConfig config, long seed)
+    private static StrategyResult OneLayer(List<WeightLayer> masked, StrategyConfig config, long seed, bool shareLinear)
     {
         var prototypes = new List<Prototype>();
         var sources = new List<Tensor>();
@@ -87,7 +93,7 @@ public static class ParameterEfficiency
         var fills = new List<LayerFill>();
         foreach (var layer in masked)
         {
-            var shares = layer.IsConv || config.IncludeLinear;
+            var shares = layer.IsConv || shareLinear;
             var key = string.Join("x", layer.Shape);
             if (shares && byShape.TryGetValue(key, out var index))
             {
@@ -102,10 +108,10 @@ public static class ParameterEfficiency
             if (shares) byShape[key] = index;
             fills.Add(new LayerFill(layer.Path, layer.Shape, index, 1f));
         }
-        return new StrategyResult(config, prototypes, fills, seed);
+        return new StrategyResult(config, prototypes, fills, seed, shareLinear);
     }
 
-    private static StrategyResult Padding(List<WeightLayer> masked, StrategyConfig config, long seed)
+    private static StrategyResult Padding(List<WeightLayer> masked, StrategyConfig config, long seed, bool shareLinear)
     {
         var largest = masked[0];
         foreach (var layer in masked)
@@ -132,7 +138,7 @@ public static class ParameterEfficiency
             Fill(layer, vector.narrow(0, 0, layer.Count), scale);
             fills.Add(new LayerFill(layer.Path, layer.Shape, 0, scale));
         }
-        return new StrategyResult(config, [new Prototype(largest.Path, largest.Shape, stored)], fills, seed);
+        return new StrategyResult(config, [new Prototype(largest.Path, largest.Shape, stored)], fills, seed, shareLinear);
     }
 
     private static float Scale(long[] layer, long[] source, bool rescale) =>

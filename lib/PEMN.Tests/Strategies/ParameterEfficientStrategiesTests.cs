@@ -8,7 +8,7 @@ using static PEMN.Tests.Strategies.PaperConvMixer;
 
 namespace PEMN.Tests.Strategies;
 
-public class ParameterEfficiencyTests
+public class ParameterEfficientStrategiesTests
 {
     [Fact]
     public void PaperConvMixerHasTheCountsOfItsDefinition()
@@ -36,7 +36,7 @@ public class ParameterEfficiencyTests
     {
         using var model = Build();
         var before = WeightLayers.Masked(model).ToDictionary(l => l.Path, l => Bits(l.Weight));
-        var result = ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.OneLayer), seed: 0);
+        var result = ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.OneLayer), seed: 0);
         var layers = WeightLayers.Masked(model).ToDictionary(l => l.Path);
 
         Assert.Equal(["stem.conv", "blocks.0.depthwise", "blocks.0.pointwise", "head"], result.Prototypes.Select(p => p.SourcePath));
@@ -63,7 +63,7 @@ public class ParameterEfficiencyTests
             var layers = WeightLayers.Masked(model);
             var firstHead = Bits(layers[1].Weight);
             var secondHead = Bits(layers[2].Weight);
-            ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.OneLayer, IncludeLinear: include), seed: 0);
+            ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.OneLayer, IncludeLinear: include), seed: 0);
             Assert.Equal(firstHead, Bits(layers[1].Weight));
             Assert.Equal(include ? firstHead : secondHead, Bits(layers[2].Weight));
         }
@@ -74,7 +74,7 @@ public class ParameterEfficiencyTests
     {
         using var model = Build();
         var source = Flat(WeightLayers.Masked(model).First(l => l.Path == "blocks.0.pointwise").Weight);
-        var result = ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.MaxLayerPadding), seed: 0);
+        var result = ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.MaxLayerPadding), seed: 0);
 
         Assert.Equal("blocks.0.pointwise", Assert.Single(result.Prototypes).SourcePath); // first of six equal-size layers
         foreach (var layer in WeightLayers.Masked(model))
@@ -87,7 +87,7 @@ public class ParameterEfficiencyTests
     {
         using var model = Build();
         var source = Flat(WeightLayers.Masked(model).First(l => l.Path == "blocks.0.pointwise").Weight);
-        var result = ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.RandomVectorPadding, 1e-3), seed: 0);
+        var result = ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.RandomVectorPadding, 1e-3), seed: 0);
 
         var length = (long)Math.Floor(Pointwise * 1e-3) + 1;
         Assert.Equal(66, length);
@@ -108,7 +108,7 @@ public class ParameterEfficiencyTests
         float[] LargestAfter(PadMode mode, long seed)
         {
             using var model = config.Build(new LayerFactory(LayerKind.Masked, seed: 9));
-            ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.RandomVectorPadding, 0.01, mode), seed);
+            ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.RandomVectorPadding, 0.01, mode), seed);
             return Flat(WeightLayers.Masked(model).MaxBy(l => l.Count)!.Weight);
         }
         var copy = LargestAfter(PadMode.Copy, 1);
@@ -126,7 +126,7 @@ public class ParameterEfficiencyTests
         var layers = WeightLayers.Masked(model);
         var largest = layers.MaxBy(l => l.Count)!;
         var source = Flat(largest.Weight);
-        var result = ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.MaxLayerPadding, Rescale: true), seed: 0);
+        var result = ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.MaxLayerPadding, Rescale: true), seed: 0);
 
         foreach (var (layer, fill) in layers.Zip(result.Layers))
         {
@@ -146,13 +146,13 @@ public class ParameterEfficiencyTests
     {
         using var model = Build();
         var before = WeightLayers.Masked(model).Select(l => Bits(l.Weight)).ToList();
-        var result = ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.Mask), seed: 0);
+        var result = ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.Mask), seed: 0);
         Assert.Equal(before, WeightLayers.Masked(model).Select(l => Bits(l.Weight)));
         Assert.Equal(MaskedWeights, StoredValueProbe.Count(model, result));
 
         using var dense = Config.Build(new LayerFactory(LayerKind.Dense));
         var denseBefore = WeightLayers.Of(dense).Select(l => Bits(l.Weight)).ToList();
-        Assert.Empty(ParameterEfficiency.Apply(dense, new StrategyConfig(StrategyName.Dense), seed: 0).Prototypes);
+        Assert.Empty(ParameterEfficientStrategies.Apply(dense, new StrategyConfig(StrategyName.Dense), seed: 0).Prototypes);
         Assert.Equal(denseBefore, WeightLayers.Of(dense).Select(l => Bits(l.Weight)));
     }
 
@@ -161,12 +161,12 @@ public class ParameterEfficiencyTests
     {
         var tiny = new ModelConfig(Dim: 4, Depth: 1, Kernel: 3, InChannels: 1, Classes: 2);
         using var masked = tiny.Build(new LayerFactory(LayerKind.Masked));
-        var dense = Assert.Throws<ArgumentException>(() => ParameterEfficiency.Apply(masked, new StrategyConfig(StrategyName.Dense), 0));
+        var dense = Assert.Throws<ArgumentException>(() => ParameterEfficientStrategies.Apply(masked, new StrategyConfig(StrategyName.Dense), 0));
         Assert.Contains("LayerKind.Dense", dense.Message);
         using var denseModel = tiny.Build(new LayerFactory(LayerKind.Dense));
         foreach (var name in new[] { StrategyName.Mask, StrategyName.OneLayer, StrategyName.MaxLayerPadding, StrategyName.RandomVectorPadding })
         {
-            var error = Assert.Throws<ArgumentException>(() => ParameterEfficiency.Apply(denseModel, new StrategyConfig(name), 0));
+            var error = Assert.Throws<ArgumentException>(() => ParameterEfficientStrategies.Apply(denseModel, new StrategyConfig(name), 0));
             Assert.Contains("LayerKind.Masked", error.Message);
         }
     }
@@ -178,7 +178,7 @@ public class ParameterEfficiencyTests
         List<uint[]> Weights()
         {
             using var model = config.Build(new LayerFactory(LayerKind.Masked, seed: 11));
-            ParameterEfficiency.Apply(model, new StrategyConfig(StrategyName.RandomVectorPadding, 0.05, PadMode.Rand, Rescale: true), seed: 11);
+            ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.RandomVectorPadding, 0.05, PadMode.Rand, Rescale: true), seed: 11);
             return WeightLayers.Masked(model).Select(l => Bits(l.Weight)).ToList();
         }
         Assert.Equal(Weights(), Weights());

@@ -1,3 +1,5 @@
+using PEMN.Training;
+
 namespace PEMN.Experiments;
 
 /// <summary>The summary of a finished run: metrics.json and the metric columns of the runs CSV.</summary>
@@ -22,3 +24,26 @@ public sealed record RunMetrics(
     double ImagesPerSecond,
     long TrainableParameters,
     double LrMax);
+
+/// <summary>What the output folder holds for a configuration.</summary>
+public enum RunStatus
+{
+    /// <summary>Nothing yet: the run starts from epoch 0.</summary>
+    New,
+    /// <summary>A checkpoint without metrics.json: an interrupted run that will resume.</summary>
+    Partial,
+    /// <summary>metrics.json exists: the run is done and will be skipped.</summary>
+    Complete,
+}
+
+/// <summary>The result of <see cref="ExperimentRunner.Run"/>.</summary>
+/// <param name="RunId">Run id derived from the config.</param>
+/// <param name="RunDirectory">&lt;out&gt;/runs/&lt;run-id&gt;.</param>
+/// <param name="StatusBefore">What was on disk before: new, partial (resumed) or complete (skipped).</param>
+/// <param name="Metrics">The run's summary.</param>
+/// <param name="History">Every epoch.</param>
+public sealed record RunOutcome(string RunId, string RunDirectory, RunStatus StatusBefore, RunMetrics Metrics, IReadOnlyList<EpochRecord> History)
+{
+    /// <summary>True when the run was complete already and nothing was trained.</summary>
+    public bool Skipped => StatusBefore == RunStatus.Complete;
+}

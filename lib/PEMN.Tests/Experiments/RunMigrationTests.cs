@@ -1,0 +1,51 @@
+using PEMN.Experiments;
+
+namespace PEMN.Tests.Experiments;
+
+public class RunMigrationTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-migrate-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void RunsRecordedUnderAnOldIdAreRenamedAndReusedWithoutRetraining()
+    {
+        var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
+        var first = new ExperimentRunner().Run(config, folder);
+        // As an older id rule would have named it.
+        const string oldId = "mask-convmixer16x2-0123456789";
+        Directory.Move(first.RunDirectory, Path.Combine(folder, ExperimentRunner.RunsFolder, oldId));
+        var csv = Path.Combine(folder, ExperimentRunner.CsvFile);
+        File.WriteAllText(csv, File.ReadAllText(csv).Replace(first.RunId, oldId));
+        Assert.Equal(RunStatus.New, ExperimentRunner.StatusOf(folder, config));
+
+        Assert.Equal([new RunRename(oldId, first.RunId, "renamed")], RunMigration.Migrate(folder, dryRun: true));
+        Assert.True(Directory.Exists(Path.Combine(folder, ExperimentRunner.RunsFolder, oldId)), "a dry run changes nothing");
+
+        Assert.Equal([new RunRename(oldId, first.RunId, "renamed")], RunMigration.Migrate(folder));
+        Assert.Equal(RunStatus.Complete, ExperimentRunner.StatusOf(folder, config));
+        Assert.Equal([first.RunId], RunsCsv.Read(csv).Rows.Select(r => r[RunsCsv.RunIdColumn]));
+        var again = new ExperimentRunner().Run(config, folder);
+        Assert.True(again.Skipped);
+        Assert.Equal(first.Metrics, again.Metrics);
+        Assert.Empty(RunMigration.Migrate(folder)); // idempotent
+    }
+
+    [Fact]
+    public void AFolderWhoseNewIdIsTakenIsKeptAndReported()
+    {
+        var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
+        var run = new ExperimentRunner().Run(config, folder);
+        var copy = Path.Combine(folder, ExperimentRunner.RunsFolder, "mask-old-copy");
+        Directory.CreateDirectory(copy);
+        File.Copy(Path.Combine(run.RunDirectory, ExperimentRunner.ConfigFile), Path.Combine(copy, ExperimentRunner.ConfigFile));
+        var rename = Assert.Single(RunMigration.Migrate(folder));
+        Assert.StartsWith("kept", rename.Note);
+        Assert.True(Directory.Exists(copy));
+        Assert.True(Directory.Exists(run.RunDirectory));
+    }
+}
