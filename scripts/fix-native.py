@@ -6,8 +6,10 @@ that GCC 13's <iostream> references and never calls. Debian 12 / Ubuntu 22.04 sh
 libstdc++, which lacks that version, so the loader refuses the library. Marking that one version
 need WEAK (bit 0x2 of vna_flags in .gnu.version_r) lets the stock binary load; nothing else changes.
 
-Usage: fix-native.py PATH [PATH ...]   (files, or folders searched for libLibTorchSharp.so)
+Usage: fix-native.py [--status] PATH [PATH ...]   (files, or folders searched for libLibTorchSharp.so)
 Idempotent; does nothing where the system libstdc++ already provides GLIBCXX_3.4.32.
+--status: print one line instead of one per edit: "not-needed" (the system libstdc++ has the version), or
+"PATCHED ALREADY" (copies marked now, copies found marked already), for scripts/setup.sh to report.
 """
 import glob
 import os
@@ -68,16 +70,25 @@ def patch(path: str) -> str:
 
 
 def main(args: list[str]) -> int:
+    status = "--status" in args
+    args = [a for a in args if a != "--status"]
     if not args:
         print(__doc__)
         return 2
     if system_has_version():
+        if status:
+            print("not-needed")
         return 0
+    counts = {"patched": 0, "already": 0, "absent": 0}
     for root in args:
         files = [root] if os.path.isfile(root) else glob.glob(os.path.join(root, "**", TARGET), recursive=True)
         for path in files:
-            if patch(path) == "patched":
+            result = patch(path)
+            counts[result] += 1
+            if result == "patched" and not status:
                 print(f"fix-native: marked {VERSION.decode()} weak in {path}")
+    if status:
+        print(counts["patched"], counts["already"])
     return 0
 
 

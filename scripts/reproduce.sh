@@ -36,8 +36,17 @@ run_notebooks() {
 }
 
 # Figures: every chart a notebook saved (results/**/*.chart.html) rendered to PNG for the results pages.
+# A chart that does not render fails here, even when a committed PNG is there.
 render_figures() {
-  scripts/render-charts.sh results
+  scripts/render-charts.sh "$ROOT/results"
+}
+
+# Which committed results this run changed: reused runs leave a clean checkout clean.
+report_changes() {
+  local changed
+  changed="$(git status --porcelain -- results 2>/dev/null || true)"
+  if [[ -z "$changed" ]]; then echo "reproduce: committed results unchanged (git status results/ is clean)"
+  else echo "reproduce: results/ differs from the commit:"; echo "$changed" | sed 's/^/  /'; fi
 }
 
 start=$SECONDS
@@ -46,4 +55,6 @@ build_solution
 run_cli_experiments
 run_notebooks
 render_figures
-echo "reproduce: done in $((SECONDS - start)) s (scale $PEMN_SCALE); outputs in results/"
+report_changes
+seconds=$((SECONDS - start))
+echo "reproduce: done in $((seconds / 60)) min $((seconds % 60)) s (scale $PEMN_SCALE); outputs in results/"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: set-up if needed, then `dotnet test` of the solution (notebook tests included).
 # Last line: "N passed, N failed" (", N skipped" when any). Extra arguments go to dotnet test.
+# .state/test-summary.txt keeps the result with its date, commit and duration (the README's numbers come from it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -10,6 +11,7 @@ results="$ROOT/.state/test-results"
 rm -rf "$results"
 export PEMN_SCALE=smoke
 status=0
+start=$SECONDS
 dotnet test PEMN.Notebooks.sln -nologo --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
 
 # Count from the TRX files (one per test project): the console summary differs between runners.
@@ -27,5 +29,15 @@ PY
 if ((passed + failed == 0)) && ((status != 0)); then failed=1; fi   # build failure: no TRX
 line="$passed passed, $failed failed"
 ((skipped > 0)) && line+=", $skipped skipped"
+seconds=$((SECONDS - start))
+{
+  echo "result: $line"
+  echo "duration: $seconds s (dotnet test, build included; set-up not included)"
+  echo "date: $(date -u +%FT%TZ)"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] && echo ' (uncommitted changes)')"
+  echo "machine: $(hostname), $(nproc) cores"
+  echo "arguments: ${*:-(none: the whole suite)}"
+} >"$ROOT/.state/test-summary.txt"
+echo "test: $((seconds / 60)) min $((seconds % 60)) s; summary in .state/test-summary.txt"
 echo "$line"
 ((status == 0 && failed == 0))

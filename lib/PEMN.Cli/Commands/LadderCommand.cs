@@ -49,8 +49,8 @@ public static class LadderCommand
             // The committed-results table names what produced it (command, commit, machine, date).
             var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
             var commandLine = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-            AtomicFile.WriteAllText(table, LadderTable.Markdown(rows, config, commandLine, RunProvenance.Now()));
-            Console.Error.WriteLine($"table: {table}");
+            var written = LadderTable.Write(table, LadderTable.Markdown(rows, config, commandLine, RunProvenance.Now()));
+            Console.Error.WriteLine(written ? $"table: {table}" : $"table: {table} (unchanged apart from commit, machine and date: kept)");
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
             else

@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using System.Globalization;
 using System.Text;
 
@@ -9,6 +10,12 @@ namespace PEMN.Experiments;
 /// </summary>
 public static class LadderTable
 {
+    // The lines that say where and when the table was written. They change on every run, also when every run
+    // was reused and nothing else in the table did; Write ignores them when deciding whether to replace a file.
+    private const string CommitLine = "- table written at commit: ";
+    private const string MachineLine = "- machine: ";
+    private const string DateLine = "- date: ";
+
     /// <summary>Markdown: provenance, base configuration and one row per rung.</summary>
     public static string Markdown(IReadOnlyList<LadderResult> rows, ExperimentConfig baseConfig, string command, RunProvenance provenance)
     {
@@ -17,9 +24,9 @@ public static class LadderTable
         text.AppendLine(c, $"# Strategy ladder: {baseConfig.Name}");
         text.AppendLine();
         text.AppendLine(c, $"- command: `{command}`");
-        text.AppendLine(c, $"- table written at commit: {provenance.GitCommit} (each run's own commit is in runs.csv)");
-        text.AppendLine(c, $"- machine: {provenance.Machine}, {provenance.Threads} torch threads, {Environment.ProcessorCount} cores");
-        text.AppendLine(c, $"- date: {provenance.Date}");
+        text.AppendLine(c, $"{CommitLine}{provenance.GitCommit} (each run's own commit is in runs.csv)");
+        text.AppendLine(c, $"{MachineLine}{provenance.Machine}, {provenance.Threads} torch threads, {Environment.ProcessorCount} cores");
+        text.AppendLine(c, $"{DateLine}{provenance.Date}");
         text.AppendLine(c, $"- data: {baseConfig.Data.Dataset}, model: {baseConfig.Model.Name} dim {baseConfig.Model.Dim} depth {baseConfig.Model.Depth}, " +
             $"{baseConfig.Training.Epochs} epochs, batch {baseConfig.Training.BatchSize}, k = {baseConfig.Masking.KeepFraction}, seed {baseConfig.Training.Seed}");
         text.AppendLine("- figure `ladder.png`: drawn from these runs by `notebooks/01_strategy_ladder.ipynb`, rendered by `scripts/render-charts.sh` (both steps of `scripts/reproduce.sh`)");
@@ -31,4 +38,22 @@ public static class LadderTable
             text.AppendLine(c, $"| {r.Label} | {(r.Label == StrategyLadder.Rungs[0].Label ? "(trained)" : r.UniqueValues.ToString("N0", c))} | {r.CompressionRatio:P2} | {r.BestTestAccuracy:P2} | {r.FinalTestAccuracy:P2} | {r.Seconds:F0} | {r.RunId} |");
         return text.ToString();
     }
+
+    /// <summary>
+    /// Writes <paramref name="markdown"/> to <paramref name="path"/> unless the file there differs from it only in
+    /// the commit, machine and date lines: rerunning the ladder on reused runs then leaves a committed table (and a
+    /// clean checkout) as it was. Returns true when the file was written.
+    /// </summary>
+    public static bool Write(string path, string markdown)
+    {
+        if (File.Exists(path) && WithoutProvenance(File.ReadAllText(path)) == WithoutProvenance(markdown))
+            return false;
+        AtomicFile.WriteAllText(path, markdown);
+        return true;
+    }
+
+    private static string WithoutProvenance(string markdown) =>
+        string.Join("\n", markdown.Split('\n').Select(line => line.TrimEnd('\r'))
+            .Where(line => !line.StartsWith(CommitLine, StringComparison.Ordinal) && !line.StartsWith(MachineLine, StringComparison.Ordinal)
+                && !line.StartsWith(DateLine, StringComparison.Ordinal)));
 }
