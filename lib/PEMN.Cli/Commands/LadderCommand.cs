@@ -15,6 +15,10 @@ public static class LadderCommand
     /// <summary>The markdown summary written next to the runs table.</summary>
     public const string TableFile = "ladder.md";
 
+    /// <summary>Where the ladder's figure comes from (repository paths belong to the command line, not the library).</summary>
+    private const string FigureNote = "figure `ladder.png`: drawn from these runs by `notebooks/01_strategy_ladder.ipynb`, " +
+        "rendered by `scripts/render-charts.sh` (both steps of `scripts/reproduce.sh`)";
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -49,7 +53,7 @@ public static class LadderCommand
             // The committed-results table names what produced it (command, commit, machine, date).
             var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
             var commandLine = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-            var written = LadderTable.Write(table, LadderTable.Markdown(rows, config, commandLine, RunProvenance.Now()));
+            var written = LadderTable.Write(table, LadderTable.Markdown(rows, config, commandLine, RunProvenance.Now(), [FigureNote]));
             Console.Error.WriteLine(written ? $"table: {table}" : $"table: {table} (unchanged apart from commit, machine and date: kept)");
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));

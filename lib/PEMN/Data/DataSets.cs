@@ -79,3 +79,26 @@ public static class DataSets
         return new DataSetException(string.Join(Environment.NewLine, lines));
     }
 }
+
+/// <summary>A data set's training and test splits and the folder they were read from.</summary>
+/// <param name="Name">Which data set.</param>
+/// <param name="Train">The training split.</param>
+/// <param name="Test">The test split (Tiny-ImageNet: the labelled validation split).</param>
+/// <param name="Folder">Where the files were found.</param>
+public sealed record DataSplits(DataSetName Name, ImageDataSet Train, ImageDataSet Test, string Folder)
+{
+    /// <summary>The normalisation constants of this data set.</summary>
+    public Normalization Normalization => DataSetCatalog.Get(Name).Normalization!;
+}
+
+/// <summary>
+/// A data set could not be found, downloaded or read. The message names the file (or folder) and what
+/// was expected, so that the same text helps whether it comes from <c>pemn data</c> or from training.
+/// </summary>
+public sealed class DataSetException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong, naming the file and what was expected.</param>
+    /// <param name="inner">The underlying error, if any.</param>
+    public DataSetException(string message, Exception? inner = null) : base(message, inner) { }
+}

@@ -16,8 +16,9 @@ public static class LadderTable
     private const string MachineLine = "- machine: ";
     private const string DateLine = "- date: ";
 
-    /// <summary>Markdown: provenance, base configuration and one row per rung.</summary>
-    public static string Markdown(IReadOnlyList<LadderResult> rows, ExperimentConfig baseConfig, string command, RunProvenance provenance)
+    /// <summary>Markdown: provenance, base configuration, the caller's notes (e.g. which figure is drawn from it) and one row per rung.</summary>
+    public static string Markdown(IReadOnlyList<LadderResult> rows, ExperimentConfig baseConfig, string command, RunProvenance provenance,
+        IEnumerable<string>? notes = null)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -27,9 +28,9 @@ public static class LadderTable
         text.AppendLine(c, $"{CommitLine}{provenance.GitCommit} (each run's own commit is in runs.csv)");
         text.AppendLine(c, $"{MachineLine}{provenance.Machine}, {provenance.Threads} torch threads, {Environment.ProcessorCount} cores");
         text.AppendLine(c, $"{DateLine}{provenance.Date}");
-        text.AppendLine(c, $"- data: {baseConfig.Data.Dataset}, model: {baseConfig.Model.Name} dim {baseConfig.Model.Dim} depth {baseConfig.Model.Depth}, " +
+        text.AppendLine(c, $"- data: {Names.Label(baseConfig.Data.Dataset)}, model: {baseConfig.Model.ShortName}, " +
             $"{baseConfig.Training.Epochs} epochs, batch {baseConfig.Training.BatchSize}, k = {baseConfig.Masking.KeepFraction}, seed {baseConfig.Training.Seed}");
-        text.AppendLine("- figure `ladder.png`: drawn from these runs by `notebooks/01_strategy_ladder.ipynb`, rendered by `scripts/render-charts.sh` (both steps of `scripts/reproduce.sh`)");
+        foreach (var note in notes ?? []) text.AppendLine(c, $"- {note}");
         text.AppendLine("- every run's config, per-epoch history and metrics: `runs/<run id>/`; one row per run: `runs.csv`");
         text.AppendLine();
         text.AppendLine("| rung | unique values | compression | best test acc | final test acc | train s | run id |");

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace PEMN.Notebooks;
 
 /// <summary>
-/// What the shared set-up cell of every notebook (notebooks/setup/Setup.csx, Setup.fsx) calls:
+/// What the shared set-up cell of every notebook (notebooks/setup/Setup.csharp.dib, Setup.fsharp.dib) calls:
 /// native libtorch loaded, the FSharp.Core redirect installed, the repository located, and the
 /// run's scale and device chosen. Idempotent: re-running the cell is harmless.
 /// </summary>
