@@ -240,7 +240,8 @@ public sealed class BatchAugmenter
         if (draw.Orders.Length != n) throw new ArgumentException($"The draw covers {draw.Orders.Length} images; the batch has {n}.", nameof(draw));
         for (var slot = 0; slot < JitterSlots; slot++)
         {
-            var result = x;
+            // Each image has one part per slot: read from the previous slot's images, write into one copy in place.
+            var result = x.clone();
             foreach (var (fn, factors) in new[] { (JitterBrightness, draw.Brightness), (JitterContrast, draw.Contrast), (JitterSaturation, draw.Saturation) })
             {
                 var picked = Enumerable.Range(0, n).Where(i => draw.Orders[i][slot] == fn).ToArray();
@@ -254,7 +255,7 @@ public sealed class BatchAugmenter
                     JitterContrast => PilImageOps.AdjustContrast(images, factor),
                     _ => PilImageOps.AdjustSaturation(images, factor),
                 };
-                result = result.index_copy(0, index, changed);
+                result.index_copy_(0, index, changed);
             }
             x = result;
         }

@@ -133,7 +133,8 @@ public static class RandAugment
         long n = x.shape[0], height = x.shape[2], width = x.shape[3];
         if (draw.Ops.Length != n || draw.Negate.Length != n)
             throw new ArgumentException($"The draw covers {draw.Ops.Length} images; the batch has {n}.", nameof(draw));
-        var result = x;
+        // One copy of the batch, then each op's images are written into it in place.
+        var result = x.clone();
         foreach (var op in Ops)
         {
             if (op == RandAugmentOp.Identity) continue;
@@ -142,7 +143,7 @@ public static class RandAugment
             var (value, _) = Magnitude(op, magnitude, height, width, bins);
             var index = tensor(picked.Select(i => (long)i).ToArray(), ScalarType.Int64).to(x.device);
             var changed = Apply(op, x.index_select(0, index), picked.Select(i => draw.Negate[i] ? -value : value).ToArray());
-            result = result.index_copy(0, index, changed);
+            result.index_copy_(0, index, changed);
         }
         return result;
     }
