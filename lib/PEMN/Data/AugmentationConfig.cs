@@ -1,26 +1,29 @@
 namespace PEMN.Data;
 
 /// <summary>
-/// Training-time augmentation, applied on the device to a whole batch with per-image random parameters,
-/// in this order: random crop with zero padding OR random resized crop; horizontal flip; RandAugment;
-/// colour jitter; normalisation; random erasing. Each step is off when its field says so.
-/// RandAugment implements this subset of the usual ops (all vectorised): Identity, AutoContrast,
-/// Brightness, Contrast, Color (saturation), Posterize, Solarize, Rotate, ShearX, ShearY, TranslateX,
-/// TranslateY. Not implemented: Equalize, Sharpness, Invert. Colour jitter implements brightness,
-/// contrast and saturation, not hue.
+/// Training-time augmentation, applied on the device to a whole batch with per-image random parameters, each step
+/// defined as torchvision 0.14 defines it and in the PEMN authors' order (their train.py): the crop (RandomCrop with
+/// zero padding, OR RandomResizedCrop); RandomHorizontalFlip(0.5); RandAugment (all 14 ops, 31 magnitude bins,
+/// nearest interpolation, fill 0; see <see cref="RandAugment"/>); ColorJitter(j, j, j) with its parts in a random
+/// order per image; ToTensor; Normalize; RandomErasing(p) (scale (0.02, 0.33), ratio (0.3, 3.3), value 0, after
+/// normalisation). Crop, flip, RandAugment and ColorJitter compute on whole numbers 0..255 with Pillow's rounding,
+/// as the authors' pipeline does on PIL images (<see cref="PilImageOps"/>). Each step is off when its field says so.
 /// </summary>
-/// <param name="CropSize">Output side of the random crop (and of the resized crop); 0 = no crop.</param>
-/// <param name="CropPadding">Zero padding on each side before the random crop (pixels).</param>
+/// <param name="CropSize">Output side of the crop (padded or resized); 0 = no crop.</param>
+/// <param name="CropPadding">Zero padding on each side before the padded crop (pixels).</param>
 /// <param name="HorizontalFlip">Flip each image left-right with probability 1/2.</param>
-/// <param name="ResizedCrop">Use a random resized crop (scale, ratio below) instead of the padded crop.</param>
-/// <param name="ResizedCropScaleMin">Smallest fraction of the image area a resized crop covers.</param>
-/// <param name="ResizedCropScaleMax">Largest fraction of the image area a resized crop covers.</param>
-/// <param name="ResizedCropRatioMin">Smallest aspect ratio (width / height) of a resized crop.</param>
-/// <param name="ResizedCropRatioMax">Largest aspect ratio of a resized crop.</param>
-/// <param name="RandAugmentOps">RandAugment: ops applied per image (0 = off).</param>
-/// <param name="RandAugmentMagnitude">RandAugment magnitude on the usual 0..30 scale (10 = the classic maximum).</param>
-/// <param name="ColorJitter">Brightness, contrast and saturation factors drawn from [1 - j, 1 + j]; 0 = off.</param>
-/// <param name="RandomErasing">Probability of erasing one random rectangle per image (after normalisation, to 0); 0 = off.</param>
+/// <param name="ResizedCrop">Use torchvision's RandomResizedCrop(CropSize, scale, ratio) instead of the padded crop.</param>
+/// <param name="ResizedCropScaleMin">Smallest fraction of the image area a resized crop covers (torchvision default 0.08).</param>
+/// <param name="ResizedCropScaleMax">Largest fraction of the image area a resized crop covers (torchvision default 1).</param>
+/// <param name="ResizedCropRatioMin">Smallest aspect ratio (width / height) of a resized crop (torchvision default 3/4).</param>
+/// <param name="ResizedCropRatioMax">Largest aspect ratio of a resized crop (torchvision default 4/3).</param>
+/// <param name="RandAugmentOps">RandAugment num_ops: ops applied per image, one after the other (0 = off).</param>
+/// <param name="RandAugmentMagnitude">
+/// RandAugment magnitude: an index into torchvision's tables of <see cref="RandAugment.MagnitudeBins"/> values, so m
+/// means m / 30 of each op's range (12: shear 0.12, 12 degrees, enhance factors 1 +- 0.36, 6 bits, solarize at 153).
+/// </param>
+/// <param name="ColorJitter">ColorJitter(j, j, j): brightness, contrast and saturation factors from [1 - j, 1 + j], hue off; 0 = off.</param>
+/// <param name="RandomErasing">RandomErasing probability p (one rectangle per chosen image, set to 0 after normalisation); 0 = off.</param>
 public sealed record AugmentationConfig(
     int CropSize = 0,
     int CropPadding = 0,
@@ -31,17 +34,12 @@ public sealed record AugmentationConfig(
     double ResizedCropRatioMin = 3.0 / 4.0,
     double ResizedCropRatioMax = 4.0 / 3.0,
     int RandAugmentOps = 0,
-    double RandAugmentMagnitude = AugmentationConfig.DefaultMagnitude,
+    int RandAugmentMagnitude = AugmentationConfig.PaperMagnitude,
     double ColorJitter = 0,
     double RandomErasing = 0)
 {
-    /// <summary>ConvMixer's CIFAR recipe keeps at least 35% of the image in a resized crop (torchvision's 8% is for ImageNet).</summary>
-    public const double DefaultScaleMin = 0.35;
-    /// <summary>ConvMixer's CIFAR recipe uses RandAugment magnitude 12 (timm scale, maximum 30 allowed here).</summary>
-    public const double DefaultMagnitude = 12;
-    /// <summary>The magnitude at which an op reaches its classic maximum strength (RandAugment paper's scale).</summary>
-    public const double MagnitudeScale = 10;
-    private const double MaxMagnitude = 30;
+    /// <summary>torchvision RandomResizedCrop's default smallest area fraction, scale=(0.08, 1.0).</summary>
+    public const double DefaultScaleMin = 0.08;
     /// <summary>Largest sensible number of RandAugment ops per image.</summary>
     public const int MaxRandAugmentOps = 10;
 
@@ -52,20 +50,27 @@ public sealed record AugmentationConfig(
     public static AugmentationConfig CropFlip(int size, int padding) => new(CropSize: size, CropPadding: padding, HorizontalFlip: true);
 
     /// <summary>
-    /// The PEMN authors' CIFAR recipe (paper notes, section 4): RandomResizedCrop(size, scale (1, 1)) (only the aspect
-    /// ratio varies), flip, RandAugment(2, 12), ColorJitter(0.2), RandomErasing(0.2).
+    /// The PEMN authors' CIFAR recipe (paper notes, section 4; their README: --scale=1.0 --ra-n=2 --ra-m=12
+    /// --jitter=0.2 --reprob=0.2), torchvision's
+    /// RandomResizedCrop(size, scale=(1, 1), ratio=(1, 1)) (the whole image, undistorted: the identity when
+    /// <paramref name="size"/> is the image side), RandomHorizontalFlip(), RandAugment(num_ops=2, magnitude=12),
+    /// ColorJitter(0.2, 0.2, 0.2), ToTensor(), Normalize(mean, std), RandomErasing(p=0.2).
     /// </summary>
     public static AugmentationConfig Paper(int size) => new(CropSize: size, HorizontalFlip: true, ResizedCrop: true,
-        ResizedCropScaleMin: PaperScale, ResizedCropScaleMax: PaperScale,
-        RandAugmentOps: PaperRandAugmentOps, RandAugmentMagnitude: DefaultMagnitude, ColorJitter: PaperJitter, RandomErasing: PaperErasing);
+        ResizedCropScaleMin: PaperScale, ResizedCropScaleMax: PaperScale, ResizedCropRatioMin: PaperRatio, ResizedCropRatioMax: PaperRatio,
+        RandAugmentOps: PaperRandAugmentOps, RandAugmentMagnitude: PaperMagnitude, ColorJitter: PaperJitter, RandomErasing: PaperErasing);
 
-    /// <summary>The authors' resized-crop scale: the whole image area (1, 1).</summary>
+    /// <summary>The authors' resized-crop scale (--scale=1.0, upper bound 1): the whole image area, (1, 1).</summary>
     public const double PaperScale = 1.0;
-    /// <summary>The authors' RandAugment ops per image.</summary>
+    /// <summary>The authors' resized-crop aspect ratio (train.py: ratio=(1.0, 1.0)): no distortion.</summary>
+    public const double PaperRatio = 1.0;
+    /// <summary>The authors' RandAugment ops per image (--ra-n=2).</summary>
     public const int PaperRandAugmentOps = 2;
-    /// <summary>The authors' ColorJitter factor.</summary>
+    /// <summary>The authors' RandAugment magnitude (--ra-m=12): index 12 of 31 bins, 12/30 of each op's range.</summary>
+    public const int PaperMagnitude = 12;
+    /// <summary>The authors' ColorJitter strength for brightness, contrast and saturation (--jitter=0.2).</summary>
     public const double PaperJitter = 0.2;
-    /// <summary>The authors' RandomErasing probability.</summary>
+    /// <summary>The authors' RandomErasing probability (--reprob=0.2).</summary>
     public const double PaperErasing = 0.2;
 
     /// <summary>True when any step changes the images.</summary>
@@ -85,8 +90,8 @@ public sealed record AugmentationConfig(
             throw new ArgumentOutOfRangeException(nameof(ResizedCropRatioMin), $"Resized crop ratio [{ResizedCropRatioMin}, {ResizedCropRatioMax}] must satisfy 0 < min <= max.");
         if (RandAugmentOps is < 0 or > MaxRandAugmentOps)
             throw new ArgumentOutOfRangeException(nameof(RandAugmentOps), RandAugmentOps, $"RandAugmentOps must be in 0..{MaxRandAugmentOps}.");
-        if (!(RandAugmentMagnitude >= 0 && RandAugmentMagnitude <= MaxMagnitude))
-            throw new ArgumentOutOfRangeException(nameof(RandAugmentMagnitude), RandAugmentMagnitude, $"RandAugmentMagnitude must be in [0, {MaxMagnitude}].");
+        if (RandAugmentMagnitude is < 0 or >= RandAugment.MagnitudeBins)
+            throw new ArgumentOutOfRangeException(nameof(RandAugmentMagnitude), RandAugmentMagnitude, $"RandAugmentMagnitude must be in 0..{RandAugment.MagnitudeBins - 1} (an index into torchvision's {RandAugment.MagnitudeBins} magnitude bins).");
         if (!(ColorJitter >= 0 && ColorJitter < 1))
             throw new ArgumentOutOfRangeException(nameof(ColorJitter), ColorJitter, "ColorJitter must be in [0, 1).");
         if (!(RandomErasing >= 0 && RandomErasing <= 1))

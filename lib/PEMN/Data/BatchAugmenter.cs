@@ -7,47 +7,29 @@ namespace PEMN.Data;
 /// <summary>
 /// Turns a uint8 batch [B, C, H, W] on the training device into normalised float images, augmented by
 /// <see cref="AugmentationConfig"/>. Every random number is drawn on the CPU from the generator passed in,
-/// in a fixed order and one value per image, then moved to the device: the same generator seed gives the
-/// same pixels on any device, and all pixel work stays vectorised on the device.
+/// in a fixed order and a fixed count per image whatever the outcomes, and every random parameter is
+/// computed on the CPU: the same generator seed gives the same pixels on any device, and all pixel work
+/// stays vectorised on the device.
 /// </summary>
+/// <remarks>
+/// The steps mirror torchvision's, in the authors' order (see <see cref="AugmentationConfig"/>): the crop,
+/// flip, RandAugment and ColorJitter steps work on whole numbers 0..255 as torchvision's PIL images do, then
+/// ToTensor divides by 255, Normalize applies the data set's constants, and RandomErasing writes 0 into a
+/// rectangle of the normalised image.
+/// </remarks>
 public sealed class BatchAugmenter
 {
-    // PIL-style strength of each RandAugment op at magnitude 10 (the RandAugment paper's maximum).
-    private const double MaxEnhance = 0.9, MaxRotateDegrees = 30, MaxShear = 0.3, MaxTranslate = 0.45, MaxPosterizeDrop = 4;
-    private const double PixelLevels = 255, FullBits = 8;
-    // Random erasing as in Zhong et al. / torchvision: area 2%..33% of the image, aspect 0.3..3.3.
-    private const double EraseAreaMin = 0.02, EraseAreaMax = 0.33, EraseRatioMin = 0.3, EraseRatioMax = 1 / 0.3;
-    // ITU-R 601 luma weights: what PIL uses for grayscale in Contrast and Color.
-    private static readonly double[] Luma = [0.299, 0.587, 0.114];
-
-    /// <summary>The RandAugment ops this class implements (see <see cref="AugmentationConfig"/>).</summary>
-    public enum RandAugmentOp
-    {
-        /// <summary>No change.</summary>
-        Identity,
-        /// <summary>Stretch each channel to the full range.</summary>
-        AutoContrast,
-        /// <summary>Scale brightness by 1 +- 0.9 m/10.</summary>
-        Brightness,
-        /// <summary>Blend with the mean grey by 1 +- 0.9 m/10.</summary>
-        Contrast,
-        /// <summary>Blend with the grayscale image by 1 +- 0.9 m/10 (saturation).</summary>
-        Color,
-        /// <summary>Keep 8 - 4 m/10 bits.</summary>
-        Posterize,
-        /// <summary>Invert pixels above 1 - m/10.</summary>
-        Solarize,
-        /// <summary>Rotate by +- 30 m/10 degrees.</summary>
-        Rotate,
-        /// <summary>Shear horizontally by +- 0.3 m/10.</summary>
-        ShearX,
-        /// <summary>Shear vertically by +- 0.3 m/10.</summary>
-        ShearY,
-        /// <summary>Shift horizontally by +- 45% m/10 of the width.</summary>
-        TranslateX,
-        /// <summary>Shift vertically by +- 45% m/10 of the height.</summary>
-        TranslateY,
-    }
+    private const double PixelLevels = 255;
+    // torchvision RandomErasing defaults: scale (0.02, 0.33), ratio (0.3, 3.3), value 0.
+    private const double EraseScaleMin = 0.02, EraseScaleMax = 0.33, EraseRatioMin = 0.3, EraseRatioMax = 3.3, EraseValue = 0;
+    // torchvision RandomResizedCrop.get_params and RandomErasing.get_params try 10 random boxes before giving up.
+    private const int BoxAttempts = 10;
+    // torchvision ColorJitter.get_params: fn_idx = torch.randperm(4) orders brightness (0), contrast (1),
+    // saturation (2) and hue (3); hue is None for ColorJitter(b, c, s), so its turn changes nothing.
+    private const int JitterSlots = 4;
+    private const int JitterBrightness = 0, JitterContrast = 1, JitterSaturation = 2;
+    // RandomHorizontalFlip(p=0.5).
+    private const float FlipProbability = 0.5f;
 
     private readonly AugmentationConfig config;
     private readonly Normalization normalization;
@@ -72,31 +54,43 @@ public sealed class BatchAugmenter
             throw new ArgumentException($"Expected uint8 images [B, {normalization.Channels}, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
         using var scope = NewDisposeScope();
         var device = images.device;
-        var x = images.to_type(ScalarType.Float32).div_(PixelLevels);
+        // Whole numbers 0..255 until ToTensor: crops and flips only move values, so dividing afterwards gives
+        // the same floats as dividing first.
+        var x = images.to_type(ScalarType.Float32);
         var b = x.shape[0];
         if (config.CropSize > 0)
-            x = config.ResizedCrop ? ResizedCrop(x, generator, device) : PaddedCrop(x, generator, device);
+            x = config.ResizedCrop
+                ? ResizeBoxes(x, SampleResizedCrop(generator, (int)b, x.shape[2], x.shape[3],
+                    config.ResizedCropScaleMin, config.ResizedCropScaleMax, config.ResizedCropRatioMin, config.ResizedCropRatioMax), config.CropSize)
+                : PaddedCrop(x, generator, device);
         if (config.HorizontalFlip)
         {
-            var flip = Draw(generator, b, device).lt(0.5).view(b, 1, 1, 1);
+            var flip = Draw(generator, b, device).lt(FlipProbability).view(b, 1, 1, 1);
             x = where(flip, x.flip(3), x);
         }
-        for (var i = 0; i < config.RandAugmentOps; i++) x = RandAugment(x, generator, device);
-        if (config.ColorJitter > 0) x = Jitter(x, generator, device);
+        for (var i = 0; i < config.RandAugmentOps; i++)
+            x = RandAugment.ApplyRound(x, RandAugment.Sample(generator, (int)b), config.RandAugmentMagnitude);
+        if (config.ColorJitter > 0) x = ApplyColorJitter(x, SampleColorJitter(generator, (int)b, config.ColorJitter));
+        x = x.div_(PixelLevels);
         var mean = tensor(normalization.Mean, ScalarType.Float32, device).view(1, -1, 1, 1);
         var std = tensor(normalization.Std, ScalarType.Float32, device).view(1, -1, 1, 1);
         x = (x - mean) / std;
-        if (config.RandomErasing > 0) x = Erase(x, generator, device);
+        if (config.RandomErasing > 0) x = Erase(x, SampleErasing(generator, (int)b, x.shape[2], x.shape[3], config.RandomErasing));
         return x.contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>B uniform numbers in [0, 1) from the CPU generator, on <paramref name="device"/>.</summary>
+    /// <summary><paramref name="count"/> uniform numbers in [0, 1) from the CPU generator, on <paramref name="device"/>.</summary>
     private static Tensor Draw(Generator generator, long count, Device device) =>
         rand([count], ScalarType.Float32, generator: generator).to(device);
 
-    private static Tensor Uniform(Generator generator, long count, double low, double high, Device device) =>
-        Draw(generator, count, device).mul_(high - low).add_(low);
+    /// <summary><paramref name="count"/> uniform numbers in [0, 1) from the CPU generator, as CPU values.</summary>
+    internal static float[] Uniforms(Generator generator, long count)
+    {
+        using var draws = rand([count], ScalarType.Float32, generator: generator);
+        return draws.data<float>().ToArray();
+    }
 
+    /// <summary>The quick protocol's crop: zero padding, then a window at a uniform offset (torchvision RandomCrop(size, padding)).</summary>
     private Tensor PaddedCrop(Tensor x, Generator generator, Device device)
     {
         long b = x.shape[0], c = x.shape[1], p = config.CropPadding, size = config.CropSize;
@@ -112,148 +106,224 @@ public sealed class BatchAugmenter
         return padded.gather(2, rows).gather(3, cols);
     }
 
-    private Tensor ResizedCrop(Tensor x, Generator generator, Device device)
+    /// <summary>
+    /// torchvision RandomResizedCrop.get_params for <paramref name="count"/> images of
+    /// <paramref name="height"/> x <paramref name="width"/>: up to 10 attempts of area fraction s ~ U(scale) and
+    /// aspect ratio r = exp(U(log ratio)), w = round(sqrt(s A r)), h = round(sqrt(s A / r)) (round half to even,
+    /// as Python's round), the first box that fits placed uniformly; otherwise the central crop at the nearest
+    /// allowed ratio. Draws 10 scales, 10 ratios, a top and a left per image, in that order (all images' scales first).
+    /// With scale (1, 1) and ratio (1, 1) a square image's box is the whole image.
+    /// </summary>
+    public static CropBox[] SampleResizedCrop(Generator generator, int count, long height, long width,
+        double scaleMin, double scaleMax, double ratioMin, double ratioMax)
     {
-        var b = x.shape[0];
-        var scale = Uniform(generator, b, config.ResizedCropScaleMin, config.ResizedCropScaleMax, device);
-        var ratio = Uniform(generator, b, Math.Log(config.ResizedCropRatioMin), Math.Log(config.ResizedCropRatioMax), device).exp_();
-        // Crop width and height as fractions of the image, clamped so the box fits.
-        var w = (scale * ratio).sqrt_().clamp_max_(1.0);
-        var h = (scale / ratio).sqrt_().clamp_max_(1.0);
-        var cx = Draw(generator, b, device).mul_(2).sub_(1).mul_(1 - w);
-        var cy = Draw(generator, b, device).mul_(2).sub_(1).mul_(1 - h);
-        var zero = zeros_like(w);
-        var theta = stack([stack([w, zero, cx], 1), stack([zero, h, cy], 1)], 1);
-        return Warp(x, theta, config.CropSize, GridSamplePaddingMode.Border);
-    }
-
-    private static Tensor Warp(Tensor x, Tensor theta, long size, GridSamplePaddingMode padding)
-    {
-        var grid = F.affine_grid(theta, [x.shape[0], x.shape[1], size, size], align_corners: false);
-        return F.grid_sample(x, grid, GridSampleMode.Bilinear, padding, align_corners: false);
-    }
-
-    private Tensor RandAugment(Tensor x, Generator generator, Device device)
-    {
-        var b = x.shape[0];
-        var opCount = Enum.GetValues<RandAugmentOp>().Length;
-        var choice = Draw(generator, b, device).mul_(opCount).floor_().to_type(ScalarType.Int64).clamp_max_(opCount - 1);
-        var sign = Draw(generator, b, device).lt(0.5).to_type(ScalarType.Float32).mul_(2).sub_(1);
-        var level = config.RandAugmentMagnitude / AugmentationConfig.MagnitudeScale;
-        var result = x;
-        foreach (var op in Enum.GetValues<RandAugmentOp>())
+        var scales = Uniforms(generator, (long)count * BoxAttempts);
+        var ratios = Uniforms(generator, (long)count * BoxAttempts);
+        var tops = Uniforms(generator, count);
+        var lefts = Uniforms(generator, count);
+        double area = height * width, logLow = Math.Log(ratioMin), logHigh = Math.Log(ratioMax);
+        var boxes = new CropBox[count];
+        for (var i = 0; i < count; i++)
         {
-            if (op == RandAugmentOp.Identity) continue;
-            var index = choice.eq((long)op).nonzero().view(-1);
-            if (index.shape[0] == 0) continue;
-            var picked = ApplyOp(op, x.index_select(0, index), sign.index_select(0, index), level);
-            result = result.index_copy(0, index, picked);
+            CropBox? found = null;
+            for (var t = 0; t < BoxAttempts && found is null; t++)
+            {
+                var target = area * (scaleMin + (scaleMax - scaleMin) * scales[i * BoxAttempts + t]);
+                var aspect = Math.Exp(logLow + (logHigh - logLow) * ratios[i * BoxAttempts + t]);
+                var w = (long)Math.Round(Math.Sqrt(target * aspect), MidpointRounding.ToEven);
+                var h = (long)Math.Round(Math.Sqrt(target / aspect), MidpointRounding.ToEven);
+                if (w > 0 && w <= width && h > 0 && h <= height)
+                    found = new CropBox(UniformInt(tops[i], height - h + 1), UniformInt(lefts[i], width - w + 1), h, w);
+            }
+            boxes[i] = found ?? CentralCrop(height, width, ratioMin, ratioMax);
         }
-        return result;
+        return boxes;
     }
 
-    /// <summary>Applies one RandAugment op to images in [0, 1] with per-image signs +-1 and a level m/10.</summary>
-    public static Tensor ApplyOp(RandAugmentOp op, Tensor x, Tensor sign, double level)
+    /// <summary>torchvision's fallback after 10 failed attempts: the central crop at the nearest allowed aspect ratio.</summary>
+    private static CropBox CentralCrop(long height, long width, double ratioMin, double ratioMax)
     {
-        var b = x.shape[0];
-        Tensor Factor(double strength) => (1 + sign * (strength * level)).clamp_min_(0).view(b, 1, 1, 1);
-        switch (op)
+        var inRatio = (double)width / height;
+        long w = width, h = height;
+        if (inRatio < ratioMin) h = (long)Math.Round(w / ratioMin, MidpointRounding.ToEven);
+        else if (inRatio > ratioMax) w = (long)Math.Round(h * ratioMax, MidpointRounding.ToEven);
+        return new CropBox((height - h) / 2, (width - w) / 2, h, w);
+    }
+
+    /// <summary>torch.randint(0, n) from one uniform u in [0, 1): floor(u n).</summary>
+    private static long UniformInt(float u, long n) => Math.Min((long)Math.Floor(u * (double)n), n - 1);
+
+    /// <summary>
+    /// Crops each image to its box and resizes it to <paramref name="size"/> x <paramref name="size"/> as
+    /// torchvision's resized_crop does for a uint8 tensor (bilinear, align_corners=False, no antialias, rounded):
+    /// source coordinate (i + 0.5) h / size - 0.5 in float32, clamped at 0, blending the two nearest rows and
+    /// columns. A box of the output's size is copied exactly. Otherwise a value may differ from torchvision's by
+    /// one grey level where it lands next to x.5 (PyTorch's CPU kernel sums in its own float32 order). On a PIL
+    /// image torchvision resizes with Pillow's antialiased bilinear instead; all of these agree whenever the box
+    /// already has the output size, as in the authors' RandomResizedCrop(32, scale=(1, 1), ratio=(1, 1)) on 32x32 images.
+    /// </summary>
+    public static Tensor ResizeBoxes(Tensor x, IReadOnlyList<CropBox> boxes, long size)
+    {
+        long n = x.shape[0], c = x.shape[1], height = x.shape[2], width = x.shape[3];
+        if (boxes.Count != n) throw new ArgumentException($"Expected {n} boxes; got {boxes.Count}.", nameof(boxes));
+        var (rowLow, rowHigh, rowWeight) = LinearTaps(boxes.Select(box => (box.Top, box.Height)).ToArray(), size, height);
+        var (colLow, colHigh, colWeight) = LinearTaps(boxes.Select(box => (box.Left, box.Width)).ToArray(), size, width);
+        Tensor Rows(long[] index) => x.gather(2, tensor(index, [n, 1, size, 1], ScalarType.Int64).to(x.device).expand(n, c, size, width));
+        Tensor Cols(Tensor rows, long[] index) => rows.gather(3, tensor(index, [n, 1, 1, size], ScalarType.Int64).to(x.device).expand(n, c, size, size));
+        var w1 = tensor(colWeight, [n, 1, 1, size], ScalarType.Float32).to(x.device);
+        var w0 = 1 - w1;
+        var h1 = tensor(rowWeight, [n, 1, size, 1], ScalarType.Float32).to(x.device);
+        var h0 = 1 - h1;
+        // PyTorch's CPU bilinear kernel: interpolate along the width in each of the two rows, then between the rows.
+        var top = Rows(rowLow);
+        var bottom = Rows(rowHigh);
+        var upper = Cols(top, colLow) * w0 + Cols(top, colHigh) * w1;
+        var lower = Cols(bottom, colLow) * w0 + Cols(bottom, colHigh) * w1;
+        return (upper * h0 + lower * h1).round_();
+    }
+
+    /// <summary>Per image and output index: the two source indices (absolute) and the weight of the second, as PyTorch's upsample_bilinear2d computes them.</summary>
+    private static (long[] Low, long[] High, float[] Weight) LinearTaps((long Start, long Length)[] spans, long size, long limit)
+    {
+        var low = new long[spans.Length * size];
+        var high = new long[spans.Length * size];
+        var weight = new float[spans.Length * size];
+        for (var i = 0; i < spans.Length; i++)
         {
-            case RandAugmentOp.Identity: return x.alias();
-            case RandAugmentOp.AutoContrast:
-                {
-                    var low = x.amin([2, 3], keepdim: true);
-                    var high = x.amax([2, 3], keepdim: true);
-                    var range = high - low;
-                    return where(range.gt(0), (x - low) / range.clamp_min(1e-12), x);
-                }
-            case RandAugmentOp.Brightness: return (x * Factor(MaxEnhance)).clamp_(0, 1);
-            case RandAugmentOp.Contrast:
-                {
-                    var mean = Gray(x).mean([1, 2, 3], keepdim: true);
-                    return Blend(mean, x, Factor(MaxEnhance));
-                }
-            case RandAugmentOp.Color:
-                return x.shape[1] == 1 ? x.alias() : Blend(Gray(x), x, Factor(MaxEnhance));
-            case RandAugmentOp.Posterize:
-                {
-                    var bits = Math.Clamp(Math.Round(FullBits - MaxPosterizeDrop * level), 1, FullBits);
-                    var step = Math.Pow(2, FullBits - bits);
-                    return (x * PixelLevels).round_().div_(step).floor_().mul_(step).div_(PixelLevels);
-                }
-            case RandAugmentOp.Solarize:
-                {
-                    var threshold = Math.Clamp(1 - level, 0, 1);
-                    return where(x.ge(threshold), 1 - x, x);
-                }
-            case RandAugmentOp.Rotate:
-                {
-                    var angle = sign * (MaxRotateDegrees * level * Math.PI / 180);
-                    var cos = angle.cos();
-                    var sin = angle.sin();
-                    var zero = zeros_like(angle);
-                    return Warp(x, stack([stack([cos, -sin, zero], 1), stack([sin, cos, zero], 1)], 1), x.shape[2], GridSamplePaddingMode.Zeros);
-                }
-            case RandAugmentOp.ShearX or RandAugmentOp.ShearY or RandAugmentOp.TranslateX or RandAugmentOp.TranslateY:
-                {
-                    var one = ones_like(sign);
-                    var zero = zeros_like(sign);
-                    var shear = sign * (MaxShear * level);
-                    // affine_grid works in [-1, 1] coordinates: a shift of a fraction t of the side is 2t.
-                    var shift = sign * (2 * MaxTranslate * level);
-                    var (a01, a10, a02, a12) = op switch
-                    {
-                        RandAugmentOp.ShearX => (shear, zero, zero, zero),
-                        RandAugmentOp.ShearY => (zero, shear, zero, zero),
-                        RandAugmentOp.TranslateX => (zero, zero, shift, zero),
-                        _ => (zero, zero, zero, shift),
-                    };
-                    return Warp(x, stack([stack([one, a01, a02], 1), stack([a10, one, a12], 1)], 1), x.shape[2], GridSamplePaddingMode.Zeros);
-                }
-            default:
-                throw new ArgumentOutOfRangeException(nameof(op), op, $"Unknown op; allowed: {string.Join(", ", Enum.GetNames<RandAugmentOp>())}.");
+            var (start, length) = spans[i];
+            if (start < 0 || length <= 0 || start + length > limit)
+                throw new ArgumentOutOfRangeException(nameof(spans), $"Box [{start}, {start + length}) does not fit in 0..{limit}.");
+            var scale = (float)length / size;
+            for (var j = 0; j < size; j++)
+            {
+                var source = Math.Max(scale * (j + 0.5f) - 0.5f, 0f);
+                var index = Math.Min((long)source, length - 1);
+                var lambda = Math.Clamp(source - index, 0f, 1f);
+                low[i * size + j] = start + index;
+                high[i * size + j] = start + index + (index < length - 1 ? 1 : 0);
+                weight[i * size + j] = lambda;
+            }
         }
+        return (low, high, weight);
     }
 
-    private Tensor Jitter(Tensor x, Generator generator, Device device)
+    /// <summary>
+    /// torchvision ColorJitter(s, s, s).get_params for <paramref name="count"/> images: a uniformly random order of
+    /// the four slots (torch.randperm(4); drawn here as the ranks of four uniforms), then factors for brightness,
+    /// contrast and saturation, each uniform in [max(0, 1 - s), 1 + s] as float32. Draws 4 order keys per image,
+    /// then all brightness, all contrast, all saturation factors.
+    /// </summary>
+    public static ColorJitterDraw SampleColorJitter(Generator generator, int count, double strength)
     {
-        var b = x.shape[0];
-        double low = 1 - config.ColorJitter, high = 1 + config.ColorJitter;
-        var brightness = Uniform(generator, b, low, high, device).view(b, 1, 1, 1);
-        var contrast = Uniform(generator, b, low, high, device).view(b, 1, 1, 1);
-        var saturation = Uniform(generator, b, low, high, device).view(b, 1, 1, 1);
-        x = (x * brightness).clamp_(0, 1);
-        x = Blend(Gray(x).mean([1, 2, 3], keepdim: true), x, contrast);
-        return x.shape[1] == 1 ? x : Blend(Gray(x), x, saturation);
+        var keys = Uniforms(generator, (long)count * JitterSlots);
+        float[] Factors()
+        {
+            double low = Math.Max(0, 1 - strength), high = 1 + strength;
+            return Uniforms(generator, count).Select(u => (float)(low + (high - low) * u)).ToArray();
+        }
+        var brightness = Factors();
+        var contrast = Factors();
+        var saturation = Factors();
+        var orders = new int[count][];
+        for (var i = 0; i < count; i++)
+            orders[i] = Enumerable.Range(0, JitterSlots).OrderBy(k => keys[i * JitterSlots + k]).ToArray();
+        return new ColorJitterDraw(orders, brightness, contrast, saturation);
     }
 
-    private Tensor Erase(Tensor x, Generator generator, Device device)
+    /// <summary>
+    /// torchvision ColorJitter.forward on each image (whole numbers 0..255): adjust_brightness, adjust_contrast and
+    /// adjust_saturation (Pillow's ImageEnhance, <see cref="PilImageOps"/>) in the image's own order; the hue slot is skipped.
+    /// </summary>
+    public static Tensor ApplyColorJitter(Tensor x, ColorJitterDraw draw)
+    {
+        var n = (int)x.shape[0];
+        if (draw.Orders.Length != n) throw new ArgumentException($"The draw covers {draw.Orders.Length} images; the batch has {n}.", nameof(draw));
+        for (var slot = 0; slot < JitterSlots; slot++)
+        {
+            // Each image has one part per slot: read from the previous slot's images, write into one copy in place.
+            var result = x.clone();
+            foreach (var (fn, factors) in new[] { (JitterBrightness, draw.Brightness), (JitterContrast, draw.Contrast), (JitterSaturation, draw.Saturation) })
+            {
+                var picked = Enumerable.Range(0, n).Where(i => draw.Orders[i][slot] == fn).ToArray();
+                if (picked.Length == 0) continue;
+                var index = tensor(picked.Select(i => (long)i).ToArray(), ScalarType.Int64).to(x.device);
+                var factor = tensor(picked.Select(i => factors[i]).ToArray(), ScalarType.Float32).to(x.device);
+                var images = x.index_select(0, index);
+                var changed = fn switch
+                {
+                    JitterBrightness => PilImageOps.AdjustBrightness(images, factor),
+                    JitterContrast => PilImageOps.AdjustContrast(images, factor),
+                    _ => PilImageOps.AdjustSaturation(images, factor),
+                };
+                result.index_copy_(0, index, changed);
+            }
+            x = result;
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// torchvision RandomErasing(p).get_params for <paramref name="count"/> images of
+    /// <paramref name="height"/> x <paramref name="width"/>: with probability p, up to 10 attempts of area fraction
+    /// ~ U(0.02, 0.33) and aspect ratio h / w = exp(U(log 0.3, log 3.3)), h = round(sqrt(area r)),
+    /// w = round(sqrt(area / r)); the first with h &lt; height and w &lt; width is placed uniformly. Null where
+    /// nothing is erased (not chosen, or no attempt fitted). Draws one coin, 10 areas, 10 ratios, a top and a
+    /// left per image, in that order (all images' coins first).
+    /// </summary>
+    public static CropBox?[] SampleErasing(Generator generator, int count, long height, long width, double probability)
+    {
+        var coins = Uniforms(generator, count);
+        var areas = Uniforms(generator, (long)count * BoxAttempts);
+        var ratios = Uniforms(generator, (long)count * BoxAttempts);
+        var tops = Uniforms(generator, count);
+        var lefts = Uniforms(generator, count);
+        double area = height * width, logLow = Math.Log(EraseRatioMin), logHigh = Math.Log(EraseRatioMax);
+        var boxes = new CropBox?[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!(coins[i] < probability)) continue;
+            for (var t = 0; t < BoxAttempts && boxes[i] is null; t++)
+            {
+                var erased = area * (EraseScaleMin + (EraseScaleMax - EraseScaleMin) * areas[i * BoxAttempts + t]);
+                var aspect = Math.Exp(logLow + (logHigh - logLow) * ratios[i * BoxAttempts + t]);
+                var h = (long)Math.Round(Math.Sqrt(erased * aspect), MidpointRounding.ToEven);
+                var w = (long)Math.Round(Math.Sqrt(erased / aspect), MidpointRounding.ToEven);
+                if (h < height && w < width)
+                    boxes[i] = new CropBox(UniformInt(tops[i], height - h + 1), UniformInt(lefts[i], width - w + 1), h, w);
+            }
+        }
+        return boxes;
+    }
+
+    /// <summary>Writes the erasing value (0, torchvision's default) into each image's box, every channel; null boxes leave the image unchanged.</summary>
+    public static Tensor Erase(Tensor x, IReadOnlyList<CropBox?> boxes)
     {
         long b = x.shape[0], height = x.shape[2], width = x.shape[3];
-        var apply = Draw(generator, b, device).lt(config.RandomErasing);
-        var area = Uniform(generator, b, EraseAreaMin, EraseAreaMax, device).mul_(height * width);
-        var ratio = Uniform(generator, b, Math.Log(EraseRatioMin), Math.Log(EraseRatioMax), device).exp_();
-        var h = (area * ratio).sqrt_().round_().clamp_(1, height);
-        var w = (area / ratio).sqrt_().round_().clamp_(1, width);
-        var top = Draw(generator, b, device).mul_(height - h + 1).floor_();
-        var left = Draw(generator, b, device).mul_(width - w + 1).floor_();
-        var rows = arange(height, ScalarType.Float32, device).view(1, height);
-        var cols = arange(width, ScalarType.Float32, device).view(1, width);
-        var inRows = rows.ge(top.view(b, 1)).logical_and_(rows.lt((top + h).view(b, 1))).view(b, 1, height, 1);
-        var inCols = cols.ge(left.view(b, 1)).logical_and_(cols.lt((left + w).view(b, 1))).view(b, 1, 1, width);
-        var mask = inRows.logical_and(inCols).logical_and_(apply.view(b, 1, 1, 1));
-        return x.masked_fill(mask, 0);
+        if (boxes.Count != b) throw new ArgumentException($"Expected {b} boxes; got {boxes.Count}.", nameof(boxes));
+        Tensor Column(Func<CropBox, long> field) =>
+            tensor(boxes.Select(box => box is { } some ? field(some) : 0).ToArray(), ScalarType.Int64).to(x.device).view(b, 1);
+        var top = Column(box => box.Top);
+        var left = Column(box => box.Left);
+        var bottom = top + Column(box => box.Height);
+        var right = left + Column(box => box.Width);
+        var rows = arange(height, ScalarType.Int64, x.device).view(1, height);
+        var cols = arange(width, ScalarType.Int64, x.device).view(1, width);
+        var inRows = rows.ge(top).logical_and_(rows.lt(bottom)).view(b, 1, height, 1);
+        var inCols = cols.ge(left).logical_and_(cols.lt(right)).view(b, 1, 1, width);
+        return x.masked_fill(inRows.logical_and(inCols), EraseValue);
     }
-
-    /// <summary>Luma [B, 1, H, W] of RGB images; a single channel is its own luma.</summary>
-    private static Tensor Gray(Tensor x)
-    {
-        if (x.shape[1] != Luma.Length) return x.mean([1], keepdim: true);
-        var weights = tensor(Luma, ScalarType.Float32, x.device).view(1, Luma.Length, 1, 1);
-        return (x * weights).sum([1], keepdim: true);
-    }
-
-    /// <summary>PIL's ImageEnhance blend: degenerate + factor (image - degenerate), clipped to [0, 1].</summary>
-    private static Tensor Blend(Tensor degenerate, Tensor image, Tensor factor) =>
-        (degenerate + factor * (image - degenerate)).clamp_(0, 1);
 }
+
+/// <summary>A box in pixels: rows Top..Top + Height - 1, columns Left..Left + Width - 1.</summary>
+/// <param name="Top">First row.</param>
+/// <param name="Left">First column.</param>
+/// <param name="Height">Rows.</param>
+/// <param name="Width">Columns.</param>
+public readonly record struct CropBox(long Top, long Left, long Height, long Width);
+
+/// <summary>ColorJitter's random choices for a batch (see <see cref="BatchAugmenter.SampleColorJitter"/>).</summary>
+/// <param name="Orders">Per image, a permutation of the slots 0 brightness, 1 contrast, 2 saturation, 3 hue (skipped).</param>
+/// <param name="Brightness">Per-image brightness factor.</param>
+/// <param name="Contrast">Per-image contrast factor.</param>
+/// <param name="Saturation">Per-image saturation factor.</param>
+public sealed record ColorJitterDraw(int[][] Orders, float[] Brightness, float[] Contrast, float[] Saturation);

@@ -57,8 +57,9 @@ public static class ExperimentPresets
     /// <summary>
     /// The authors' CIFAR-10 recipe (paper section 4): ConvMixer-256/8 (kernel 5, patch 2), AdamW lr_max 0.05,
     /// weight decay 0.005, batch 512, 100 epochs, the piecewise schedule, k = 0.5, on CUDA, with their augmentation
-    /// (<see cref="AugmentPolicy.Paper"/>: resized crop at scale (1, 1), flip, RandAugment(2, 12) on a documented subset
-    /// of ops, ColorJitter(0.2), RandomErasing(0.2)). Mixed precision is not reproduced (TorchSharp has no autocast).
+    /// (<see cref="AugmentPolicy.Paper"/>: torchvision's RandomResizedCrop(32, scale (1, 1), ratio (1, 1)), flip,
+    /// RandAugment(2, 12) with all 14 ops, ColorJitter(0.2, 0.2, 0.2), RandomErasing(0.2); see <see cref="Data.AugmentationConfig.Paper"/>).
+    /// Mixed precision is not reproduced (TorchSharp has no autocast).
     /// </summary>
     public static ExperimentConfig Paper { get; } = new(
         Name: "paper",
