@@ -75,7 +75,7 @@ public class BatchAugmenterTests
         Assert.All(boxes, box => Assert.Equal(new CropBox(0, 0, 32, 32), box));
         // The paper config with every other step off: exactly ToTensor + Normalize.
         var images = Images(16, 3, 32);
-        var norm = Normalization.For(DataSetName.Cifar10);
+        var norm = DataSetCatalog.Get(DataSetName.Cifar10).Normalization!;
         var cropOnly = paper with { HorizontalFlip = false, RandAugmentOps = 0, ColorJitter = 0, RandomErasing = 0 };
         var output = new BatchAugmenter(cropOnly, norm).Apply(images, new Generator(6));
         var mean = tensor(norm.Mean, ScalarType.Float32).view(1, 3, 1, 1);
