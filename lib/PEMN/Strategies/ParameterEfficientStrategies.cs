@@ -19,7 +19,7 @@ namespace PEMN.Strategies;
 /// equal Mask); <see cref="StrategyConfig.IncludeLinear"/> makes linear layers take part on any model. MP: the largest masked layer (most elements, the first in order on
 /// ties) is the prototype; every masked layer takes the first d_l values of it, flattened. RP: the
 /// first floor(N r) + 1 values of the flattened largest layer (N elements), tiled to length N
-/// (<see cref="PadMode.Rand"/>: then a seeded random permutation of positions), and every layer
+/// (<see cref="PadMode.Rand"/>: then a seeded permutation of positions, <see cref="SeededPermutation"/>), and every layer
 /// takes the first d_l values.</para>
 /// <para>Rescale (our extension; the authors name the flag but never implement it): after filling,
 /// layer l's values are multiplied by s_l = KaimingStd(shape_l) / KaimingStd(shape of the
@@ -34,6 +34,9 @@ public static class ParameterEfficientStrategies
 
     /// <summary>Index passed to <see cref="SeedMix"/> for the permutation: one permutation per model.</summary>
     private const long PermutationIndex = 0;
+
+    /// <summary>The seed of the RP rand-mode permutation of a network seeded with <paramref name="seed"/> (<see cref="SeededPermutation"/>).</summary>
+    public static ulong PermutationSeed(long seed) => SeedMix.Derive(seed, PermutationIndex, PermutationStream);
 
     /// <summary>Length of the RP vector for a largest layer of <paramref name="n"/> elements: floor(n r) + 1 (authors' definition).</summary>
     public static long RandomVectorLength(long n, double ratio) => (long)Math.Floor(n * ratio) + 1;
@@ -126,8 +129,8 @@ public static class ParameterEfficientStrategies
             vector = vector.narrow(0, 0, stored).repeat(copies).narrow(0, 0, n);
             if (config.PadMode == PadMode.Rand)
             {
-                using var generator = new Generator(SeedMix.Derive(seed, PermutationIndex, PermutationStream));
-                var permutation = randperm(n, generator: generator).to(vector.device);
+                // A specified generator (not torch.randperm, whose algorithm may change): a .pemn file stores only its seed.
+                var permutation = tensor(SeededPermutation.Create(PermutationSeed(seed), n)).to(vector.device);
                 vector = vector.index_select(0, permutation);
             }
         }
