@@ -32,7 +32,12 @@ public static class StorageCommand
         {
             Description = "Report instead the sparse network of this architecture at compression ratio c in (0, 1) (the largest q reaching it).",
         };
+        var sparseIndex = new Option<string>("--sparse-index")
+        {
+            Description = $"Position encoding of the sparse network: {Names.Allowed<SparseIndexEncoding>()} (default {Names.Of(SparseIndexEncoding.NarrowCsr)}; paper_csr is the paper's 2 q p entries of 32 bits).",
+        };
         command.Options.Add(seedStorage);
+        command.Options.Add(sparseIndex);
         command.Options.Add(json);
         command.Options.Add(sparseKeep);
         command.Options.Add(sparseCompression);
@@ -47,9 +52,12 @@ public static class StorageCommand
                 throw new UsageException("--sparse-keep", $"{q} is outside the allowed range (0, 1].");
             if (compression is { } c && (!double.IsFinite(c) || c <= 0 || c >= 1))
                 throw new UsageException("--sparse-compression", $"{c} is outside the allowed range (0, 1).");
+            var encoding = parse.GetValue(sparseIndex) is not { } index ? SparseIndexEncoding.NarrowCsr
+                : Names.TryParse<SparseIndexEncoding>(index, out var e) ? e
+                : throw new UsageException("--sparse-index", $"'{index}' is not allowed; allowed: {Names.Allowed<SparseIndexEncoding>()}.");
             var report =
-                keep is { } k ? StorageMeasurement.RunSparse(config.Model, k, CPU)
-                : compression is { } r ? StorageMeasurement.RunSparseAtCompression(config.Model, r, CPU)
+                keep is { } k ? StorageMeasurement.RunSparse(config.Model, k, encoding, CPU)
+                : compression is { } r ? StorageMeasurement.RunSparseAtCompression(config.Model, r, encoding, CPU)
                 : StorageMeasurement.Run(config.Network, parse.GetValue(seedStorage), CPU);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
@@ -75,13 +83,15 @@ public static class StorageCommand
             ("distinct floats", Count(report.DistinctFloats) + " (float32 bit patterns in the weights)"),
             ("prototype bits (C_w)", Count(report.PrototypeBits) + (report.SeedStored ? " (one seed)" : "")),
             ("mask bits (C_m)", Count(report.MaskBits)),
-            ("other trained params", Count(report.OtherParameters)),
-            ("other bits", Count(report.OtherBits)),
-            ("total bits", Count(report.TotalBits)),
+            ("dense layer bits", Count(report.DenseLayerBits) + " (trained conv/linear weights)"),
+            ("weight bits (C)", Count(report.WeightBits) + $" vs {Count(report.DenseWeightBits)} dense"),
+            ("compression", Percent(report.CompressionRatio) + " (conv/linear weights: the paper's)"),
+            ("other trained params", Count(report.OtherParameters) + $" ({Count(report.OtherBits)} bits)"),
+            ("total bits", Count(report.TotalBits) + $" vs {Count(report.DenseBits)} dense"),
+            ("compression with other", Percent(report.CompressionWithOtherRatio)),
             ("BN running-stat bits", Count(report.RunningStatsBits)),
             ("inference bits", Count(report.InferenceBits) + " (total + running stats)"),
-            ("dense bits", Count(report.DenseBits)),
-            ("compression ratio", report.CompressionRatio.ToString("P2", CultureInfo.InvariantCulture)),
+            ("inference compression", Percent(report.InferenceCompressionRatio)),
         };
         var width = rows.Max(r => r.Name.Length) + 2;
         return string.Concat(rows.Select(r => r.Name.PadRight(width) + r.Value + Environment.NewLine));
@@ -89,4 +99,5 @@ public static class StorageCommand
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Percent(double value) => value.ToString("P2", CultureInfo.InvariantCulture);
 }

@@ -149,6 +149,27 @@ public class MaskedLayerTests
     }
 
     [Fact]
+    public void DenseLayersStartAsTheAuthorsDenseModelAndMaskedOnesAsThePapersWeights()
+    {
+        // Per layer of a ConvMixer: dense weights are PyTorch's default, Kaiming uniform a = sqrt 5, i.e.
+        // U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with std 1/sqrt(3 fan_in); frozen masked weights are Kaiming normal,
+        // std sqrt(2 / fan_in): about 2.45x larger. Fan-ins: stem 1*2*2 = 4, depthwise 1*5*5 = 25, pointwise 64, head 64.
+        var config = new ModelConfig(ModelName.ConvMixer, Dim: 64, Depth: 2, Kernel: 5, Patch: 2, InChannels: 1, ImageSize: 8, Classes: 10);
+        using var dense = config.Build(new LayerFactory(LayerKind.Dense, seed: 4));
+        using var masked = config.Build(new LayerFactory(LayerKind.Masked, seed: 4));
+        var fanIns = new Dictionary<string, long> { ["stem.conv"] = 4, ["head"] = 64 };
+        foreach (var (d, m) in WeightLayers.Of(dense).Zip(WeightLayers.Of(masked)))
+        {
+            var fanIn = fanIns.GetValueOrDefault(d.Path, d.Path.EndsWith("depthwise", StringComparison.Ordinal) ? 25 : 64);
+            var bound = 1 / Math.Sqrt(fanIn);
+            Assert.True(d.Weight.abs().max().item<float>() <= bound * (1 + 1e-6), $"{d.Path}: outside U(-{bound}, {bound})");
+            // Sample std of n uniform draws: relative error about 1/sqrt(n); the smallest layer here has 256 weights.
+            Assert.InRange(d.Weight.std().item<float>(), 0.85 * bound / Math.Sqrt(3), 1.15 * bound / Math.Sqrt(3));
+            Assert.InRange(m.Weight.std().item<float>(), 0.85 * Math.Sqrt(2.0 / fanIn), 1.15 * Math.Sqrt(2.0 / fanIn));
+        }
+    }
+
+    [Fact]
     public void MaskInspectionReportsFractionsAndOverlap()
     {
         using var scope = NewDisposeScope();

@@ -5,14 +5,17 @@ namespace PEMN.Tests.Masking;
 
 public class TopKMaskTests
 {
+    // Expected counts worked by hand from the authors' GetSubnet: j = int((1 - k) * n) lowest scores are zeroed, n - j kept.
     [Theory]
-    [InlineData(1L, 0.5)]
-    [InlineData(7L, 0.5)]
-    [InlineData(10L, 0.3)]
-    [InlineData(10L, 1.0)]
-    [InlineData(3L, 0.01)]
-    public void KeptCountMatchesReferenceFormula(long n, double k) =>
-        Assert.Equal(n - (long)Math.Floor((1 - k) * n), TopKMask.KeptCount(n, k));
+    [InlineData(1L, 0.5, 1L)]      // j = int(0.5) = 0
+    [InlineData(7L, 0.5, 4L)]      // j = int(3.5) = 3: odd sizes keep the larger half
+    [InlineData(10L, 0.3, 3L)]     // j = int(7.0) = 7
+    [InlineData(10L, 0.25, 3L)]    // j = int(7.5) = 7
+    [InlineData(10L, 1.0, 10L)]    // j = 0
+    [InlineData(3L, 0.01, 1L)]     // j = int(2.97) = 2: a tiny k still keeps one weight
+    [InlineData(65536L, 0.5, 32768L)]
+    public void KeptCountIsTheAuthorsCount(long n, double k, long kept) =>
+        Assert.Equal(kept, TopKMask.KeptCount(n, k));
 
     [Fact]
     public void MaskKeepsExactlyTheTopOfAbsScoresForRandomShapesAndFractions()

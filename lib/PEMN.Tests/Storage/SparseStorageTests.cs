@@ -30,9 +30,16 @@ public class SparseStorageTests
         Assert.Equal(38, r.UniqueValues);
         Assert.Equal(38 * 32, r.PrototypeBits);
         Assert.Equal(24 * 32, r.OtherBits);                      // BN affine, trained as in PEMN
-        Assert.Equal(1216 + 186 + 768, r.TotalBits);             // 2170
+        Assert.Equal(1402, r.WeightBits);                        // 1216 + 186
+        Assert.Equal(1 - 1402.0 / 2432, r.CompressionRatio, 12);
+        Assert.Equal(1402 + 768, r.TotalBits);                   // 2170
         Assert.Equal(3200, r.DenseBits);
-        Assert.Equal(1 - 2170.0 / 3200, r.CompressionRatio, 12);
+        Assert.Equal(1 - 2170.0 / 3200, r.CompressionWithOtherRatio, 12);
+
+        // The paper's accounting: two 32-bit index entries per kept value, 38 * 64 = 2432 bits.
+        var paper = SparseStorage.Report(model, 0.5, SparseIndexEncoding.PaperCsr);
+        Assert.Equal(2432, paper.MaskBits);
+        Assert.Equal(1 - (1216.0 + 2432) / 2432, paper.CompressionRatio, 12); // -0.5: the paper's sparse network at q = 0.5 costs 1.5x dense
     }
 
     [Fact]
@@ -43,19 +50,24 @@ public class SparseStorageTests
             .Build(new LayerFactory(LayerKind.Masked, new MaskingOptions(Norm: NormMode.NonAffine)));
         foreach (var target in new[] { 0.90, 0.96 })
         {
-            var q = SparseStorage.KeepForCompression(model, target);
-            Assert.True(SparseStorage.Report(model, q).CompressionRatio >= target);
-            Assert.True(SparseStorage.Report(model, q + 4 * SparseStorage.DefaultTolerance).CompressionRatio < target + 1e-3);
+            foreach (var encoding in Enum.GetValues<SparseIndexEncoding>())
+            {
+                var q = SparseStorage.KeepForCompression(model, target, encoding);
+                Assert.True(SparseStorage.Report(model, q, encoding).CompressionRatio >= target);
+                // The largest such q: one resolution step more no longer reaches the target.
+                Assert.True(SparseStorage.Report(model, q + SparseStorage.DefaultTolerance, encoding).CompressionRatio < target);
+            }
         }
     }
 
     [Fact]
-    public void CompressionThatTheOtherParametersAloneExceedIsRejected()
+    public void CompressionThatOneValuePerLayerExceedsIsRejected()
     {
-        // Dim 32, depth 2, affine BN: 320 BN parameters next to 3328 weights, about 9 % of dense: 96 % is out of reach.
-        using var model = new ModelConfig(Dim: 32, Depth: 2, Kernel: 3, Classes: 10).Build(new LayerFactory(LayerKind.Masked));
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => SparseStorage.KeepForCompression(model, 0.96));
-        Assert.Contains("other parameters", error.Message);
+        // Four layers of 16, 36, 16 and 8 weights: at the least one kept value each costs 4 * (32 + 64) = 384 of 2432 bits
+        // with the paper's indices, so 90 % compression is out of reach for it.
+        using var model = Tiny.Build(new LayerFactory(LayerKind.Dense));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => SparseStorage.KeepForCompression(model, 0.9, SparseIndexEncoding.PaperCsr));
+        Assert.Contains("one value per layer", error.Message);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace PEMN.Tests.Storage;
 /// Hand-computed storage of a tiny ConvMixer: dim 4, depth 1, kernel 3, patch 2, 1 channel, 2 classes.
 /// Layers: stem [4,1,2,2] = 16, depthwise [4,1,3,3] = 36, pointwise [4,4,1,1] = 16, head [2,4] = 8:
 /// 76 weights, largest 36. Three BatchNorms of 4 channels: 24 affine parameters, 24 running statistics.
-/// Dense: 32 * (76 + 24) = 3200 bits.
+/// Dense: weights 32 * 76 = 2432 bits; with the BN affine 32 * (76 + 24) = 3200 bits; with the running statistics 3968.
 /// </summary>
 public class StorageAccountingTests
 {
@@ -28,11 +28,14 @@ public class StorageAccountingTests
         Assert.Equal(76 * 32, r.PrototypeBits);   // 2432
         Assert.Equal(76, r.MaskBits);             // one bit per masked weight
         Assert.Equal((24L, 24 * 32L), (r.OtherParameters, r.OtherBits));
-        Assert.Equal(2432 + 76 + 768, r.TotalBits);
-        Assert.Equal(24 * 32, r.RunningStatsBits);
-        Assert.Equal(3276 + 768, r.InferenceBits);
+        Assert.Equal(2508, r.WeightBits);                      // C = 2432 + 76
+        Assert.Equal(-0.03125, r.CompressionRatio, 12);       // 1 - 2508 / 2432: a bit per weight more than dense
+        Assert.Equal(3276, r.TotalBits);                       // + 768 BN affine
         Assert.Equal(3200, r.DenseBits);
-        Assert.Equal(1 - 3276.0 / 3200, r.CompressionRatio, 12);
+        Assert.Equal(-0.02375, r.CompressionWithOtherRatio, 12); // 1 - 3276 / 3200
+        Assert.Equal(24 * 32, r.RunningStatsBits);
+        Assert.Equal(4044, r.InferenceBits);                   // + 768 running statistics
+        Assert.Equal(1 - 4044.0 / 3968, r.InferenceCompressionRatio, 12);
         Assert.Equal(0.5, r.KeepFraction);
         Assert.False(r.SeedStored);
     }
@@ -42,8 +45,10 @@ public class StorageAccountingTests
     {
         var r = Measure(new StrategyConfig(StrategyName.MaxLayerPadding));
         Assert.Equal(36, r.UniqueValues);
-        Assert.Equal(36 * 32 + 76 + 768, r.TotalBits);          // 1996
-        Assert.Equal(1 - 1996.0 / 3200, r.CompressionRatio, 12); // 0.37625
+        Assert.Equal(1228, r.WeightBits);                        // 36 * 32 + 76
+        Assert.Equal(1 - 1228.0 / 2432, r.CompressionRatio, 12); // 0.49507...
+        Assert.Equal(1996, r.TotalBits);
+        Assert.Equal(0.37625, r.CompressionWithOtherRatio, 12);  // 1 - 1996 / 3200
 
         var seeded = Measure(new StrategyConfig(StrategyName.MaxLayerPadding), seedStorage: true);
         Assert.True(seeded.SeedStored);
@@ -61,7 +66,12 @@ public class StorageAccountingTests
             Assert.Equal(4, r.UniqueValues);
             Assert.True(r.SeedStored);
         }
-        Assert.Equal(4 * 32 + 76 + 768, Measure(new StrategyConfig(StrategyName.RandomVectorPadding, 0.1)).TotalBits);
+        var copy = Measure(new StrategyConfig(StrategyName.RandomVectorPadding, 0.1));
+        Assert.Equal(4 * 32 + 76 + 768, copy.TotalBits);
+        // Rand mode also stores its permutation's 64-bit seed (the values regenerate from the network's seed otherwise).
+        var rand = Measure(new StrategyConfig(StrategyName.RandomVectorPadding, 0.1, PadMode.Rand));
+        Assert.Equal(4 * 32 + 64, rand.PrototypeBits);
+        Assert.Equal(copy.TotalBits + 64, rand.TotalBits);
     }
 
     [Fact]
@@ -69,10 +79,11 @@ public class StorageAccountingTests
     {
         var r = Measure(new StrategyConfig(StrategyName.Dense), seedStorage: true);
         Assert.Equal((0L, 0L, 0L, 0L), (r.MaskedWeights, r.UniqueValues, r.PrototypeBits, r.MaskBits));
-        Assert.Equal(100, r.OtherParameters);                  // 76 weights + 24 BN affine
+        Assert.Equal((76L, 2432L), (r.DenseLayerWeights, r.DenseLayerBits));
+        Assert.Equal(24, r.OtherParameters);                   // BN affine
         Assert.Equal(3200, r.TotalBits);
         Assert.Equal(3200, r.DenseBits);
-        Assert.Equal(0, r.CompressionRatio);
+        Assert.Equal((0.0, 0.0, 0.0), (r.CompressionRatio, r.CompressionWithOtherRatio, r.InferenceCompressionRatio));
         Assert.False(r.SeedStored);                            // trained values have no seed
     }
 
@@ -83,15 +94,22 @@ public class StorageAccountingTests
         Assert.Equal(0, r.OtherBits);
         Assert.Equal(24 * 32, r.RunningStatsBits);
         Assert.Equal(76 * 32, r.DenseBits);
+        Assert.Equal(r.CompressionRatio, r.CompressionWithOtherRatio); // nothing else is trained
     }
 
     [Fact]
-    public void TotalsAreTheSumOfTheirParts()
+    public void OneLayerOfADeeperTinyModelSharesTheBlocksConvs()
     {
-        var r = Measure(new StrategyConfig(StrategyName.OneLayer));
-        Assert.Equal(r.PrototypeBits + r.MaskBits + r.OtherBits, r.TotalBits);
-        Assert.Equal(r.TotalBits + r.RunningStatsBits, r.InferenceBits);
-        Assert.Equal(1 - (double)r.InferenceBits / (r.DenseBits + r.RunningStatsBits), r.InferenceCompressionRatio, 12);
+        // Depth 2: stem 16, depthwise 36 x 2, pointwise 16 x 2, head 8 = 128 weights; five BatchNorms: 40 affine, 40 running.
+        // One-layer keeps one depthwise and one pointwise tensor: 16 + 36 + 16 + 8 = 76 values (the head keeps its own).
+        var r = StorageMeasurement.Run(new NetworkSpec(Tiny with { Depth = 2 }, new MaskingOptions(), new StrategyConfig(StrategyName.OneLayer), Seed: 3));
+        Assert.Equal((128L, 76L), (r.MaskedWeights, r.UniqueValues));
+        Assert.Equal(2560, r.WeightBits);                        // 76 * 32 + 128
+        Assert.Equal(0.375, r.CompressionRatio, 12);            // 1 - 2560 / 4096
+        Assert.Equal(3840, r.TotalBits);                         // + 40 * 32
+        Assert.Equal(1 - 3840.0 / 5376, r.CompressionWithOtherRatio, 12);
+        Assert.Equal(5120, r.InferenceBits);                     // + 40 * 32 running statistics
+        Assert.Equal(1 - 5120.0 / 6656, r.InferenceCompressionRatio, 12);
     }
 
     [Fact]

@@ -172,16 +172,25 @@ public class ParameterEfficientStrategiesTests
     }
 
     [Fact]
-    public void StrategiesAreDeterministicBySeed()
+    public void StrategiesAreDeterministicBySeedAndTheSeedMatters()
     {
         var config = new ModelConfig(Dim: 16, Depth: 2, Kernel: 3, Classes: 3);
-        List<uint[]> Weights()
+        var strategy = new StrategyConfig(StrategyName.RandomVectorPadding, 0.05, PadMode.Rand, Rescale: true);
+        List<uint[]> Weights(long seed, bool apply = true)
         {
-            using var model = config.Build(new LayerFactory(LayerKind.Masked, seed: 11));
-            ParameterEfficientStrategies.Apply(model, new StrategyConfig(StrategyName.RandomVectorPadding, 0.05, PadMode.Rand, Rescale: true), seed: 11);
+            using var model = config.Build(new LayerFactory(LayerKind.Masked, seed: seed));
+            if (apply) ParameterEfficientStrategies.Apply(model, strategy, seed);
             return WeightLayers.Masked(model).Select(l => Bits(l.Weight)).ToList();
         }
-        Assert.Equal(Weights(), Weights());
+        Assert.Equal(Weights(11), Weights(11));
+        Assert.NotEqual(Weights(11, apply: false), Weights(11));  // the strategy changed the factory's values
+        Assert.NotEqual(Weights(11), Weights(12));                // another seed, another network
+        // With the values fixed, the rand-mode permutation alone follows the seed.
+        using var a = config.Build(new LayerFactory(LayerKind.Masked, seed: 11));
+        using var b = config.Build(new LayerFactory(LayerKind.Masked, seed: 11));
+        ParameterEfficientStrategies.Apply(a, strategy, seed: 1);
+        ParameterEfficientStrategies.Apply(b, strategy, seed: 2);
+        Assert.NotEqual(WeightLayers.Masked(a).Select(l => Bits(l.Weight)), WeightLayers.Masked(b).Select(l => Bits(l.Weight)));
     }
 
     /// <summary>A conv and two linear heads of one shape, all from the factory: one-layer's linear option has something to share.</summary>

@@ -30,8 +30,18 @@ public class StrategyConfigTests
     [Fact]
     public void RatioMattersOnlyForRandomVectorPadding()
     {
-        new StrategyConfig(StrategyName.MaxLayerPadding, 1.0).Validate();
-        new StrategyConfig(StrategyName.RandomVectorPadding, 1e-5).Validate();
+        // MP takes any finite ratio and ignores it: the same network and the same run id.
+        var model = new PEMN.Models.ModelConfig(Dim: 8, Depth: 2, Kernel: 3, InChannels: 1, ImageSize: 8, Classes: 2);
+        uint[][] Weights(StrategyConfig strategy)
+        {
+            using var network = PemnNetwork.Build(new NetworkSpec(model, new PEMN.Masking.MaskingOptions(), strategy, Seed: 1));
+            return PEMN.Masking.WeightLayers.Masked(network.Model).Select(l => PaperConvMixer.Bits(l.Weight)).ToArray();
+        }
+        Assert.Equal(Weights(new StrategyConfig(StrategyName.MaxLayerPadding, 1.0)), Weights(new StrategyConfig(StrategyName.MaxLayerPadding, 0.01)));
+        Assert.Equal(new StrategyConfig(StrategyName.MaxLayerPadding, 1.0).Canonical(), new StrategyConfig(StrategyName.MaxLayerPadding, 0.01).Canonical());
+        // RP: the ratio decides the vector, and r = 1 is refused (that is MP).
+        Assert.NotEqual(Weights(new StrategyConfig(StrategyName.RandomVectorPadding, 0.5)), Weights(new StrategyConfig(StrategyName.RandomVectorPadding, 0.01)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StrategyConfig(StrategyName.RandomVectorPadding, 1.0).Validate());
     }
 
     [Fact]

@@ -49,19 +49,49 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void OptimiserSeesOnlyScoresAndNormAffineWhenMaskedAndEverythingWhenDense()
+    public void OptimiserMovesOnlyScoresAndNormAffineWhenMaskedAndEveryWeightWhenDense()
     {
         var (train, test) = Data();
         using var _ = train; using var __ = test;
         using var masked = TinyModel(LayerKind.Masked);
         using var dense = TinyModel(LayerKind.Dense);
+        Tensor[] Snapshot(IEnumerable<Tensor> tensors) => tensors.Select(t => t.detach().clone()).ToArray();
+        var maskedLayers = WeightLayers.Masked(masked);
+        var (weights0, scores0) = (Snapshot(maskedLayers.Select(l => l.Weight)), Snapshot(maskedLayers.Select(l => (Tensor)l.Masked!.Scores)));
+        var affine0 = Snapshot(masked.named_parameters().Where(p => p.name.Contains(".bn") || p.name.StartsWith("stem.bn")).Select(p => (Tensor)p.parameter));
+        var denseWeights0 = Snapshot(WeightLayers.Of(dense).Select(l => l.Weight));
         var one = new TrainingConfig(Epochs: 1, BatchSize: 32);
         var maskedCount = new Trainer(masked, one).Fit(train, test).TrainableParameters;
         var denseCount = new Trainer(dense, one).Fit(train, test).TrainableParameters;
-        // Masked: one score per weight plus the BN affine; dense: the weights plus the same BN affine.
-        Assert.Equal(denseCount, maskedCount);
-        Assert.Equal(masked.parameters().Where(p => p.requires_grad).Sum(p => p.numel()), maskedCount);
-        Assert.True(masked.buffers().Any(), "masked model keeps frozen weights as buffers");
+
+        // Hand count of the tiny ConvMixer (dim 16, depth 2, kernel 3, patch 2, 1 channel, 4 classes): weights
+        // stem 64 + depthwise 2 x 144 + pointwise 2 x 256 + head 64 = 928; five BatchNorms of 16 channels: 160 affine.
+        Assert.Equal(928 + 160, maskedCount);
+        Assert.Equal(928 + 160, denseCount);
+        static bool Same(Tensor a, Tensor b) => a.eq(b).all().item<bool>();
+        Assert.All(maskedLayers.Zip(weights0), p => Assert.True(Same(p.First.Weight, p.Second), $"{p.First.Path}: frozen weight moved"));
+        Assert.All(maskedLayers.Zip(scores0), p => Assert.False(Same(p.First.Masked!.Scores, p.Second), $"{p.First.Path}: scores did not move"));
+        var affine1 = masked.named_parameters().Where(p => p.name.Contains(".bn") || p.name.StartsWith("stem.bn")).Select(p => (Tensor)p.parameter).ToArray();
+        Assert.Equal(10, affine1.Length);
+        Assert.All(affine1.Zip(affine0), p => Assert.False(Same(p.First, p.Second), "BatchNorm affine did not move"));
+        Assert.All(WeightLayers.Of(dense).Zip(denseWeights0), p => Assert.False(Same(p.First.Weight, p.Second), $"{p.First.Path}: dense weight did not move"));
+    }
+
+    [Fact]
+    public void TheOptimiserGetsTheScheduledLearningRateAtEveryStep()
+    {
+        var (train, test) = Data();
+        using var _ = train; using var __ = test;
+        using var model = TinyModel(LayerKind.Masked);
+        var config = new TrainingConfig(LrMax: 0.05, Epochs: 5, BatchSize: 32);
+        var seen = new List<(int Epoch, int Step, double Lr)>();
+        new Trainer(model, config).Fit(train, test, observer: new TrainingObserver(onStep: s => seen.Add((s.Epoch, s.Step, s.LearningRate))));
+        // 192 images / 32 = 6 steps per epoch, 30 steps. Piecewise over 5 epochs: breakpoints 0, 2, 4, 5 epochs with
+        // values 0, 0.05, 0.0025, 0; step i of epoch e sits at t = e + (i + 1) / 6.
+        Assert.Equal(30, seen.Count);
+        static double Expected(double t) => t <= 2 ? 0.05 * t / 2 : t <= 4 ? 0.05 + (0.0025 - 0.05) * (t - 2) / 2 : 0.0025 * (5 - t);
+        foreach (var (epoch, step, lr) in seen)
+            Assert.Equal(Expected(epoch - 1 + step / 6.0), lr, 6);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace PEMN.Storage;
 
 /// <summary>
 /// The storage report of a built PEMN (or dense) network: stored random values measured from the
-/// weight tensors (<see cref="StoredValueProbe"/>), 1-bit masks, and 32 bits per other trained parameter. See <see cref="StorageReport"/>
+/// weight tensors (<see cref="StoredValueProbe"/>) plus the 64-bit permutation seed of RP rand mode, 1-bit masks,
+/// and 32 bits per trained value outside the masks. See <see cref="StorageReport"/>
 /// for what each total includes.
 /// </summary>
 public static class StorageAccounting
@@ -24,14 +25,13 @@ public static class StorageAccounting
     {
         var tally = NetworkTally.Of(model);
         var masked = tally.Layers.Where(l => l.Masked is not null).ToList();
-        var other = tally.UnmaskedLayerWeights + tally.NonLayerParameters;
         if (strategy.Config.Name == StrategyName.Dense)
         {
             if (masked.Count > 0)
                 throw new ArgumentException($"A dense report needs a dense model; this one has {masked.Count} masked layers.", nameof(model));
             return StorageReport.FromParts(strategy.Config.Label(), 1, tally.Weights, 0,
-                tally.Layers.Count == 0 ? 0 : tally.Layers.Max(l => l.Count), 0, 0, false, 0, 0, other,
-                tally.Weights + tally.NonLayerParameters, tally.RunningStatistics);
+                tally.Layers.Count == 0 ? 0 : tally.Layers.Max(l => l.Count), 0, 0, false, 0, 0, tally.UnmaskedLayerWeights,
+                tally.NonLayerParameters, tally.RunningStatistics);
         }
         if (!masked.Select(l => l.Path).SequenceEqual(strategy.Layers.Select(f => f.Path)))
             throw new ArgumentException(
@@ -42,10 +42,14 @@ public static class StorageAccounting
         var fractions = masked.Select(l => l.Masked!.KeepFraction).Distinct().ToList();
         // Factory-built models share one k; otherwise report the weighted mean.
         var keep = fractions.Count == 1 ? fractions[0] : masked.Sum(l => l.Masked!.KeepFraction * l.Count) / tally.MaskedWeights;
+        // RP rand mode also stores its permutation: one 64-bit seed of the specified generator (SeededPermutation);
+        // a network stored as one seed derives it from that seed at no further cost.
+        var permutationBits = !seedStored && strategy.Config.Canonical() is { Name: StrategyName.RandomVectorPadding, PadMode: PadMode.Rand }
+            ? StorageReport.SeedBits : 0;
         return StorageReport.FromParts(
             strategy.Config.Label(), keep, tally.Weights, tally.MaskedWeights, masked.Max(l => l.Count), unique, distinct, seedStored,
-            seedStored ? StorageReport.SeedBits : StorageReport.FloatBits * unique,
+            (seedStored ? StorageReport.SeedBits : StorageReport.FloatBits * unique) + permutationBits,
             StorageReport.MaskBitsPerWeight * tally.MaskedWeights,
-            other, tally.Weights + tally.NonLayerParameters, tally.RunningStatistics);
+            tally.UnmaskedLayerWeights, tally.NonLayerParameters, tally.RunningStatistics);
     }
 }

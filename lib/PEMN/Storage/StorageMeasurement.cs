@@ -34,23 +34,24 @@ public static class StorageMeasurement
     /// The conventional sparse network of the same architecture keeping fraction <paramref name="keep"/> of every
     /// conv and linear layer (<see cref="SparseStorage"/>): trained weights, so it is built dense (affine norms).
     /// </summary>
-    public static StorageReport RunSparse(ModelConfig model, double keep, Device? device = null)
+    public static StorageReport RunSparse(ModelConfig model, double keep, SparseIndexEncoding encoding = SparseIndexEncoding.NarrowCsr, Device? device = null)
     {
         MaskingOptions.ValidateKeepFraction(keep, "sparse keep fraction q");
         using var noGrad = no_grad();
         using var dense = BuildDense(model, device);
-        return SparseStorage.Report(dense.Model, keep);
+        return SparseStorage.Report(dense.Model, keep, encoding);
     }
 
     /// <summary>
     /// The sparse network of the same architecture at a storage compression ratio: the largest q that reaches
     /// <paramref name="compression"/> (<see cref="SparseStorage.KeepForCompression"/>), and its report.
     /// </summary>
-    public static StorageReport RunSparseAtCompression(ModelConfig model, double compression, Device? device = null)
+    public static StorageReport RunSparseAtCompression(ModelConfig model, double compression, SparseIndexEncoding encoding = SparseIndexEncoding.NarrowCsr,
+        Device? device = null)
     {
         using var noGrad = no_grad();
         using var dense = BuildDense(model, device);
-        return SparseStorage.Report(dense.Model, SparseStorage.KeepForCompression(dense.Model, compression));
+        return SparseStorage.Report(dense.Model, SparseStorage.KeepForCompression(dense.Model, compression, encoding), encoding);
     }
 
     private static PemnNetwork BuildDense(ModelConfig model, Device? device) =>

@@ -1,20 +1,27 @@
 namespace PEMN.Storage;
 
 /// <summary>
-/// The storage cost of one network, C = C_w + C_m (paper section 3), in bits, with everything else the
-/// network trains counted beside it. Built by <see cref="StorageAccounting"/>; all totals derive from the parts.
+/// The storage cost of one network in bits (paper section 3), with everything else the network trains counted
+/// beside it. Built by <see cref="StorageAccounting"/> (PEMN, dense) and <see cref="SparseStorage"/> (sparse
+/// baselines); every total derives from the parts in <see cref="FromParts"/>, so they always agree.
 /// </summary>
 /// <remarks>
-/// <para><see cref="TotalBits"/> = <see cref="PrototypeBits"/> + <see cref="MaskBits"/> + <see cref="OtherBits"/>:
-/// what training produced plus the random values. It leaves out the BatchNorm running statistics, which are
-/// not learned by the optimiser (the paper does not discuss them), and so does <see cref="DenseBits"/>;
-/// <see cref="CompressionRatio"/> compares those two. <see cref="InferenceBits"/> = <see cref="TotalBits"/> +
-/// <see cref="RunningStatsBits"/> is what a file must hold to run the network.</para>
-/// <para>For a PEMN network C_w is <see cref="PrototypeBits"/> (the stored random values, or one seed) and C_m
-/// is <see cref="MaskBits"/> (one bit per masked weight). For a conventional sparse network (see
-/// <see cref="SparseStorage"/>) C_w is the kept values at 32 bits and C_m the CSR position indices.</para>
+/// <para>Three ratios, each 1 - cost / the same network stored dense at 32 bits, from narrow to wide:</para>
+/// <list type="bullet">
+/// <item><see cref="CompressionRatio"/>: the conv and linear weights only, C = C_w + C_m against 32 p, as the paper
+/// defines it (it does not discuss BatchNorm). The figures of this workbook use this one.</item>
+/// <item><see cref="CompressionWithOtherRatio"/>: plus the other trained parameters (norm affine, embeddings) at
+/// 32 bits on both sides.</item>
+/// <item><see cref="InferenceCompressionRatio"/>: plus the BatchNorm running statistics on both sides: what a file
+/// must hold to run the network.</item>
+/// </list>
+/// <para>For a PEMN network C_w is <see cref="PrototypeBits"/> (the stored random values, or one seed, plus what a
+/// strategy's own randomness costs: RP rand mode's permutation is regenerated from a 64-bit seed) and C_m is
+/// <see cref="MaskBits"/> (one bit per masked weight). For a conventional sparse network C_w is the kept values at
+/// 32 bits and C_m their position indices in the stated encoding. Trained conv/linear weights outside any mask (a
+/// dense network's) are <see cref="DenseLayerBits"/>.</para>
 /// </remarks>
-/// <param name="Scheme">What was measured, e.g. "RandomVectorPadding r=0.001 Copy" or "Sparse q=0.1 CSR".</param>
+/// <param name="Scheme">What was measured, e.g. "RP 1e-3" or "Sparse q=0.1 paper_coo".</param>
 /// <param name="KeepFraction">k (fraction of every masked layer kept) or q (sparse network); 1 for dense.</param>
 /// <param name="Weights">All conv and linear weights of the network (p).</param>
 /// <param name="MaskedWeights">Weights selected by masks (PEMN) or subject to pruning (sparse); 0 for dense.</param>
@@ -30,16 +37,22 @@ namespace PEMN.Storage;
 /// factors follow from the shapes and cost no storage). Sparse: the kept values; dense: 0.
 /// </param>
 /// <param name="SeedStored">Whether the random values are stored as one seed (64 bits) instead of their values.</param>
-/// <param name="PrototypeBits">C_w: 32 per unique value, or 64 for the seed (PEMN); 32 per kept value (sparse).</param>
-/// <param name="MaskBits">C_m: one bit per masked weight (PEMN); CSR column indices and row pointers (sparse).</param>
-/// <param name="OtherParameters">Other trained parameters: norm affine, dense (unmasked) layers, embeddings, biases.</param>
+/// <param name="PrototypeBits">C_w.</param>
+/// <param name="MaskBits">C_m.</param>
+/// <param name="DenseLayerWeights">Trained conv/linear weights stored as values (every weight of a dense network; 0 for PEMN and sparse).</param>
+/// <param name="DenseLayerBits">32 bits per dense layer weight.</param>
+/// <param name="OtherParameters">Other trained parameters: norm affine, embeddings, biases, tokens.</param>
 /// <param name="OtherBits">32 bits per other trained parameter.</param>
 /// <param name="RunningStatistics">BatchNorm running mean and variance entries (not trained, needed for inference).</param>
 /// <param name="RunningStatsBits">32 bits per running statistic.</param>
-/// <param name="TotalBits">PrototypeBits + MaskBits + OtherBits (no running statistics).</param>
+/// <param name="WeightBits">PrototypeBits + MaskBits + DenseLayerBits: the paper's C for the conv and linear weights.</param>
+/// <param name="DenseWeightBits">32 p: the conv and linear weights stored dense.</param>
+/// <param name="TotalBits">WeightBits + OtherBits (no running statistics).</param>
+/// <param name="DenseBits">DenseWeightBits + OtherBits: the same network stored dense, other parameters included.</param>
 /// <param name="InferenceBits">TotalBits + RunningStatsBits.</param>
-/// <param name="DenseBits">The same network stored dense: 32 bits per weight and per other trained parameter (no running statistics).</param>
-/// <param name="CompressionRatio">1 - TotalBits / DenseBits (negative when the scheme costs more than dense).</param>
+/// <param name="CompressionRatio">1 - WeightBits / DenseWeightBits (negative when the scheme costs more than dense).</param>
+/// <param name="CompressionWithOtherRatio">1 - TotalBits / DenseBits.</param>
+/// <param name="InferenceCompressionRatio">1 - InferenceBits / (DenseBits + RunningStatsBits).</param>
 public sealed record StorageReport(
     string Scheme,
     double KeepFraction,
@@ -51,14 +64,20 @@ public sealed record StorageReport(
     bool SeedStored,
     long PrototypeBits,
     long MaskBits,
+    long DenseLayerWeights,
+    long DenseLayerBits,
     long OtherParameters,
     long OtherBits,
     long RunningStatistics,
     long RunningStatsBits,
+    long WeightBits,
+    long DenseWeightBits,
     long TotalBits,
-    long InferenceBits,
     long DenseBits,
-    double CompressionRatio)
+    long InferenceBits,
+    double CompressionRatio,
+    double CompressionWithOtherRatio,
+    double InferenceCompressionRatio)
 {
     /// <summary>Bits of one stored float32 value.</summary>
     public const long FloatBits = 32;
@@ -69,23 +88,24 @@ public sealed record StorageReport(
     /// <summary>Bits per masked weight of a mask stored as a bitmap.</summary>
     public const long MaskBitsPerWeight = 1;
 
-    /// <summary>Assembles a report from its parts; every total is computed here, so they always agree.</summary>
-    /// <remarks><paramref name="denseParameters"/>: all conv/linear weights plus the trained parameters outside them.</remarks>
+    /// <summary>Assembles a report from its parts; every total and ratio is computed here.</summary>
     public static StorageReport FromParts(
         string scheme, double keepFraction, long weights, long maskedWeights, long largestLayer, long uniqueValues,
-        long distinctFloats, bool seedStored, long prototypeBits, long maskBits, long otherParameters, long denseParameters,
+        long distinctFloats, bool seedStored, long prototypeBits, long maskBits, long denseLayerWeights, long otherParameters,
         long runningStatistics)
     {
+        var denseLayerBits = FloatBits * denseLayerWeights;
         var otherBits = FloatBits * otherParameters;
         var runningBits = FloatBits * runningStatistics;
-        var total = prototypeBits + maskBits + otherBits;
-        var dense = FloatBits * denseParameters;
+        var weightBits = prototypeBits + maskBits + denseLayerBits;
+        var denseWeightBits = FloatBits * weights;
+        var total = weightBits + otherBits;
+        var dense = denseWeightBits + otherBits;
         return new StorageReport(scheme, keepFraction, weights, maskedWeights, largestLayer, uniqueValues, distinctFloats, seedStored,
-            prototypeBits, maskBits, otherParameters, otherBits, runningStatistics, runningBits,
-            total, total + runningBits, dense, dense == 0 ? 0 : 1 - (double)total / dense);
+            prototypeBits, maskBits, denseLayerWeights, denseLayerBits, otherParameters, otherBits, runningStatistics, runningBits,
+            weightBits, denseWeightBits, total, dense, total + runningBits,
+            Ratio(weightBits, denseWeightBits), Ratio(total, dense), Ratio(total + runningBits, dense + runningBits));
     }
 
-    /// <summary>Compression ratio including the running statistics on both sides.</summary>
-    public double InferenceCompressionRatio =>
-        DenseBits + RunningStatsBits == 0 ? 0 : 1 - (double)InferenceBits / (DenseBits + RunningStatsBits);
+    private static double Ratio(long cost, long dense) => dense == 0 ? 0 : 1 - (double)cost / dense;
 }

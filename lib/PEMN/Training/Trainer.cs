@@ -74,6 +74,8 @@ public sealed class Trainer
                 cancellation.ThrowIfCancellationRequested();
                 lr = LearningRateSchedule.At(config.Schedule, lrMax, config.Epochs, epoch, step, steps);
                 var (loss, hits) = Step(optimizer, parameters, x, y, lr, epoch, step);
+                // What the optimiser used, read back from it, is what progress and history report.
+                lr = optimizer.ParamGroups.First().LearningRate;
                 var n = y.shape[0];
                 lossSum += loss * n;
                 correct += hits;
