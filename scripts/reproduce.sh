@@ -18,7 +18,7 @@ build_solution() {
 run_cli_experiments() {
   local runs=(
     "data --dataset fashion-mnist"
-    "ladder --preset $PEMN_SCALE --out results/strategy-ladder/$PEMN_SCALE/runs.csv"
+    "ladder --preset $PEMN_SCALE --seeds 0 1 2 --out results/strategy-ladder/$PEMN_SCALE/runs.csv"
   )
   mkdir -p results/cli
   : >results/cli/pemn.log

@@ -28,9 +28,15 @@ public static class LadderCommand
         var experiment = new ExperimentOptions();
         experiment.AddTo(command);
         var output = new Option<string>("--out") { Description = "Runs table (CSV); run folders go next to it.", Required = true };
-        var dryRun = new Option<bool>("--dry-run") { Description = "List the rungs (label, run id, state) and exit without training." };
+        var seeds = new Option<long[]>("--seeds")
+        {
+            Description = "Seeds of every rung, e.g. --seeds 0 1 2 (default: the config's training.seed).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List the rungs (label, unique values, run id, state per seed) and exit without training." };
         var json = new Option<bool>("--json") { Description = "Print one JSON line (the rungs) on stdout." };
         command.Options.Add(output);
+        command.Options.Add(seeds);
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
@@ -39,17 +45,28 @@ public static class LadderCommand
                 if (experiment.IsGiven(parse, path))
                     throw new UsageException(experiment.FlagOf(path)!, "the ladder sets the strategy and the RP ratio rung by rung; leave it out (or use pemn train for one strategy).");
             var config = experiment.Resolve(parse);
+            if (parse.GetValue(seeds) is { Length: > 0 } given && given.Distinct().Count() != given.Length)
+                throw new UsageException("--seeds", $"{string.Join(" ", given)} repeats a seed; allowed: distinct seeds.");
+            IReadOnlyList<long> seedList = parse.GetValue(seeds) is { Length: > 0 } list ? list : [config.Training.Seed];
             var csv = Path.GetFullPath(parse.GetValue(output)!);
             if (parse.GetValue(dryRun))
             {
-                var planned = SweepRunner.Describe(StrategyLadder.Plan(config), csv);
+                var steps = StrategyLadder.Steps(config);
+                var states = SweepRunner.Describe(StrategyLadder.Plan(steps, seedList), csv).ToDictionary(p => p.RunId);
+                var lines = seedList.SelectMany(seed => steps.Select(step =>
+                {
+                    var trained = steps.First(s => s.Label == (step.SameAs ?? step.Label));
+                    var id = ExperimentJson.RunId(trained.Config with { Training = trained.Config.Training with { Seed = seed } });
+                    return new { label = step.Label, seed, unique_values = step.UniqueValues, run_id = id, status = Names.Of(states[id].Status), same_as = step.SameAs };
+                })).ToList();
                 if (parse.GetValue(json))
-                    Console.WriteLine(JsonSerializer.Serialize(planned.Select(p => new { label = p.Config.Strategy.Label(), run_id = p.RunId, status = Names.Of(p.Status) })));
+                    Console.WriteLine(JsonSerializer.Serialize(lines));
                 else
-                    foreach (var p in planned) Console.WriteLine($"{p.Config.Strategy.Label(),-10} {Names.Of(p.Status),-9} {p.RunId}");
+                    foreach (var l in lines)
+                        Console.WriteLine($"{l.label,-10} seed {l.seed,-3} {l.unique_values,10:N0} values  {l.status,-9} {l.run_id}{(l.same_as is null ? "" : $"  (= {l.same_as})")}");
                 return ExitCodes.Ok;
             }
-            var rows = StrategyLadder.Run(config, csv, p => new ConsoleProgress(p.RunId), cancellation);
+            var rows = StrategyLadder.Run(config, seedList, csv, p => new ConsoleProgress(p.RunId), cancellation);
             // The committed-results table names what produced it (command, commit, machine, date).
             var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
             var commandLine = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
@@ -59,9 +76,10 @@ public static class LadderCommand
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
             else
             {
-                Console.WriteLine($"{"rung",-10} {"unique values",14} {"compression",12} {"best acc",9} {"final acc",10} {"seconds",8}");
+                Console.WriteLine($"{"rung",-10} {"seed",4} {"unique values",14} {"compression",12} {"best acc",9} {"final acc",10} {"seconds",8}  run");
                 foreach (var r in rows)
-                    Console.WriteLine($"{r.Label,-10} {r.UniqueValues,14:N0} {r.CompressionRatio,12:P2} {r.BestTestAccuracy,9:P2} {r.FinalTestAccuracy,10:P2} {r.Seconds,8:F0}");
+                    Console.WriteLine($"{r.Label,-10} {r.Seed,4} {r.UniqueValues,14:N0} {r.CompressionRatio,12:P2} {r.BestTestAccuracy,9:P2} {r.FinalTestAccuracy,10:P2} {r.Seconds,8:F0}  " +
+                        (r.SameAs is not null ? $"= {r.SameAs}" : r.Reused ? $"reused (trained {r.TrainedAt})" : "trained now"));
             }
             return ExitCodes.Ok;
         })));
