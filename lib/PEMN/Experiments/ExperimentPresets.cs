@@ -6,20 +6,37 @@ using PEMN.Training;
 
 namespace PEMN.Experiments;
 
-/// <summary>Named experiment configurations: the only place their numbers are written.</summary>
+/// <summary>
+/// Named experiment configurations: the only place their numbers are written. Three scales (smoke: seconds, for
+/// tests; quick: CPU minutes on Fashion-MNIST; paper: the paper's settings, GPU work), each with the ConvMixer of the
+/// scale and its variants for the other model families and the width/depth comparison: "quick" is the quick ConvMixer,
+/// "quick_vit" the quick ViT with the same data and training. Names accept '-' for '_'.
+/// </summary>
 public static class ExperimentPresets
 {
-    /// <summary>Preset names, in order of cost.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["smoke", "quick", "paper"];
+    /// <summary>Preset names, by scale and in order of cost.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["smoke", "smoke_vit", "smoke_resnet", "quick", "quick_vit", "quick_resnet", "quick_wide", "quick_deep", "paper", "paper_vit", "paper_resnet"];
 
-    /// <summary>The preset called <paramref name="name"/> (case-insensitive).</summary>
-    public static ExperimentConfig Get(string name) => name.ToLowerInvariant() switch
+    /// <summary>The preset called <paramref name="name"/> (case-insensitive, '-' or '_').</summary>
+    public static ExperimentConfig Get(string name) => name.Trim().Replace('-', '_').ToLowerInvariant() switch
     {
         "smoke" => Smoke,
+        "smoke_vit" => SmokeViT,
+        "smoke_resnet" => SmokeResNet,
         "quick" => Quick,
+        "quick_vit" => QuickViT,
+        "quick_resnet" => QuickResNet,
+        "quick_wide" => QuickWide,
+        "quick_deep" => QuickDeep,
         "paper" => Paper,
+        "paper_vit" => PaperViT,
+        "paper_resnet" => PaperResNet,
         _ => throw new ArgumentException($"preset = '{name}' is not allowed; allowed: {string.Join(", ", Names)}.", "preset"),
     };
+
+    /// <summary>The preset of a scale ("smoke", "quick", "paper") for a variant ("" for the ConvMixer, "vit", "resnet", ...).</summary>
+    public static ExperimentConfig Get(string scale, string variant) => Get(variant.Length == 0 ? scale : $"{scale}_{variant}");
 
     /// <summary>
     /// Seconds on a laptop CPU: 4 synthetic classes of 1x8x8 blob images (128 train, 32 test per class),
@@ -70,4 +87,58 @@ public static class ExperimentPresets
         Training: new TrainingConfig(OptimizerKind.AdamW, LrMax: 0.05, WeightDecay: 0.005, Schedule: ScheduleKind.Piecewise,
             Epochs: 100, BatchSize: 512),
         Device: "cuda");
+
+    /// <summary>The smoke ViT: dim 16, depth 2, patch 2 (16 tokens on 8x8), 2 heads, MLP ratio 2, on the smoke data and training.</summary>
+    public static ExperimentConfig SmokeViT { get; } = Smoke with
+    {
+        Name = "smoke_vit",
+        Model = Smoke.Model with { Name = ModelName.ViT, Dim = 16, Depth = 2, Patch = 2, Heads = 2, MlpRatio = 2 },
+    };
+
+    /// <summary>The smoke ResNet: ResNet-8 (one basic block per stage), on the smoke data and training.</summary>
+    public static ExperimentConfig SmokeResNet { get; } = Smoke with
+    {
+        Name = "smoke_resnet",
+        Model = Smoke.Model with { Name = ModelName.ResNet, Depth = 8 },
+    };
+
+    /// <summary>
+    /// The quick ViT: dim 64, depth 4, patch 4 (49 patches of 28x28 plus the class token), 4 heads of 16 channels, MLP
+    /// ratio 2; about the quick ConvMixer's multiply-adds per image. Same data and training as <see cref="Quick"/>.
+    /// </summary>
+    public static ExperimentConfig QuickViT { get; } = Quick with
+    {
+        Name = "quick_vit",
+        Model = Quick.Model with { Name = ModelName.ViT, Dim = 64, Depth = 4, Patch = 4, Heads = 4, MlpRatio = 2 },
+    };
+
+    /// <summary>The quick ResNet: He et al.'s CIFAR ResNet-20 (16/32/64 channels) on 1x28x28. Same data and training as <see cref="Quick"/>.</summary>
+    public static ExperimentConfig QuickResNet { get; } = Quick with
+    {
+        Name = "quick_resnet",
+        Model = Quick.Model with { Name = ModelName.ResNet, Depth = 20 },
+    };
+
+    /// <summary>The quick ConvMixer twice as wide (dim 128, depth 4): "wider nets close the gap to Dense".</summary>
+    public static ExperimentConfig QuickWide { get; } = Quick with { Name = "quick_wide", Model = Quick.Model with { Dim = 128 } };
+
+    /// <summary>The quick ConvMixer twice as deep (dim 64, depth 8): "deeper nets close the gap to Dense".</summary>
+    public static ExperimentConfig QuickDeep { get; } = Quick with { Name = "quick_deep", Model = Quick.Model with { Depth = 8 } };
+
+    /// <summary>
+    /// A paper-scale ViT (the paper gives no ViT settings): dim 256, depth 6, patch 4 (64 patches of 32x32), 8 heads, MLP
+    /// ratio 2, class token; the paper's data and training.
+    /// </summary>
+    public static ExperimentConfig PaperViT { get; } = Paper with
+    {
+        Name = "paper_vit",
+        Model = Paper.Model with { Name = ModelName.ViT, Dim = 256, Depth = 6, Patch = 4 },
+    };
+
+    /// <summary>The paper's Fig. 4 ResNet-32 on CIFAR-10, with the authors' ConvMixer training recipe (the paper gives none for ResNets).</summary>
+    public static ExperimentConfig PaperResNet { get; } = Paper with
+    {
+        Name = "paper_resnet",
+        Model = Paper.Model with { Name = ModelName.ResNet, Depth = 32 },
+    };
 }
