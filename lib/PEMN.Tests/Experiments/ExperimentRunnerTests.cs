@@ -96,8 +96,10 @@ public class ExperimentRunnerTests : IDisposable
         var outcome = new ExperimentRunner().Run(config, folder);
         var checkpoint = Path.Combine(outcome.RunDirectory, ExperimentRunner.CheckpointFolder);
         var state = Checkpoint.TryReadState(checkpoint)!;
-        using var initial = PemnNetwork.Build(config.Network);
-        using var trained = PemnNetwork.Build(config.Network);
+        // The network the run should have trained, spelled out here rather than taken from the config's own helper.
+        var spec = new NetworkSpec(config.Model, config.Masking, new StrategyConfig(strategy, ratio), Seed: 5);
+        using var initial = PemnNetwork.Build(spec);
+        using var trained = PemnNetwork.Build(spec);
         trained.Model.load(Path.Combine(checkpoint, state.ModelFile));
 
         // Frozen weights: bit-identical to a fresh build with the training seed, so the run applied this strategy with that seed.
