@@ -14,6 +14,7 @@ public static class CommandCatalog
         StorageCommand.Create(),
         BenchCommand.Create(),
         DataCommand.Create(),
+        PlanCommand.Create(),
         MigrateCommand.Create(),
     ];
 }

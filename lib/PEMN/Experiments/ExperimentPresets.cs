@@ -16,7 +16,8 @@ public static class ExperimentPresets
 {
     /// <summary>Preset names, by scale and in order of cost.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["smoke", "smoke_vit", "smoke_resnet", "quick", "quick_vit", "quick_resnet", "quick_wide", "quick_deep", "paper", "paper_vit", "paper_resnet"];
+        ["smoke", "smoke_vit", "smoke_resnet", "smoke_wide", "smoke_deep", "quick", "quick_vit", "quick_resnet", "quick_wide", "quick_deep",
+         "paper", "paper_vit", "paper_resnet", "paper_wide", "paper_deep"];
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive, '-' or '_').</summary>
     public static ExperimentConfig Get(string name) => name.Trim().Replace('-', '_').ToLowerInvariant() switch
@@ -24,14 +25,18 @@ public static class ExperimentPresets
         "smoke" => Smoke,
         "smoke_vit" => SmokeViT,
         "smoke_resnet" => SmokeResNet,
+        "smoke_wide" => Wider(Smoke),
+        "smoke_deep" => Deeper(Smoke),
         "quick" => Quick,
         "quick_vit" => QuickViT,
         "quick_resnet" => QuickResNet,
-        "quick_wide" => QuickWide,
-        "quick_deep" => QuickDeep,
+        "quick_wide" => Wider(Quick),
+        "quick_deep" => Deeper(Quick),
         "paper" => Paper,
         "paper_vit" => PaperViT,
         "paper_resnet" => PaperResNet,
+        "paper_wide" => Wider(Paper),
+        "paper_deep" => Deeper(Paper),
         _ => throw new ArgumentException($"preset = '{name}' is not allowed; allowed: {string.Join(", ", Names)}.", "preset"),
     };
 
@@ -119,11 +124,19 @@ public static class ExperimentPresets
         Model = Quick.Model with { Name = ModelName.ResNet, Depth = 20 },
     };
 
-    /// <summary>The quick ConvMixer twice as wide (dim 128, depth 4): "wider nets close the gap to Dense".</summary>
-    public static ExperimentConfig QuickWide { get; } = Quick with { Name = "quick_wide", Model = Quick.Model with { Dim = 128 } };
+    /// <summary>
+    /// A scale's ConvMixer twice as wide, for "wider nets close the gap to Dense" (quick: ConvMixer-128/4; paper:
+    /// ConvMixer-512/8, the paper's wide panel).
+    /// </summary>
+    public static ExperimentConfig Wider(ExperimentConfig scale) =>
+        scale with { Name = $"{scale.Name}_wide", Model = scale.Model with { Dim = 2 * scale.Model.Dim } };
 
-    /// <summary>The quick ConvMixer twice as deep (dim 64, depth 8): "deeper nets close the gap to Dense".</summary>
-    public static ExperimentConfig QuickDeep { get; } = Quick with { Name = "quick_deep", Model = Quick.Model with { Depth = 8 } };
+    /// <summary>
+    /// A scale's ConvMixer twice as deep, for "deeper nets close the gap to Dense" (quick: ConvMixer-64/8; paper:
+    /// ConvMixer-256/16, beyond the paper's depths 6 and 8).
+    /// </summary>
+    public static ExperimentConfig Deeper(ExperimentConfig scale) =>
+        scale with { Name = $"{scale.Name}_deep", Model = scale.Model with { Depth = 2 * scale.Model.Depth } };
 
     /// <summary>
     /// A paper-scale ViT (the paper gives no ViT settings): dim 256, depth 6, patch 4 (64 patches of 32x32), 8 heads, MLP

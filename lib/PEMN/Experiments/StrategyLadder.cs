@@ -102,12 +102,14 @@ public static class StrategyLadder
     /// <summary>
     /// Trains what is not done yet (resuming interrupted runs, skipping complete ones) with the runs table at
     /// <paramref name="csvPath"/>; one result per rung and seed, in rung order within each seed. A failed run raises its error.
+    /// <paramref name="rungs"/> replaces the paper's rungs (<see cref="Rungs"/>) with a subset.
     /// </summary>
     public static IReadOnlyList<LadderResult> Run(ExperimentConfig baseConfig, IReadOnlyList<long> seeds, string csvPath,
-        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default)
+        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
+        IReadOnlyList<LadderRung>? rungs = null)
     {
         if (seeds.Count == 0) throw new ArgumentException("seeds is empty; allowed: one or more seeds.", nameof(seeds));
-        var steps = Steps(baseConfig);
+        var steps = Steps(baseConfig, rungs);
         var results = new SweepRunner().Run(Plan(steps, seeds), csvPath, observerFor, cancellation);
         var failed = results.FirstOrDefault(r => r.Error is not null);
         if (failed is not null) throw new InvalidOperationException($"Run {failed.RunId} failed: {failed.Error}");

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using PEMN.Cli.Options;
+using PEMN.Experiments;
+using PEMN.Runtime;
+
+namespace PEMN.Cli.Commands;
+
+/// <summary>
+/// <c>pemn plan NAME... [--scale quick]</c>: trains what a figure's plan (<see cref="Plans"/>) is missing at a scale,
+/// skipping complete runs and resuming interrupted ones, and writes each ladder's table next to its runs; the notebooks
+/// then draw from the same runs. <c>--dry-run</c> lists every run and its state.
+/// </summary>
+public static class PlanCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("plan",
+            $"Run the experiment plans of the workbook's figures: {string.Join(", ", Plans.All.Select(p => p.Name))} (or all). " +
+            "Runs go to results/<plan folder>/<scale>/ of the repository; complete runs are skipped, interrupted ones resume.");
+        var names = new Argument<string[]>("plans") { Description = "Plan names, or 'all'.", Arity = ArgumentArity.OneOrMore };
+        var scale = new Option<string>("--scale") { Description = $"Scale: {string.Join(", ", Plans.Scales)}.", DefaultValueFactory = _ => "quick" };
+        var results = new Option<string>("--results") { Description = "Results folder (default: results/ of the repository)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List each plan's runs and their state; train nothing." };
+        var json = new Option<bool>("--json") { Description = "With --dry-run: one JSON line per plan." };
+        command.Arguments.Add(names);
+        command.Options.Add(scale);
+        command.Options.Add(results);
+        command.Options.Add(dryRun);
+        command.Options.Add(json);
+        command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
+        {
+            var requested = parse.GetValue(names)!;
+            var plans = requested.Contains("all") ? Plans.All : requested.Select(n => Resolve(() => Plans.Get(n), "plans")).Distinct().ToList();
+            var s = Resolve(() => Plans.ValidateScale(parse.GetValue(scale)!), "--scale");
+            var resultsDir = parse.GetValue(results) is { } r ? Path.GetFullPath(r) : Path.Combine(TrainCommand.OutFolder(null));
+            foreach (var plan in plans)
+            {
+                var csv = plan.CsvPath(resultsDir, s);
+                if (parse.GetValue(dryRun))
+                {
+                    var planned = SweepRunner.Describe(plan.Runs(s), csv);
+                    if (parse.GetValue(json))
+                        Console.WriteLine(JsonSerializer.Serialize(new { plan = plan.Name, csv, runs = planned.Select(p => new { run_id = p.RunId, status = Names.Of(p.Status) }) }));
+                    else
+                    {
+                        Console.WriteLine($"{plan.Name} ({s}): {planned.Count} runs, {planned.Count(p => p.Status == RunStatus.Complete)} complete -> {csv}");
+                        foreach (var p in planned) Console.WriteLine($"  {Names.Of(p.Status),-9} {p.RunId}");
+                    }
+                    continue;
+                }
+                Console.Error.WriteLine($"plan {plan.Name} ({s}): {plan.Description}");
+                var ladders = plan.RunLadders(s, resultsDir, p => new ConsoleProgress(p.RunId), cancellation);
+                foreach (var (part, rows) in plan.Ladders.Zip(ladders))
+                {
+                    var table = Path.Combine(Path.GetDirectoryName(csv)!, plan.Ladders.Count == 1 ? LadderCommand.TableFile : $"ladder-{part.Variant}.md");
+                    var written = LadderTable.Write(table, LadderTable.Markdown(rows, part.Base(s), $"scripts/pemn plan {plan.Name} --scale {s}", RunProvenance.Now()));
+                    Console.WriteLine($"{plan.Name}: {rows.Count(r => r.SameAs is null && !r.Reused)} trained now, {rows.Count(r => r.SameAs is null && r.Reused)} reused; table {table}{(written ? "" : " (unchanged)")}");
+                }
+            }
+            return ExitCodes.Ok;
+        }, "the same command continues the plan")));
+        return command;
+    }
+
+    private static T Resolve<T>(Func<T> get, string flag)
+    {
+        try { return get(); }
+        catch (ArgumentException e) { throw new UsageException(flag, ConfigError.Describe(e)); }
+    }
+}
