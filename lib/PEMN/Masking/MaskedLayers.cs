@@ -42,7 +42,7 @@ public abstract class MaskedLayer : nn.Module<Tensor, Tensor>
     public double KeepFraction { get; }
 
     /// <summary>The current binary mask (no gradient), same shape and dtype as the weight.</summary>
-    public Tensor Mask() => TopKMask.Compute(scores, KeepFraction, GetName());
+    public Tensor Mask() => TopKMask.Compute(scores, KeepFraction);
 
     /// <summary>
     /// The weight the layer computes with: W * ((|S| - stop_gradient(|S|)) + M). The bracket is exactly M in value

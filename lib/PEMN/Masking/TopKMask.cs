@@ -21,9 +21,11 @@ public static class TopKMask
     /// The mask (same shape and dtype as <paramref name="scores"/>, values 0/1), without gradient.
     /// Uses one kthvalue selection instead of a full sort; ties at the threshold are broken
     /// deterministically in favour of the lower flat index, so exactly <see cref="KeptCount"/> are kept.
+    /// Everything stays on the scores' device: no value is copied to the host (a GPU never waits on the mask).
+    /// Scores must be finite; a NaN score makes the straight-through surrogate NaN, so the training loss
+    /// turns NaN at once and the trainer stops naming the step.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A score is NaN or infinite.</exception>
-    public static Tensor Compute(Tensor scores, double k, string layer = "scores")
+    public static Tensor Compute(Tensor scores, double k)
     {
         var n = scores.numel();
         var keep = KeptCount(n, k);
@@ -35,22 +37,11 @@ public static class TopKMask
         var magnitude = scores.detach().abs().flatten();
         // The dropped count is n - keep; the threshold is the largest dropped magnitude.
         var threshold = magnitude.kthvalue(n - keep, 0).values;
-        var mask = magnitude.gt(threshold);
-        // One device-to-host transfer per layer and step: the largest magnitude (max propagates NaN, so it
-        // checks every score for NaN and infinity) and the count above the threshold.
-        var summary = stack([magnitude.max().to(ScalarType.Float64), mask.sum().to(ScalarType.Float64)]).cpu().data<double>().ToArray();
-        if (!double.IsFinite(summary[0]))
-            throw new InvalidOperationException(
-                $"Layer '{layer}' has non-finite scores (NaN or infinity); scores must be finite. " +
-                "Lower the learning rate or check the loss.");
-        var kept = (long)summary[1];
-        if (kept < keep)
-        {
-            // Ties at the threshold: keep the first (keep - kept) tied entries by flat index.
-            var tied = magnitude.eq(threshold);
-            var order = tied.to(ScalarType.Int64).cumsum(0);
-            mask = mask.logical_or(tied.logical_and(order.le(keep - kept)));
-        }
+        var above = magnitude.gt(threshold);
+        // Ties at the threshold: keep the first (keep - above) tied entries by flat index, counted on the device.
+        var tied = magnitude.eq(threshold);
+        var missing = above.sum().neg_().add_(keep);
+        var mask = above.logical_or_(tied.logical_and(tied.to(ScalarType.Int64).cumsum(0).le(missing)));
         return mask.to(scores.dtype).view(scores.shape).MoveToOuterDisposeScope();
     }
 
