@@ -22,11 +22,13 @@ public static class PlanCommand
         var names = new Argument<string[]>("plans") { Description = "Plan names, or 'all'.", Arity = ArgumentArity.OneOrMore };
         var scale = new Option<string>("--scale") { Description = $"Scale: {string.Join(", ", Plans.Scales)}.", DefaultValueFactory = _ => "quick" };
         var results = new Option<string>("--results") { Description = "Results folder (default: results/ of the repository)." };
+        var threads = new Option<int>("--threads") { Description = "torch threads of this process (0: libtorch's default, the machine's cores). Not part of any run id." };
         var dryRun = new Option<bool>("--dry-run") { Description = "List each plan's runs and their state; train nothing." };
         var json = new Option<bool>("--json") { Description = "With --dry-run: one JSON line per plan." };
         command.Arguments.Add(names);
         command.Options.Add(scale);
         command.Options.Add(results);
+        command.Options.Add(threads);
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
@@ -34,7 +36,10 @@ public static class PlanCommand
             var requested = parse.GetValue(names)!;
             var plans = requested.Contains("all") ? Plans.All : requested.Select(n => Resolve(() => Plans.Get(n), "plans")).Distinct().ToList();
             var s = Resolve(() => Plans.ValidateScale(parse.GetValue(scale)!), "--scale");
-            var resultsDir = parse.GetValue(results) is { } r ? Path.GetFullPath(r) : Path.Combine(TrainCommand.OutFolder(null));
+            var resultsDir = parse.GetValue(results) is { } r ? Path.GetFullPath(r) : TrainCommand.OutFolder(null);
+            if (parse.GetValue(threads) is var t and not 0)
+                TorchSharp.torch.set_num_threads(t > 0 && t <= Experiments.ExperimentConfig.MaxThreads ? t
+                    : throw new UsageException("--threads", $"{t} is outside the allowed range [0, {Experiments.ExperimentConfig.MaxThreads}]."));
             foreach (var plan in plans)
             {
                 var csv = plan.CsvPath(resultsDir, s);
