@@ -149,14 +149,14 @@ class MaskedLinear(nn.Module):
 class Layers:
     """The reference's LayerFactory: dense or masked conv/linear, and BatchNorm.
 
-    dense_init: "kaiming_normal" gives dense layers Kaiming normal weights, as our LayerFactory.Draw does
-    for LayerKind.Dense at the time of writing; "pytorch" keeps PyTorch's default (Kaiming uniform,
-    a = sqrt 5), which is what the authors' dense model ('regular': plain nn.Conv2d / nn.Linear) uses.
+    dense_init: "pytorch" (the default) keeps PyTorch's default (Kaiming uniform, a = sqrt 5): the authors' dense
+    model ('regular': plain nn.Conv2d / nn.Linear) and our LayerFactory for LayerKind.Dense since issue 11;
+    "kaiming_normal" gives dense layers Kaiming normal weights, as our library did before.
     BatchNorm is affine for dense models always and for masked ones when affine_norm (our
     NormMode.Learnable, the authors' 'learn'); eps 1e-5, momentum 0.1 in both frameworks.
     """
 
-    def __init__(self, kind="masked", k=0.5, affine_norm=True, ste="ours", dense_init="kaiming_normal"):
+    def __init__(self, kind="masked", k=0.5, affine_norm=True, ste="ours", dense_init="pytorch"):
         if kind not in ("dense", "masked"):
             raise ValueError(f"kind = {kind!r}; allowed: dense, masked")
         if dense_init not in ("kaiming_normal", "pytorch"):
@@ -238,7 +238,7 @@ def masked_layers(model):
     return [(n, m) for n, m in model.named_modules() if isinstance(m, (MaskedConv2d, MaskedLinear))]
 
 
-def build(preset, kind="masked", act="gelu", k=0.5, affine_norm=True, ste="ours", dense_init="kaiming_normal"):
+def build(preset, kind="masked", act="gelu", k=0.5, affine_norm=True, ste="ours", dense_init="pytorch"):
     """A ConvMixer for a preset dict (QUICK, CIFAR_256_8 or one of the same keys)."""
     return ConvMixer(preset["dim"], preset["depth"], preset["kernel"], preset["patch"],
                      preset["in_channels"], preset["classes"], act, Layers(kind, k, affine_norm, ste, dense_init))
