@@ -49,9 +49,9 @@ LABELS = [0, 1, 2, 3, 1, 2]  # fixed targets of the cross-entropy
 
 def build(kind, ste="ours"):
     t = TINY
+    # The dense init only draws the weights the fixture stores: kept as first drawn so the file stays put.
     return ref.ConvMixer(t["dim"], t["depth"], t["kernel"], t["patch"], t["in_channels"], t["classes"],
                          t["activation"], ref.Layers(kind, KEEP, affine_norm=True, ste=ste, dense_init="kaiming_normal"))
-    # (The dense init only draws the stored weights, which the fixture carries: kept as first drawn so the file stays put.)
 
 
 def randomise_batchnorm(model, gen):
