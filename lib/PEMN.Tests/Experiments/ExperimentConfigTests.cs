@@ -114,6 +114,17 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void SavedConfigsHoldOnlyTheRecordsFieldsNotWhatTheyDerive()
+    {
+        // Derived properties (ModelConfig.ShortName, OneLayerSharesLinear, ExperimentConfig.Network ...) would enter every
+        // config.json and the run id's hash without adding meaning.
+        var node = ExperimentJson.ToNode(ExperimentPresets.QuickViT);
+        Assert.Equal(["name", "dim", "depth", "kernel", "patch", "in_channels", "image_size", "classes", "activation", "heads", "mlp_ratio", "pooling", "width_multiplier"],
+            node["model"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["name", "data", "model", "masking", "strategy", "training", "device", "threads"], node.Select(p => p.Key));
+    }
+
+    [Fact]
     public void UnknownJsonFieldsAreRejected()
     {
         var e = Assert.Throws<ArgumentException>(() => ExperimentJson.Deserialize(

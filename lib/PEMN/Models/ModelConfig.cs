@@ -71,6 +71,7 @@ public sealed record ModelConfig(
     /// linear layers (its only conv is the patch embedding), so they must, or One-layer would equal Mask; ConvMixer
     /// and ResNet share convs only, as the authors' code does.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool OneLayerSharesLinear => Name == ModelName.ViT;
 
     /// <summary>
@@ -94,6 +95,7 @@ public sealed record ModelConfig(
     }
 
     /// <summary>A short readable name: convmixer64x4, vit128x6, resnet20 (resnet20w2 at width multiplier 2).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string ShortName => Name switch
     {
         ModelName.ResNet => $"{Names.Of(Name)}{Depth}{(WidthMultiplier == 1 ? "" : $"w{WidthMultiplier}")}",
