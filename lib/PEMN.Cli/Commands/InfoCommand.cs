@@ -24,7 +24,7 @@ public static class InfoCommand
         var file = PemnFileArguments.File();
         var json = new Option<bool>("--json")
         {
-            Description = "Print one JSON object: file, bytes, sha256, kind, strategy, label, model, dataset, keep_fraction, seed, run, unique_values, " +
+            Description = "Print one JSON object: file, bytes, checksum (the SHA-256 the file ends with), kind, strategy, label, model, dataset, keep_fraction, seed, run, unique_values, " +
                 "prototypes, permutations, sections, parts, masks, mask_entries, mask_bits_per_weight, tensors, accounting (null when the config is not an experiment's).",
         };
         command.Arguments.Add(file);
@@ -64,7 +64,7 @@ public static class InfoCommand
         {
             file = path,
             bytes = report.FileBytes,
-            sha256 = report.Sha256,
+            checksum = report.Checksum,
             version = PemnFile.Version,
             kind = config is null ? null : Names.Of(config.Kind),
             strategy = e is null ? null : Names.Of(e.Strategy.Name),
@@ -102,7 +102,7 @@ public static class InfoCommand
         var c = CultureInfo.InvariantCulture;
         var n = report.Network;
         yield return $"file            {path}";
-        yield return string.Format(c, "bytes           {0:N0} (format version {1}; sha256 {2})", report.FileBytes, PemnFile.Version, report.Sha256);
+        yield return string.Format(c, "bytes           {0:N0} (format version {1}; checksum {2})", report.FileBytes, PemnFile.Version, report.Checksum);
         if (config is { Experiment: var e })
         {
             yield return $"strategy        {e.Strategy.Label()} ({Names.Of(e.Strategy.Name)}), stored as {Names.Of(config.Kind)}";

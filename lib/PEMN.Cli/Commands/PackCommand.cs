@@ -55,7 +55,7 @@ public static class PackCommand
             : "";
         var tensors = report.Parts[PemnFilePart.TrainedTensors] + report.Parts[PemnFilePart.RunningStatistics] + report.Parts[PemnFilePart.Counters];
         var masks = report.Masks.Count == 0 ? "no masks" : string.Format(c, "masks {0:N0} B ({1:0.000} bits per weight)", report.Parts[PemnFilePart.Masks], report.MaskBitsPerWeight);
-        yield return string.Format(c, "wrote {0}: {1:N0} bytes (sha256 {2})", path, report.FileBytes, report.Sha256);
+        yield return string.Format(c, "wrote {0}: {1:N0} bytes (checksum {2})", path, report.FileBytes, report.Checksum);
         yield return $"  {e.Strategy.Label()}, {e.Model.ShortName}, k = {e.Masking.KeepFraction.ToString(c)}{run}";
         yield return string.Format(c, "  values {0:N0} B ({1:N0} unique{2}), {3}, other tensors {4:N0} B, overhead {5:N0} B (pemn info FILE shows every part)",
                 report.Parts[PemnFilePart.Values], report.UniqueValues, report.RegeneratedPrototypes > 0 ? $", {report.RegeneratedPrototypes} as seeds" : "",

@@ -84,7 +84,8 @@ public sealed class PemnFileCommandTests(SmokeRuns runs) : IDisposable
         var r = json.RootElement;
         var report = PemnFileReport.Of(File.ReadAllBytes(file));
         Assert.Equal(new FileInfo(file).Length, r.GetProperty("bytes").GetInt64());
-        Assert.Equal(report.Sha256, r.GetProperty("sha256").GetString());
+        Assert.Equal(report.Checksum, r.GetProperty("checksum").GetString());
+        Assert.Equal(Convert.ToHexStringLower(File.ReadAllBytes(file)[^32..]), report.Checksum);
         Assert.Equal("random_vector_padding", r.GetProperty("strategy").GetString());
         Assert.Equal("RP 1e-1", r.GetProperty("label").GetString());
         Assert.Equal("masked", r.GetProperty("kind").GetString());

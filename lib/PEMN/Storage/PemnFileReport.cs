@@ -64,7 +64,7 @@ public sealed record PemnFileMask(string Path, long Entries, long Kept, MaskCodi
 /// masks' bits per weight, and the comparison with the storage accounting (<see cref="Compare"/>).
 /// </summary>
 /// <param name="FileBytes">The file's length.</param>
-/// <param name="Sha256">The file's stored checksum (hex): the network's identity.</param>
+/// <param name="Checksum">The file's stored checksum, hex: SHA-256 of every byte before it (not of the whole file, as sha256sum computes); the network's identity.</param>
 /// <param name="Parts">Bytes per part; every part is present (0 when empty).</param>
 /// <param name="Sections">The table of contents.</param>
 /// <param name="Masks">Every mask, in layer order.</param>
@@ -73,7 +73,7 @@ public sealed record PemnFileMask(string Path, long Entries, long Kept, MaskCodi
 /// <param name="Network">The file's content.</param>
 public sealed partial record PemnFileReport(
     long FileBytes,
-    string Sha256,
+    string Checksum,
     IReadOnlyDictionary<PemnFilePart, long> Parts,
     IReadOnlyList<PemnSection> Sections,
     IReadOnlyList<PemnFileMask> Masks,
