@@ -34,7 +34,7 @@ public static class PackCommand
         command.Options.Add(seedStorage);
         command.SetAction(parse => Pemn.Guard(() =>
         {
-            var dir = Path.GetFullPath(parse.GetValue(run)!);
+            var dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(run)!));
             if (RunPacking.IncompleteReason(dir) is { } reason) throw new UsageException("RUN_DIR", reason + ".");
             var path = PemnFileArguments.Writable(parse.GetValue(output)!, parse.GetValue(force), "--output");
             var packed = RunPacking.PackRun(dir, new PemnPackOptions(parse.GetValue(seedStorage)));

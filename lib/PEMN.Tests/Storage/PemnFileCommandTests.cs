@@ -20,7 +20,8 @@ public sealed class PemnFileCommandTests(SmokeRuns runs) : IDisposable
     private string Pack(string name)
     {
         var file = Path.Combine(folder, name + PemnFile.Extension);
-        var (code, _, error) = Pemn("pack", runs.Get(name).RunDirectory, "-o", file);
+        // With a trailing separator, as shells complete folder names: the run id must survive it.
+        var (code, _, error) = Pemn("pack", runs.Get(name).RunDirectory + Path.DirectorySeparatorChar, "-o", file);
         Assert.True(code == ExitCodes.Ok, error);
         return file;
     }
@@ -209,5 +210,19 @@ public sealed class PemnFileCommandTests(SmokeRuns runs) : IDisposable
         (code, output, error) = Pemn("unpack", file, "-o", model);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--force", error);
+    }
+
+    [Theory]
+    [InlineData("pack", "Pack a complete run", "--seed-storage", "--force")]
+    [InlineData("info", "Describe a .pemn file", "bits per weight", "--json")]
+    [InlineData("eval", "accuracy of its network", "--dataset", "--data-dir")]
+    [InlineData("unpack", "TorchSharp state_dict checkpoint", "--config-out", "--force")]
+    public void HelpSaysWhatEachFileCommandDoes(string command, params string[] says)
+    {
+        var (code, output, _) = Pemn(command, "--help");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains($"pemn {command}", output);
+        foreach (var text in says) Assert.Contains(text, output);
+        Assert.Contains(command, Pemn("--help").Out);
     }
 }

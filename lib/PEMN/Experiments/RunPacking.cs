@@ -44,7 +44,7 @@ public static class RunPacking
     /// <summary>Why <paramref name="runDirectory"/> cannot be packed (not a folder, no config, not complete, no checkpoint), or null when it can.</summary>
     public static string? IncompleteReason(string runDirectory)
     {
-        var dir = Path.GetFullPath(runDirectory);
+        var dir = FullPath(runDirectory);
         if (!Directory.Exists(dir)) return $"'{dir}' is not a folder; allowed: a run folder (<out>/{ExperimentRunner.RunsFolder}/<run id>)";
         if (!File.Exists(Path.Combine(dir, ExperimentRunner.ConfigFile)))
             return $"'{dir}' is not a run folder: it has no {ExperimentRunner.ConfigFile}";
@@ -59,7 +59,7 @@ public static class RunPacking
     /// <exception cref="ArgumentException">The folder is not a complete run (the message names it and what is missing).</exception>
     public static (ExperimentConfig Config, PemnNetwork Network) LoadRun(string runDirectory)
     {
-        var dir = Path.GetFullPath(runDirectory);
+        var dir = FullPath(runDirectory);
         if (IncompleteReason(dir) is { } reason) throw new ArgumentException(reason, nameof(runDirectory));
         var config = ExperimentJson.Load(Path.Combine(dir, ExperimentRunner.ConfigFile));
         var checkpoint = Path.Combine(dir, ExperimentRunner.CheckpointFolder);
@@ -77,14 +77,15 @@ public static class RunPacking
         }
     }
 
-    /// <summary>The run info recorded in a complete run folder (its id and metrics.json).</summary>
+    /// <summary>The run info recorded in a complete run folder: the id of its config (the folder's name under the current run-id rule) and metrics.json.</summary>
     public static PackedRunInfo RunInfo(string runDirectory)
     {
-        var dir = Path.GetFullPath(runDirectory);
+        var dir = FullPath(runDirectory);
+        var id = ExperimentJson.RunId(ExperimentJson.Load(Path.Combine(dir, ExperimentRunner.ConfigFile)));
         // Read field by field rather than as RunMetrics: the file may carry fields this version does not know.
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, ExperimentRunner.MetricsFile))) as JsonObject;
         double? Number(string name) => metrics?[name] is JsonValue v && v.TryGetValue<double>(out var x) ? x : null;
-        return new PackedRunInfo(Path.GetFileName(dir), Number("final_test_accuracy"), Number("best_test_accuracy"), (int?)Number("epochs"));
+        return new PackedRunInfo(id, Number("final_test_accuracy"), Number("best_test_accuracy"), (int?)Number("epochs"));
     }
 
     /// <summary>Packs the complete run in <paramref name="runDirectory"/>: its config and its last checkpoint.</summary>
@@ -174,6 +175,9 @@ public static class RunPacking
     /// <exception cref="PemnFileException">The file is not a valid PEMN file of an experiment's network.</exception>
     public static (PackedRunConfig Config, PemnNetwork Network) LoadFile(string path, Device? device = null) =>
         Load(PemnFile.ReadFile(path), device);
+
+    /// <summary>The full path without a trailing separator ("runs/x/" and "runs/x" are one folder).</summary>
+    private static string FullPath(string directory) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
 
     private static PemnFileException ConfigError(string field, string detail) =>
         new(PemnFileError.InvalidField, field.Length == 0 ? "Config" : $"Config: {field}", -1, detail);
