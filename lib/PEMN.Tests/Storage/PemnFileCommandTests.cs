@@ -118,7 +118,7 @@ public sealed class PemnFileCommandTests(SmokeRuns runs) : IDisposable
 
         // The accounting rows: values agree to the bit, the total is the accounting's inference bits against the file.
         var accounting = r.GetProperty("accounting").EnumerateArray().ToDictionary(a => a.GetProperty("part").GetString()!);
-        Assert.Equal(26 * 32, accounting["values (C_w)"].GetProperty("accounting_bits").GetInt64());
+        Assert.Equal(26 * 32, accounting["values (C_w)"].GetProperty("accounting_bits").GetInt64()); // RP copy: no permutation seed
         Assert.Equal(26 * 32, accounting["values (C_w)"].GetProperty("file_bits").GetInt64());
         Assert.Equal(928, accounting["masks (C_m)"].GetProperty("accounting_bits").GetInt64());
         Assert.Equal(8 * new FileInfo(file).Length, accounting["total"].GetProperty("file_bits").GetInt64());

@@ -57,8 +57,9 @@ public class PemnPackingTests(SmokeRuns runs)
 
         Assert.Equal(bytes.LongLength, report.Parts.Values.Sum());
         // What the accounting prices, the file holds at the same 32 bits per value.
-        Assert.Equal(accounting.PrototypeBits, Bits(PemnFilePart.Values));
-        Assert.Equal(accounting.OtherBits, Bits(PemnFilePart.TrainedTensors));
+        // RP rand's permutation: the accounting prices its 64-bit seed, the file spends 56 bytes on it (counted below).
+        Assert.Equal(accounting.PrototypeBits, Bits(PemnFilePart.Values) + StorageReport.SeedBits * packed.Permutations.Count);
+        Assert.Equal(accounting.DenseLayerBits + accounting.OtherBits, Bits(PemnFilePart.TrainedTensors));
         Assert.Equal(accounting.RunningStatsBits, Bits(PemnFilePart.RunningStatistics));
         // Masks: a bitmap is the accounting's 1 bit per weight padded to whole bytes; a context-coded mask is shorter than that bitmap.
         foreach (var (mask, layer) in report.Masks.Zip(packed.Layers))
@@ -83,8 +84,10 @@ public class PemnPackingTests(SmokeRuns runs)
         Assert.Equal(56 * packed.Permutations.Count, report.Parts[PemnFilePart.Permutations]);
         Assert.Equal(name.StartsWith("rp_rand", StringComparison.Ordinal) || name.EndsWith("rp_rand", StringComparison.Ordinal) ? 1 : 0, packed.Permutations.Count);
 
-        // So the file is the accounting's inference bits plus that overhead, up to the masks' padding and coding.
-        var overhead = report.OverheadBytes + report.Parts[PemnFilePart.Counters] + report.Parts[PemnFilePart.Permutations];
+        // So the file is the accounting's inference bits plus that overhead (the permutation's 56 bytes in place of the
+        // accounting's 8-byte seed), up to the masks' padding and coding.
+        var overhead = report.OverheadBytes + report.Parts[PemnFilePart.Counters] + report.Parts[PemnFilePart.Permutations]
+            - StorageReport.SeedBits / 8 * packed.Permutations.Count;
         var maskDifference = report.Parts[PemnFilePart.Masks] - accounting.MaskBits / 8.0;
         Assert.Equal(accounting.InferenceBits / 8.0 + overhead + maskDifference, bytes.LongLength, 9);
         var comparison = report.Compare(accounting);

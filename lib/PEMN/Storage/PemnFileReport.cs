@@ -104,9 +104,9 @@ public sealed partial record PemnFileReport(
 
     /// <summary>
     /// This file beside <paramref name="accounting"/>, the storage accounting of the network it holds, part by part. The
-    /// numbers the accounting prices agree exactly when values are stored (32 bits per unique value, per trained parameter and
-    /// per running statistic); masks differ by byte padding and entropy coding; the rest is what a file needs and the
-    /// accounting leaves out. The last row is the accounting's inference bits (total + running statistics) against the file.
+    /// numbers the accounting prices agree exactly when values are stored (32 bits per unique value, per trained value and
+    /// per running statistic); RP rand's permutation costs the file 56 bytes where the accounting prices a 64-bit seed; masks
+    /// differ by byte padding and entropy coding; the rest is what a file needs and the accounting leaves out. The last row is the accounting's inference bits (total + running statistics) against the file.
     /// </summary>
     public IReadOnlyList<PemnFileComparison> Compare(StorageReport accounting)
     {
@@ -114,17 +114,13 @@ public sealed partial record PemnFileReport(
         var layers = Masks.Count;
         return
         [
-            new("values (C_w)", accounting.PrototypeBits, Bits(PemnFilePart.Values), RegeneratedPrototypes == 0
-                ? "32 bits per unique value in both"
-                : $"{RegeneratedPrototypes} prototype(s) as recipes: generator, seed, drawn shape and SHA-256 each (the accounting: one 64-bit seed)"),
+            new("values (C_w)", accounting.PrototypeBits, Bits(PemnFilePart.Values) + Bits(PemnFilePart.Permutations), ValuesWhy()),
             new("masks (C_m)", accounting.MaskBits, Bits(PemnFilePart.Masks), layers == 0
                 ? "no masks"
                 : $"the accounting: 1 bit per masked weight; the file: bitmaps padded to whole bytes, or the context coder where it is smaller " +
                   $"({Masks.Count(m => m.Coding == MaskCoding.ContextCoded)} of {layers} layers)"),
-            new("permutation", 0, Bits(PemnFilePart.Permutations), Parts[PemnFilePart.Permutations] == 0
-                ? "none"
-                : "RP rand: prototype, generator, seed, length and SHA-256; the accounting does not price it"),
-            new("other trained", accounting.OtherBits, Bits(PemnFilePart.TrainedTensors), "32 bits per value in both"),
+            new("trained tensors", accounting.DenseLayerBits + accounting.OtherBits, Bits(PemnFilePart.TrainedTensors),
+                "32 bits per value in both: dense layers' weights and the other trained parameters (norm affine, embeddings)"),
             new("running statistics", accounting.RunningStatsBits, Bits(PemnFilePart.RunningStatistics),
                 "32 bits per value in both (outside the accounting's total, inside its inference bits)"),
             new("counters", 0, Bits(PemnFilePart.Counters), "BatchNorm num_batches_tracked, int64, kept so the loaded state equals the trained one"),
@@ -134,6 +130,15 @@ public sealed partial record PemnFileReport(
             new("descriptors", 0, Bits(PemnFilePart.Descriptors), "counts, shapes, prototype lengths, layer indices, offsets, scales, kept counts, codings, lengths, dtypes"),
             new("total", accounting.InferenceBits, 8 * FileBytes, "the accounting's inference bits against the file's length"),
         ];
+    }
+
+    private string ValuesWhy()
+    {
+        var why = RegeneratedPrototypes == 0
+            ? "32 bits per unique value in both"
+            : $"{RegeneratedPrototypes} prototype(s) as recipes: generator, seed, drawn shape and SHA-256 each (the accounting: one 64-bit seed)";
+        return Parts[PemnFilePart.Permutations] == 0 ? why
+            : why + "; RP rand's permutation: the accounting's 64-bit seed, the file's prototype, generator, seed, length and SHA-256";
     }
 
     /// <summary>H(k) = -k log2 k - (1 - k) log2 (1 - k), 0 at k = 0 and 1.</summary>
