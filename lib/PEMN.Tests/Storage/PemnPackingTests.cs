@@ -113,6 +113,7 @@ public class PemnPackingTests(SmokeRuns runs)
     [InlineData("mask")]
     [InlineData("rp_rand_rescale")]
     [InlineData("resnet_rp_rand")]
+    [InlineData("vit_one_layer")]
     public void SeedStorageStoresRecipesThatRegenerateBitForBit(string name)
     {
         var run = runs.Get(name);
