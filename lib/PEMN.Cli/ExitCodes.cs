@@ -11,7 +11,7 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>A data set is missing or unreadable: nothing was trained.</summary>
     public const int Data = 3;
-    /// <summary>A file could not be read or written (permissions, disk full, a folder where a file should be).</summary>
+    /// <summary>A file could not be read or written (permissions, disk full, a folder where a file should be, a .pemn file rejected by its reader).</summary>
     public const int Io = 4;
     /// <summary>Interrupted (Ctrl+C, 128 + SIGINT): finished epochs are checkpointed; the same command resumes.</summary>
     public const int Interrupted = 130;

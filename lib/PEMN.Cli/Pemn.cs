@@ -24,7 +24,7 @@ public static class Pemn
     /// </summary>
     public static Command Root()
     {
-        var root = new Command("pemn", "Parameter-Efficient Masking Networks workbench (train, sweep, ladder, storage, data, bench). " +
+        var root = new Command("pemn", "Parameter-Efficient Masking Networks workbench (train, sweep, ladder, storage, pack, info, eval, unpack, data, bench). " +
             "Exit codes: 0 done, 1 a run failed, 2 usage, 3 data missing, 4 file error, 130 interrupted.")
         {
             new HelpOption(),
@@ -69,6 +69,11 @@ public static class Pemn
         catch (DataSetException e)
         {
             return Fail(ExitCodes.Data, e.Message, e);
+        }
+        catch (PEMN.Storage.PemnFileException e)
+        {
+            // A .pemn file that is damaged or does not fit its configuration: a file that could not be read.
+            return Fail(ExitCodes.Io, e.Message, e);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or System.Text.Json.JsonException)
         {
