@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using PEMN.Cli.Commands;
 using PEMN.Cli.Options;
+using System.Runtime.InteropServices;
 using PEMN.Data;
+using PEMN.Experiments;
 using PEMN.Runtime;
 
 namespace PEMN.Cli;
@@ -34,7 +36,12 @@ public static class Pemn
         return root;
     }
 
-    /// <summary>Parses and runs <paramref name="args"/> on the console; parse errors exit <see cref="ExitCodes.Usage"/>.</summary>
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> on the console; parse errors exit <see cref="ExitCodes.Usage"/>. SIGINT
+    /// (Ctrl+C) and SIGTERM (kill, a scheduler's scancel or time limit) cancel the command's token: training stops at the
+    /// next step boundary, the last finished epoch stays checkpointed, and the command exits
+    /// <see cref="ExitCodes.Interrupted"/> with the resume message. A second signal ends the process at once.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var parse = Root().Parse(args);
@@ -44,7 +51,22 @@ public static class Pemn
             Console.Error.WriteLine("(pemn --help lists the commands, pemn COMMAND --help their options)");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = Console.Out, Error = Console.Error });
+        using var interruption = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Interrupt(c, interruption));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Interrupt(c, interruption));
+        // System.CommandLine's own handler would exit after a timeout whatever the command is doing (mid-checkpoint
+        // included) and without the resume message: the signals are ours (above), delivered through the token.
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = Console.Out, Error = Console.Error, ProcessTerminationTimeout = null },
+            interruption.Token);
+    }
+
+    private static void Interrupt(PosixSignalContext context, CancellationTokenSource interruption)
+    {
+        if (interruption.IsCancellationRequested) return; // the second signal: the default action ends the process
+        context.Cancel = true;
+        Console.Error.WriteLine();
+        Console.Error.WriteLine($"{context.Signal}: stopping at the next step boundary (again to stop at once, losing the current epoch).");
+        interruption.Cancel();
     }
 
     /// <summary>
@@ -59,6 +81,14 @@ public static class Pemn
         catch (UsageException e)
         {
             return Fail(ExitCodes.Usage, e.Message, e);
+        }
+        catch (OutputException e)
+        {
+            return Fail(ExitCodes.Io, e.Message, e);
+        }
+        catch (CorruptRunException e)
+        {
+            return Fail(ExitCodes.Io, $"{e.Message}{Environment.NewLine}{RunCommands.Remedy(e)}", e);
         }
         catch (OperationCanceledException)
         {
@@ -79,7 +109,7 @@ public static class Pemn
         {
             return Fail(ExitCodes.Usage, ConfigError.Describe(e), e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
         {
             return Fail(ExitCodes.Io, e.Message, e);
         }

@@ -35,10 +35,12 @@ public static class LadderCommand
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the rungs (label, unique values, run id, state per seed) and exit without training." };
         var json = new Option<bool>("--json") { Description = "Print one JSON line (the rungs) on stdout." };
+        var restart = RunCommands.RestartOption();
         command.Options.Add(output);
         command.Options.Add(seeds);
         command.Options.Add(dryRun);
         command.Options.Add(json);
+        command.Options.Add(restart);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             foreach (var path in new[] { "strategy.name", "strategy.ratio" })
@@ -49,10 +51,13 @@ public static class LadderCommand
                 throw new UsageException("--seeds", $"{string.Join(" ", given)} repeats a seed; allowed: distinct seeds.");
             IReadOnlyList<long> seedList = parse.GetValue(seeds) is { Length: > 0 } list ? list : [config.Training.Seed];
             var csv = Path.GetFullPath(parse.GetValue(output)!);
+            var steps = StrategyLadder.Steps(config);
+            var plan = StrategyLadder.Plan(steps, seedList);
+            // Every run, the outputs and the data are checked before anything is created or trained.
+            RunCommands.Check(() => new SweepRunner().Preflight(plan, csv), ("--out", csv));
             if (parse.GetValue(dryRun))
             {
-                var steps = StrategyLadder.Steps(config);
-                var states = SweepRunner.Describe(StrategyLadder.Plan(steps, seedList), csv).ToDictionary(p => p.RunId);
+                var states = SweepRunner.Describe(plan, csv).ToDictionary(p => p.RunId);
                 var lines = seedList.SelectMany(seed => steps.Select(step =>
                 {
                     var trained = steps.First(s => s.Label == (step.SameAs ?? step.Label));
@@ -66,7 +71,8 @@ public static class LadderCommand
                         Console.WriteLine($"{l.label,-10} seed {l.seed,-3} {l.unique_values,10:N0} values  {l.status,-9} {l.run_id}{(l.same_as is null ? "" : $"  (= {l.same_as})")}");
                 return ExitCodes.Ok;
             }
-            var rows = StrategyLadder.Run(config, seedList, csv, p => new ConsoleProgress(p.RunId), cancellation);
+            var rows = StrategyLadder.Run(config, seedList, csv, p => new ConsoleProgress(p.RunId), cancellation,
+                options: RunCommands.Options(parse.GetValue(restart)));
             // The committed-results table names what produced it (command, commit, machine, date).
             var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
             var commandLine = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));

@@ -13,8 +13,9 @@ public static class MigrateCommand
     public static Command Create()
     {
         var command = new Command("migrate",
-            "Rename recorded run folders (<out>/runs/<id>) and the ids in <out>/runs.csv to the ids their config.json files have now, " +
-            "so complete runs keep being reused after the run-id rule changed.");
+            "Bring recorded runs up to the current rules: rename run folders (<out>/runs/<id>) and the ids in <out>/runs.csv to the ids their " +
+            "config.json files have now, give runs recorded before provenance.json one from their table row, and rebuild the table from the run folders. " +
+            "Nothing is retrained.");
         var output = new Option<string>("--out") { Description = "The folder holding runs/ and runs.csv.", Required = true };
         var csv = new Option<string>("--csv") { Description = "Its runs table (default <out>/runs.csv)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be renamed." };
@@ -25,9 +26,21 @@ public static class MigrateCommand
         {
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
             if (!Directory.Exists(outDir)) throw new Options.UsageException("--out", $"'{outDir}' is not a folder.");
-            var renames = RunMigration.Migrate(outDir, parse.GetValue(csv) is { } c ? Path.GetFullPath(c) : null, parse.GetValue(dryRun));
-            foreach (var r in renames) Console.WriteLine($"{r.OldId} -> {r.NewId}: {(parse.GetValue(dryRun) ? "would be " : "")}{r.Note}");
-            Console.WriteLine($"{renames.Count(r => r.Note == "renamed")} run(s) {(parse.GetValue(dryRun) ? "to rename" : "renamed")} under {outDir}");
+            var table = Path.GetFullPath(parse.GetValue(csv) ?? ExperimentRunner.DefaultCsv(outDir));
+            var dry = parse.GetValue(dryRun);
+            if (!dry) RunCommands.Check(() => RunsTable.CheckTarget(table), ("--csv", table));
+            var report = RunMigration.Migrate(outDir, table, dry);
+            foreach (var r in report.Renames) Console.WriteLine($"{r.OldId} -> {r.NewId}: {(dry ? "would be " : "")}{r.Note}");
+            foreach (var id in report.ProvenanceRecorded) Console.WriteLine($"{id}: provenance.json {(dry ? "would be " : "")}written from its table row");
+            Console.WriteLine($"{report.Renames.Count(r => r.Note == "renamed")} run(s) {(dry ? "to rename" : "renamed")}, " +
+                $"{report.ProvenanceRecorded.Count} provenance record(s) {(dry ? "to write" : "written")} under {outDir}");
+            if (!dry)
+            {
+                // The table, assembled again from the (renamed, completed) run folders.
+                var rebuilt = RunsTable.Rebuild(outDir, table);
+                Console.WriteLine($"table {table}: {rebuilt.Rows} rows{(rebuilt.Written ? "" : " (unchanged)")}");
+                foreach (var problem in rebuilt.Unreadable) Console.Error.WriteLine($"left out of the table: {problem.Message}");
+            }
             return ExitCodes.Ok;
         }));
         return command;

@@ -25,12 +25,14 @@ public static class PlanCommand
         var threads = new Option<int>("--threads") { Description = "torch threads of this process (0: libtorch's default, the machine's cores). Not part of any run id." };
         var dryRun = new Option<bool>("--dry-run") { Description = "List each plan's runs and their state; train nothing." };
         var json = new Option<bool>("--json") { Description = "With --dry-run: one JSON line per plan." };
+        var restart = RunCommands.RestartOption();
         command.Arguments.Add(names);
         command.Options.Add(scale);
         command.Options.Add(results);
         command.Options.Add(threads);
         command.Options.Add(dryRun);
         command.Options.Add(json);
+        command.Options.Add(restart);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             var requested = parse.GetValue(names)!;
@@ -40,12 +42,15 @@ public static class PlanCommand
             if (parse.GetValue(threads) is var t and not 0)
                 TorchSharp.torch.set_num_threads(t > 0 && t <= Experiments.ExperimentConfig.MaxThreads ? t
                     : throw new UsageException("--threads", $"{t} is outside the allowed range [0, {Experiments.ExperimentConfig.MaxThreads}]."));
-            foreach (var plan in plans)
+            // Every run of every plan, the outputs and the data are checked before anything is created or trained.
+            var runs = plans.Select(plan => (Plan: plan, Csv: plan.CsvPath(resultsDir, s), Runs: plan.Runs(s))).ToList();
+            foreach (var (_, csv, planRuns) in runs)
+                RunCommands.Check(() => new SweepRunner().Preflight(planRuns, csv), ("--results", csv));
+            foreach (var (plan, csv, planRuns) in runs)
             {
-                var csv = plan.CsvPath(resultsDir, s);
                 if (parse.GetValue(dryRun))
                 {
-                    var planned = SweepRunner.Describe(plan.Runs(s), csv);
+                    var planned = SweepRunner.Describe(planRuns, csv);
                     if (parse.GetValue(json))
                         Console.WriteLine(JsonSerializer.Serialize(new { plan = plan.Name, csv, runs = planned.Select(p => new { run_id = p.RunId, status = Names.Of(p.Status) }) }));
                     else
@@ -56,7 +61,7 @@ public static class PlanCommand
                     continue;
                 }
                 Console.Error.WriteLine($"plan {plan.Name} ({s}): {plan.Description}");
-                var ladders = plan.RunLadders(s, resultsDir, p => new ConsoleProgress(p.RunId), cancellation);
+                var ladders = plan.RunLadders(s, resultsDir, p => new ConsoleProgress(p.RunId), cancellation, RunCommands.Options(parse.GetValue(restart)));
                 foreach (var (part, rows) in plan.Ladders.Zip(ladders))
                 {
                     var table = Path.Combine(Path.GetDirectoryName(csv)!, plan.Ladders.Count == 1 ? LadderCommand.TableFile : $"ladder-{part.Variant}.md");

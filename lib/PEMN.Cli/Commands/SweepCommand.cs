@@ -15,23 +15,41 @@ public static class SweepCommand
             "Run a grid of experiments: {\"preset\": \"quick\", \"base\": {...}, \"grid\": {\"strategy.name\": [\"dense\", \"mask\"], \"training.seed\": [0, 1]}}. " +
             "Run folders go next to the CSV (<csv folder>/runs/<run-id>); complete runs are skipped, interrupted ones resume.");
         var grid = new Option<FileInfo>("--grid") { Description = "Grid JSON file.", Required = true };
-        var output = new Option<FileInfo>("--out") { Description = "Runs table (CSV) to append to.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Runs table (CSV) to bring up to date; run folders go next to it (<folder>/runs/<run id>).", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the plan (run id, state, varied fields) and exit." };
         var json = new Option<bool>("--json") { Description = "Print one JSON summary line on stdout." };
+        var restart = RunCommands.RestartOption();
         command.Options.Add(grid);
         command.Options.Add(output);
         command.Options.Add(dryRun);
         command.Options.Add(json);
+        command.Options.Add(restart);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() => Run(parse.GetValue(grid)!, parse.GetValue(output)!,
-            parse.GetValue(dryRun), parse.GetValue(json), cancellation), "the same command continues the sweep")));
+            parse.GetValue(dryRun), parse.GetValue(json), parse.GetValue(restart), cancellation), "the same command continues the sweep")));
         return command;
     }
 
-    private static int Run(FileInfo gridFile, FileInfo csvFile, bool dryRun, bool json, CancellationToken cancellation)
+    /// <summary>Reads a grid file; every problem is a usage error naming --grid, the file and what is allowed.</summary>
+    public static SweepPlan LoadPlan(FileInfo gridFile)
     {
         if (Directory.Exists(gridFile.FullName)) throw new UsageException("--grid", $"'{gridFile.FullName}' is a folder; allowed: a grid JSON file.");
         if (!gridFile.Exists) throw new UsageException("--grid", $"'{gridFile.FullName}' does not exist; allowed: a grid JSON file.");
-        var plan = SweepPlan.Load(gridFile.FullName);
+        try
+        {
+            return SweepPlan.Load(gridFile.FullName);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new UsageException("--grid", PEMN.Runtime.ConfigError.Describe(e));
+        }
+    }
+
+    private static int Run(FileInfo gridFile, FileInfo csvFile, bool dryRun, bool json, bool restart, CancellationToken cancellation)
+    {
+        var plan = LoadPlan(gridFile);
+        var sweep = new SweepRunner();
+        // Every point, the outputs and the data are checked before anything is created or computed.
+        RunCommands.Check(() => sweep.Preflight(plan, csvFile.FullName), ("--out", csvFile.FullName));
         var planned = SweepRunner.Describe(plan, csvFile.FullName);
         if (dryRun)
         {
@@ -40,25 +58,27 @@ public static class SweepCommand
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     csv = csvFile.FullName,
-                    runs = planned.Select(p => new { run_id = p.RunId, status = Status(p.Status), lr_max = p.Config.LrMax }),
+                    runs = planned.Select(p => new { run_id = p.RunId, status = PEMN.Runtime.Names.Of(p.Status), lr_max = p.Config.LrMax }),
                 }));
             }
             else
             {
-                Console.WriteLine($"{planned.Count} runs ({planned.Count(p => p.Status == RunStatus.Complete)} complete, " +
-                    $"{planned.Count(p => p.Status == RunStatus.Partial)} to resume, {planned.Count(p => p.Status == RunStatus.New)} new) -> {csvFile.FullName}");
+                Console.WriteLine($"{planned.Count} runs ({string.Join(", ", planned.GroupBy(p => p.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {PEMN.Runtime.Names.Of(g.Key)}"))}) -> {csvFile.FullName}");
                 var flat = planned.Select(p => ExperimentJson.Flatten(ExperimentJson.ToNode(p.Config)).ToDictionary()).ToList();
                 var varied = flat[0].Keys.Where(k => flat.Select(f => f[k]).Distinct().Count() > 1).ToList();
                 for (var i = 0; i < planned.Count; i++)
-                    Console.WriteLine($"  {Status(planned[i].Status),-8} {planned[i].RunId}  lr_max={planned[i].Config.LrMax} " +
+                    Console.WriteLine($"  {PEMN.Runtime.Names.Of(planned[i].Status),-11} {planned[i].RunId}  lr_max={planned[i].Config.LrMax} " +
                         string.Join(" ", varied.Select(k => $"{k}={flat[i][k]}")));
             }
             return 0;
         }
 
-        var results = new SweepRunner().Run(plan, csvFile.FullName, p => new ConsoleProgress(p.RunId), cancellation);
+        var results = sweep.Run(plan, csvFile.FullName, p => new ConsoleProgress(p.RunId), cancellation, RunCommands.Options(restart));
         foreach (var r in results.Where(r => r.Error is not null))
+        {
             Console.Error.WriteLine($"{r.RunId}: failed: {r.Error}");
+            if (r.Exception is CorruptRunException corrupt) Console.Error.WriteLine($"  {RunCommands.Remedy(corrupt)}");
+        }
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -67,7 +87,7 @@ public static class SweepCommand
                 runs = results.Select(r => new
                 {
                     run_id = r.RunId,
-                    status = r.Error is not null ? "failed" : r.Outcome!.Skipped ? "skipped" : "done",
+                    status = r.Error is not null ? "failed" : PEMN.Runtime.Names.Of(r.Outcome!.Kind),
                     best_test_accuracy = r.Outcome?.Metrics.BestTestAccuracy,
                     final_test_accuracy = r.Outcome?.Metrics.FinalTestAccuracy,
                     error = r.Error,
@@ -77,16 +97,9 @@ public static class SweepCommand
         else
         {
             foreach (var r in results.Where(r => r.Outcome is not null))
-                Console.WriteLine($"{r.RunId}: best {r.Outcome!.Metrics.BestTestAccuracy:P2}, final {r.Outcome.Metrics.FinalTestAccuracy:P2}{(r.Outcome.Skipped ? " (skipped)" : "")}");
+                Console.WriteLine($"{r.RunId}: best {r.Outcome!.Metrics.BestTestAccuracy:P2}, final {r.Outcome.Metrics.FinalTestAccuracy:P2} ({PEMN.Runtime.Names.Of(r.Outcome.Kind)})");
             Console.WriteLine($"{results.Count(r => r.Error is null)}/{results.Count} runs complete; table {csvFile.FullName}");
         }
         return results.Any(r => r.Error is not null) ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
-
-    private static string Status(RunStatus status) => status switch
-    {
-        RunStatus.Complete => "complete",
-        RunStatus.Partial => "resume",
-        _ => "new",
-    };
 }

@@ -16,25 +16,30 @@ public static class TrainCommand
     public static Command Create()
     {
         var command = new Command("train",
-            "Train one experiment. Records go to <out>/runs/<run-id>/ (config.json, history.json, metrics.json, checkpoint/) and a row of <out>/runs.csv. " +
-            "Rerunning the same config resumes an interrupted run and skips a complete one.");
+            "Train one experiment. Records go to <out>/runs/<run-id>/ (config.json, history.json, provenance.json, metrics.json, checkpoint/) and a row of <out>/runs.csv. " +
+            "Rerunning the same config resumes an interrupted run and skips a complete one; while another process trains it, waits for that process.");
         var experiment = new ExperimentOptions();
         experiment.AddTo(command);
         var output = new Option<string>("--out") { Description = $"Output folder (default: {DefaultOutFolder}/ of the repository: run folders in {DefaultOutFolder}/runs/)." };
-        var csv = new Option<string>("--csv") { Description = "Runs table to append to (default <out>/runs.csv)." };
+        var csv = new Option<string>("--csv") { Description = "Runs table to bring up to date (default <out>/runs.csv): a runs table, an empty file or a new path." };
         var json = new Option<bool>("--json") { Description = "Print one JSON summary line on stdout (progress stays on stderr)." };
+        var restart = RunCommands.RestartOption();
         command.Options.Add(output);
         command.Options.Add(csv);
         command.Options.Add(json);
+        command.Options.Add(restart);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             var config = experiment.Resolve(parse);
             var outDir = OutFolder(parse.GetValue(output));
+            var table = Path.GetFullPath(parse.GetValue(csv) ?? ExperimentRunner.DefaultCsv(outDir));
+            var runner = new ExperimentRunner();
+            // Outputs and data are checked before anything is created or computed.
+            RunCommands.Check(() => runner.Preflight([config], outDir, table), ("--out", outDir), ("--csv", table));
             var runId = ExperimentJson.RunId(config);
             var status = ExperimentRunner.StatusOf(outDir, config);
             Console.Error.WriteLine($"{runId}: {Names.Of(status)} ({config.Name}, {config.Strategy.Label()}, {config.Training.Epochs} epoch(s), device {config.Device}); records in {ExperimentRunner.RunDirectory(outDir, config)}");
-            var outcome = new ExperimentRunner().Run(config, outDir, parse.GetValue(csv) is { } c ? Path.GetFullPath(c) : null,
-                new ConsoleProgress(runId), cancellation);
+            var outcome = runner.Run(config, outDir, table, new ConsoleProgress(runId), cancellation, RunCommands.Options(parse.GetValue(restart)));
             Print(outcome, parse.GetValue(json));
             return ExitCodes.Ok;
         })));
@@ -61,6 +66,7 @@ public static class TrainCommand
                 run_id = outcome.RunId,
                 run_dir = outcome.RunDirectory,
                 status_before = Names.Of(outcome.StatusBefore),
+                outcome = Names.Of(outcome.Kind),
                 best_test_accuracy = m.BestTestAccuracy,
                 final_test_accuracy = m.FinalTestAccuracy,
                 best_epoch = m.BestEpoch,
@@ -72,7 +78,13 @@ public static class TrainCommand
             }));
             return;
         }
-        Console.WriteLine($"run {outcome.RunId}{(outcome.Skipped ? " (already complete, skipped)" : "")}");
+        Console.WriteLine($"run {outcome.RunId}{outcome.Kind switch
+        {
+            RunOutcomeKind.Skipped => " (already complete, skipped)",
+            RunOutcomeKind.FinishedElsewhere => " (finished by another process, not trained here)",
+            RunOutcomeKind.Resumed => " (resumed from its checkpoint)",
+            _ => "",
+        }}");
         Console.WriteLine($"  best test accuracy  {m.BestTestAccuracy:P2} (epoch {m.BestEpoch})");
         Console.WriteLine($"  final test accuracy {m.FinalTestAccuracy:P2}");
         Console.WriteLine($"  {m.Epochs} epochs, {m.Seconds:F1} s, {m.ImagesPerSecond:F0} img/s, {m.TrainableParameters:N0} trainable values");

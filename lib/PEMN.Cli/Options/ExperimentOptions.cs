@@ -201,7 +201,15 @@ public sealed class ExperimentOptions
     private void Number<T>(string path, string description, params string[] aliases) where T : struct
     {
         var option = new Option<T>(FlagName(path), aliases) { Description = description };
-        Add(option, path, parse => JsonValue.Create(parse.GetValue(option)));
+        Add(option, path, parse =>
+        {
+            var value = parse.GetValue(option);
+            // NaN and infinities parse as doubles but are no value of any field (and JSON cannot carry them).
+            if (value is double number && !double.IsFinite(number))
+                throw new UsageException(TypedFlag(parse, path) ?? option.Name,
+                    $"{number.ToString(CultureInfo.InvariantCulture)} is not allowed for {path}; allowed: a finite number ({description.TrimEnd('.')}).");
+            return JsonValue.Create(value);
+        });
     }
 
     private void Flag(string path, string description)

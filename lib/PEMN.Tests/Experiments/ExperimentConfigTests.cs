@@ -212,4 +212,26 @@ public class ExperimentConfigTests
         Assert.Contains("torch.cuda.is_available()", e.Message);
         Assert.Equal(TorchSharp.DeviceType.CPU, ExperimentRunner.ResolveDevice("cpu").type);
     }
+
+    [Fact]
+    public void KeepFractionMustKeepAWeightOfEveryMaskedLayer()
+    {
+        // The smoke ConvMixer's smallest masked layer is its stem: 1 channel x 16 x 2 x 2 = 64 weights.
+        var smoke = ExperimentPresets.Smoke;
+        var (path, weights) = SmallestMaskedLayer.Of(smoke.Model);
+        Assert.Equal(("stem.conv", 64L), (path, weights));
+        smoke.WithK(1.0 / 64).Validate();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => smoke.WithK(1e-9).Validate());
+        Assert.Equal("masking.keep_fraction", e.ParamName);
+        Assert.Contains("keeps less than one of the 64 weights of convmixer16x2's smallest masked layer (stem.conv)", e.Message);
+        Assert.Contains("[0.01563, 1]", e.Message); // rounded up: the bound shown is allowed
+        smoke.WithK(0.01563).Validate();
+        // Dense trains every weight: k does not apply.
+        (smoke with { Strategy = new PEMN.Strategies.StrategyConfig(PEMN.Strategies.StrategyName.Dense) }).WithK(1e-9).Validate();
+    }
+}
+
+file static class KeepFractionExtension
+{
+    public static ExperimentConfig WithK(this ExperimentConfig config, double k) => config with { Masking = config.Masking with { KeepFraction = k } };
 }

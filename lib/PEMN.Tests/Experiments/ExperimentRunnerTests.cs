@@ -126,4 +126,51 @@ public class ExperimentRunnerTests : IDisposable
         Assert.Contains("data_batch_1.bin", e.Message);
         Assert.False(File.Exists(Path.Combine(ExperimentRunner.RunDirectory(folder, cifar), ExperimentRunner.MetricsFile)));
     }
+
+    [Fact]
+    public void ARunHeldByAnotherProcessIsInProgressPassedByTryRunAndTrainedOnceReleased()
+    {
+        var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
+        var run = RunFolder.Of(folder, config);
+        var csv = ExperimentRunner.DefaultCsv(folder);
+        var runner = new ExperimentRunner();
+        using (var other = PEMN.Runtime.FileLock.TryAcquire(run.LockPath))
+        {
+            Assert.NotNull(other);
+            Assert.Equal(RunStatus.InProgress, ExperimentRunner.StatusOf(folder, config));
+            runner.Preflight([config], folder, csv);
+            Assert.Null(runner.TryRun(config, folder, csv));
+            Assert.False(File.Exists(run.ConfigPath), "nothing was written while another process held the run");
+        }
+        Assert.Equal(RunStatus.New, ExperimentRunner.StatusOf(folder, config));
+        var outcome = runner.TryRun(config, folder, csv)!;
+        Assert.Equal(RunOutcomeKind.Trained, outcome.Kind);
+        Assert.Equal(RunOutcomeKind.Skipped, runner.TryRun(config, folder, csv)!.Kind);
+        Assert.Equal([outcome.RunId], RunsCsv.Read(csv).Rows.Select(r => r[RunsCsv.RunIdColumn]));
+        // The records of a complete run, provenance included.
+        var record = run.ReadComplete();
+        Assert.NotNull(record.Provenance);
+        Assert.True(record.Provenance!.DurationSeconds > 0);
+    }
+
+    [Fact]
+    public void RestartDiscardsAPartialRunButNeverACompleteOne()
+    {
+        var config = ExperimentPresets.Smoke;
+        var runner = new ExperimentRunner();
+        var reference = runner.Run(config, Path.Combine(folder, "a"));
+        var partial = Path.Combine(folder, "b");
+        using (var stop = new CancellationTokenSource())
+            Assert.Throws<OperationCanceledException>(() => runner.Run(config, partial,
+                observer: new TrainingObserver(onEpoch: e => { if (e.Epoch == 1) stop.Cancel(); }), cancellation: stop.Token));
+        var notices = new List<string>();
+        var restarted = runner.Run(config, partial, options: new RunOptions(Restart: true, Notice: notices.Add));
+        Assert.Equal(RunOutcomeKind.Trained, restarted.Kind);
+        Assert.Contains(notices, n => n.Contains("discarded its partial checkpoint"));
+        Assert.Equal([1, 2], restarted.History.Select(e => e.Epoch));
+        Assert.Equal(reference.Metrics with { Seconds = 0, ImagesPerSecond = 0 }, restarted.Metrics with { Seconds = 0, ImagesPerSecond = 0 });
+        var again = runner.Run(config, partial, options: new RunOptions(Restart: true));
+        Assert.Equal(RunOutcomeKind.Skipped, again.Kind);
+        Assert.Equal(restarted.Metrics, again.Metrics);
+    }
 }

@@ -4,7 +4,7 @@ namespace PEMN.Tests.Experiments;
 
 public class RunsCsvTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-csv-" + Guid.NewGuid().ToString("N"));
+    private readonly string folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pemn-csv-" + Guid.NewGuid().ToString("N"))).FullName;
     private string Csv => Path.Combine(folder, "runs.csv");
 
     public void Dispose()
@@ -17,40 +17,48 @@ public class RunsCsvTests : IDisposable
     [Fact]
     public void RowsRoundTripWithQuoting()
     {
-        RunsCsv.Append(Csv, Row("a", "has, comma"));
-        RunsCsv.Append(Csv, Row("b", "has \"quotes\"\nand a newline"));
+        RunsCsv.Write(Csv, ["run_id", "acc", "note"], [Row("a", "has, comma"), Row("b", "has \"quotes\"\nand a newline")]);
         var (header, rows) = RunsCsv.Read(Csv);
         Assert.Equal(["run_id", "acc", "note"], header);
         Assert.Equal(2, rows.Count);
         Assert.Equal("has, comma", rows[0]["note"]);
         Assert.Equal("has \"quotes\"\nand a newline", rows[1]["note"]);
-    }
-
-    [Fact]
-    public void TornLastLineIsIgnoredOnReadAndRepairedOnAppend()
-    {
-        RunsCsv.Append(Csv, Row("a"));
-        RunsCsv.Append(Csv, Row("b"));
-        // A kill during an append leaves part of a line without its newline.
-        File.AppendAllText(Csv, "c,0.7,\"unfinished quo");
-        Assert.Equal(["a", "b"], RunsCsv.Read(Csv).Rows.Select(r => r["run_id"]));
-        RunsCsv.Append(Csv, Row("d"));
-        var (header, rows) = RunsCsv.Read(Csv);
-        Assert.Equal(["a", "b", "d"], rows.Select(r => r["run_id"]));
-        Assert.All(File.ReadAllLines(Csv), line => Assert.Equal(header.Count, line.Split(',').Length));
-        Assert.EndsWith("\n", File.ReadAllText(Csv));
-    }
-
-    [Fact]
-    public void NewColumnsRewriteTheFileWithTheUnion()
-    {
-        RunsCsv.Append(Csv, Row("a"));
-        RunsCsv.Append(Csv, new Dictionary<string, string> { ["run_id"] = "b", ["extra"] = "x" });
-        var (header, rows) = RunsCsv.Read(Csv);
-        Assert.Equal(["run_id", "acc", "note", "extra"], header);
-        Assert.Equal("", rows[0]["extra"]);
-        Assert.Equal("", rows[1]["acc"]);
-        Assert.Equal("x", rows[1]["extra"]);
         Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+    }
+
+    [Fact]
+    public void ALastRowWithoutItsNewlineIsARowAllTheSame()
+    {
+        // A table saved by an editor or another tool: every row counts, the last one included.
+        File.WriteAllText(Csv, "run_id,acc\na,0.5\nb,0.7");
+        Assert.Equal(["a", "b"], RunsCsv.Read(Csv).Rows.Select(r => r["run_id"]));
+        File.WriteAllText(Csv, "run_id,acc\r\na,0.5\r\n\r\nb,\"0.7\"");
+        Assert.Equal(["a", "b"], RunsCsv.Read(Csv).Rows.Select(r => r["run_id"]));
+        Assert.Equal("0.7", RunsCsv.Read(Csv).Rows[1]["acc"]);
+    }
+
+    [Fact]
+    public void AnEmptyFileIsAnEmptyTableAndAShortRowIsPadded()
+    {
+        File.WriteAllText(Csv, "");
+        var (header, rows) = RunsCsv.Read(Csv);
+        Assert.Empty(header);
+        Assert.Empty(rows);
+        File.WriteAllText(Csv, "run_id,acc,note\na\n");
+        Assert.Equal("", Assert.Single(RunsCsv.Read(Csv).Rows)["note"]);
+    }
+
+    [Theory]
+    [InlineData("# Notes\n\nSome text, with a comma.\n", "'# Notes'")]
+    [InlineData("name,acc\nx,1\n", "'name'")]
+    [InlineData("run_id,acc\na,0.5,extra\n", "record 2 has 3 fields")]
+    [InlineData("run_id,acc\na,\"0.5\n", "never closed")]
+    [InlineData("run_id,acc,acc\na,1,2\n", "repeated column")]
+    public void AFileThatIsNotARunsTableIsRefusedNamingWhy(string text, string why)
+    {
+        File.WriteAllText(Csv, text);
+        var e = Assert.Throws<RunsTableException>(() => RunsCsv.Read(Csv));
+        Assert.Contains(Csv, e.Message);
+        Assert.Contains(why, e.Message);
     }
 }

@@ -62,4 +62,22 @@ public class SweepPlanTests : IDisposable
         Assert.Equal(2, RunsCsv.Read(csv).Rows.Count);
         Assert.True(Directory.Exists(Path.Combine(folder, ExperimentRunner.RunsFolder, all[1].RunId)));
     }
+
+    [Theory]
+    [InlineData("""{ "preset": 3 }""", "preset = 3 is not allowed; allowed: a preset name (smoke, ")]
+    [InlineData("""{ "preset": null }""", "preset = null is not allowed")]
+    [InlineData("""{ "preset": "smoke", "base": [1] }""", "base = [1] is not allowed; allowed: an object of config fields")]
+    [InlineData("""{ "preset": "smoke", "base": null }""", "base = null is not allowed")]
+    [InlineData("""{ "preset": "smoke", "config": "c.json" }""", "both \"preset\" and \"config\"")]
+    [InlineData("""{ "grid": { "training.seed": [0] } }""", "no base config")]
+    [InlineData("""{ "config": 5 }""", "config = 5 is not allowed; allowed: a config file path")]
+    [InlineData("""{ "preset": "smoke", "grid": [1] }""", "grid = [1] is not allowed")]
+    [InlineData("""[1]""", "a grid file is a JSON object")]
+    [InlineData("""{ "preset": "smoke", """, "not valid JSON")]
+    public void EveryKeyIsCheckedForItsKindNamingTheFileTheKeyAndTheValue(string json, string message)
+    {
+        var e = Assert.Throws<FormatException>(() => SweepPlan.Parse(json, source: "g.json"));
+        Assert.StartsWith("g.json: ", e.Message);
+        Assert.Contains(message, e.Message);
+    }
 }

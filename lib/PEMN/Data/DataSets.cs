@@ -35,6 +35,39 @@ public static class DataSets
         return locator.Candidates(name).FirstOrDefault(folder => Directory.Exists(folder) && spec.Missing(folder).Count == 0);
     }
 
+    /// <summary>
+    /// Checks, before any compute and without decoding images, that <paramref name="name"/> can be loaded: a candidate folder
+    /// holds every required file and each can be opened for reading. With <paramref name="downloads"/> a missing set passes
+    /// (it will be fetched). Synthetic data always passes.
+    /// </summary>
+    /// <exception cref="DataSetException">The set is missing (the message names the folders, the files and where to get them) or
+    /// a file cannot be read (the message names it).</exception>
+    public static void Verify(DataSetName name, DataLocator? locator = null, bool downloads = false, DataSetSpec? spec = null)
+    {
+        locator ??= DataLocator.FromEnvironment();
+        spec ??= DataSetCatalog.Get(name);
+        if (spec.Reader is null) return;
+        var folder = Locate(name, locator, spec);
+        if (folder is null)
+        {
+            if (downloads) return;
+            throw MissingError(name, locator, spec, locator.PrimaryFolder(name), "downloads are off");
+        }
+        foreach (var relative in spec.RequiredFiles.Where(f => !f.EndsWith('/')))
+        {
+            var path = DataSetSpec.Find(folder, relative)!;
+            try
+            {
+                using var stream = File.OpenRead(path);
+                stream.ReadByte();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DataSetException($"{path}: cannot be read ({e.Message}); expected a readable file.", e);
+            }
+        }
+    }
+
     private static string Download(DataSetName name, DataLocator locator, DataSetSpec spec, IDownloader? downloader)
     {
         var target = locator.PrimaryFolder(name);
@@ -75,6 +108,11 @@ public static class DataSets
             $"Put these files in {target} (or point {DataLocator.EnvironmentVariable} or data.data_dir at a folder holding {Names.Of(name)}/):",
         };
         lines.AddRange(present.Select(f => "  " + f + (f.EndsWith(".gz", StringComparison.Ordinal) ? " (or unzipped)" : "")));
+        // A folder where a file should be (an archive extracted into a folder of the file's name) reads as "missing": say so.
+        foreach (var misplaced in locator.Candidates(name).Where(Directory.Exists)
+                     .SelectMany(c => spec.RequiredFiles.Where(f => !f.EndsWith('/')).Select(f => Path.Combine(c, f)))
+                     .Where(Directory.Exists))
+            lines.Add($"  {misplaced} is a folder; expected a file of that name.");
         lines.Add("Official source(s): " + string.Join(", ", spec.Sources.Select(s => s.Archive == ArchiveKind.None ? s.Url.ToString() : $"{s.Url} (extract it there)")));
         return new DataSetException(string.Join(Environment.NewLine, lines));
     }

@@ -83,6 +83,7 @@ public sealed partial record ExperimentConfig(
         Section("masking", () => Masking.Validate());
         Section("strategy", () => Strategy.Validate());
         Training.Validate();
+        if (!IsDense) SmallestMaskedLayer.CheckKeepFraction(Model, Masking.KeepFraction);
         if (!DevicePattern().IsMatch(Device))
             throw new ArgumentException($"device = '{Device}' is not allowed; allowed: cpu, cuda, cuda:N.", "device");
         if (Threads < 0 || Threads > MaxThreads)

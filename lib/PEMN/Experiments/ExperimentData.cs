@@ -13,6 +13,12 @@ public interface IDataProvider
     /// The caller disposes sources that are <see cref="IDisposable"/>.
     /// </summary>
     (IBatchSource Train, IBatchSource Test) Load(ExperimentConfig config, Device device);
+
+    /// <summary>
+    /// Checks, before any compute, that <see cref="Load"/> will find readable data for <paramref name="config"/>; throws
+    /// what Load would (e.g. <see cref="DataSetException"/>). The default checks nothing (in-memory sources).
+    /// </summary>
+    void Check(ExperimentConfig config) { }
 }
 
 /// <summary>
@@ -28,6 +34,10 @@ public sealed class ExperimentData(IDownloader? downloader = null) : IDataProvid
     public const int DefaultSyntheticPerClass = 64;
     /// <summary>Synthetic test images per class when data.test_per_class is not set.</summary>
     public const int DefaultSyntheticTestPerClass = 32;
+
+    /// <inheritdoc/>
+    public void Check(ExperimentConfig config) =>
+        DataSets.Verify(config.Data.Dataset, DataLocator.FromEnvironment(config.Data.DataDir), downloads: downloader is not null);
 
     /// <inheritdoc/>
     public (IBatchSource Train, IBatchSource Test) Load(ExperimentConfig config, Device device) =>

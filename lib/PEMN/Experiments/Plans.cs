@@ -35,12 +35,13 @@ public sealed record FigurePlan(string Name, string Folder, string Description, 
     }
 
     /// <summary>
-    /// Trains what is missing (skipping complete runs, resuming interrupted ones) and returns every ladder's results, in
-    /// the order of <see cref="Ladders"/>.
+    /// Trains what is missing (skipping complete runs, resuming interrupted ones, waiting for runs another process is
+    /// training) and returns every ladder's results, in the order of <see cref="Ladders"/>.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<LadderResult>> RunLadders(string scale, string results,
-        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default) =>
-        Ladders.Select(l => StrategyLadder.Run(l.Base(scale), l.Seeds(scale), CsvPath(results, scale), observerFor, cancellation, l.Rungs)).ToList();
+        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
+        RunOptions? options = null) =>
+        Ladders.Select(l => StrategyLadder.Run(l.Base(scale), l.Seeds(scale), CsvPath(results, scale), observerFor, cancellation, l.Rungs, options)).ToList();
 }
 
 /// <summary>The plans of the workbook's figures, by name: the catalogue <c>pemn plan</c>, the notebooks and the main job use.</summary>

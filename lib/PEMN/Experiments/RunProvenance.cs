@@ -1,19 +1,51 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace PEMN.Experiments;
 
-/// <summary>Where and when a run happened: git commit, machine, threads, UTC date.</summary>
+/// <summary>
+/// Where, when and how long a run happened: provenance.json of its run folder, and the provenance columns of the runs
+/// table (git_commit, machine, threads_used, date, duration_seconds).
+/// </summary>
 /// <param name="GitCommit">HEAD of the working directory's repository (+ "-dirty" with uncommitted changes), or "unknown".</param>
 /// <param name="Machine">Machine name.</param>
 /// <param name="Threads">torch.get_num_threads() during the run.</param>
 /// <param name="Date">UTC end time, ISO 8601.</param>
-public sealed record RunProvenance(string GitCommit, string Machine, int Threads, string Date)
+/// <param name="DurationSeconds">Wall time of the command that completed the run (data loading, training and evaluation
+/// of the epochs it ran; a resumed run counts its last session), or null when not recorded.</param>
+public sealed record RunProvenance(string GitCommit, string Machine, int Threads, string Date, double? DurationSeconds = null)
 {
+    /// <summary>The table columns of provenance, in order.</summary>
+    public static IReadOnlyList<string> Columns { get; } = ["git_commit", "machine", "threads_used", "date", "duration_seconds"];
+
     private static readonly Lazy<string> Commit = new(ReadGitCommit);
 
     /// <summary>The provenance of a run ending now.</summary>
-    public static RunProvenance Now() => new(Commit.Value, Environment.MachineName,
-        TorchSharp.torch.get_num_threads(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+    public static RunProvenance Now(double? durationSeconds = null) => new(Commit.Value, Environment.MachineName,
+        TorchSharp.torch.get_num_threads(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), durationSeconds);
+
+    /// <summary>The provenance columns of the runs table (<see cref="Columns"/>); duration to the millisecond.</summary>
+    public IEnumerable<KeyValuePair<string, string>> TableFields()
+    {
+        yield return new(Columns[0], GitCommit);
+        yield return new(Columns[1], Machine);
+        yield return new(Columns[2], Threads.ToString(CultureInfo.InvariantCulture));
+        yield return new(Columns[3], Date);
+        if (DurationSeconds is { } seconds) yield return new(Columns[4], seconds.ToString("0.###", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The provenance a runs-table row records (for run folders written before provenance.json existed), or null when the
+    /// row has no commit, machine or date.
+    /// </summary>
+    public static RunProvenance? FromTableRow(IReadOnlyDictionary<string, string> row)
+    {
+        string Get(int i) => row.TryGetValue(Columns[i], out var value) ? value : "";
+        if (Get(0).Length == 0 || Get(1).Length == 0 || Get(3).Length == 0) return null;
+        var threads = int.TryParse(Get(2), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : 0;
+        double? duration = double.TryParse(Get(4), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+        return new RunProvenance(Get(0), Get(1), threads, Get(3), duration);
+    }
 
     /// <summary>HEAD, with "-dirty" when tracked files have uncommitted changes (the results may not match the commit).</summary>
     private static string ReadGitCommit()

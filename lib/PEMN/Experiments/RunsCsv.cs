@@ -4,57 +4,68 @@ using System.Text;
 namespace PEMN.Experiments;
 
 /// <summary>
-/// The tidy table of all runs: one row per finished run, one column per flattened config field, metric and
-/// provenance field. Appends are one fully formed line in a single write; a line torn by a kill (no final
-/// newline) is ignored when reading and removed before the next append, so the file always parses.
-/// When a row brings new columns the file is rewritten (temp file + move) with the union of columns.
+/// A file given as a runs table that is not one (another file's content, a damaged table): nothing is written to it.
+/// A <see cref="FormatException"/>: the input is wrong, not the file system.
+/// </summary>
+/// <param name="path">The file.</param>
+/// <param name="problem">What is wrong and what is allowed.</param>
+public sealed class RunsTableException(string path, string problem) : FormatException($"'{path}' is not a runs table: {problem}")
+{
+    /// <summary>The file.</summary>
+    public string Path { get; } = path;
+
+    /// <summary>What is wrong and what is allowed, without the path.</summary>
+    public string Problem { get; } = problem;
+}
+
+/// <summary>
+/// The file format of the runs table: RFC 4180 CSV whose header starts with <see cref="RunIdColumn"/>, one row per run,
+/// one column per flattened config field, metric and provenance field. Written only whole and atomically
+/// (<see cref="Write"/>, by <see cref="RunsTable"/>), so a reader never sees a torn line; every record is read, a last line
+/// without its final newline included, and a file that is not such a table is refused, never rewritten.
 /// </summary>
 public static class RunsCsv
 {
-    /// <summary>The column that identifies a run (its folder name under runs/).</summary>
+    /// <summary>The column that identifies a run (its folder name under runs/); the first column of every runs table.</summary>
     public const string RunIdColumn = "run_id";
 
-    /// <summary>Appends <paramref name="row"/> to the CSV at <paramref name="path"/>, creating it with a header if needed.</summary>
-    public static void Append(string path, IReadOnlyDictionary<string, string> row)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var (header, rows) = File.Exists(full) ? Read(full) : ([], []);
-        var torn = File.Exists(full) && !EndsWithNewline(full);
-        var missing = row.Keys.Where(k => !header.Contains(k)).ToList();
-        if (header.Count == 0 || missing.Count > 0 || torn)
-        {
-            var columns = header.Concat(missing).ToList();
-            var text = new StringBuilder();
-            text.Append(Line(columns));
-            foreach (var r in rows.Append(row)) text.Append(Line(columns.Select(c => r.GetValueOrDefault(c, ""))));
-            AtomicFile.WriteAllText(full, text.ToString());
-            return;
-        }
-        var bytes = Encoding.UTF8.GetBytes(Line(header.Select(c => row.GetValueOrDefault(c, ""))));
-        // One write call of the whole line: a kill leaves either nothing or a line without its newline.
-        using var stream = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
-        stream.Write(bytes);
-    }
+    /// <summary>Replaces the table at <paramref name="path"/> (atomically, durably) with <paramref name="header"/> and <paramref name="rows"/>.</summary>
+    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyDictionary<string, string>> rows) =>
+        AtomicFile.WriteAllText(path, Text(header, rows));
 
-    /// <summary>Replaces the table at <paramref name="path"/> (atomically) with <paramref name="header"/> and <paramref name="rows"/>.</summary>
-    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyDictionary<string, string>> rows)
+    /// <summary>The text of a table: the header line and one line per row (fields missing from a row are empty).</summary>
+    public static string Text(IReadOnlyList<string> header, IEnumerable<IReadOnlyDictionary<string, string>> rows)
     {
         var text = new StringBuilder(Line(header));
         foreach (var row in rows) text.Append(Line(header.Select(c => row.GetValueOrDefault(c, ""))));
-        AtomicFile.WriteAllText(path, text.ToString());
+        return text.ToString();
     }
 
-    /// <summary>Reads the header and the complete rows; a final line without newline (torn write) is skipped.</summary>
+    /// <summary>
+    /// Reads the header and every row. An empty file is an empty table. A row shorter than the header is padded with
+    /// empty fields (a hand-edited table); anything that cannot be a runs table is refused.
+    /// </summary>
+    /// <exception cref="RunsTableException">The file is not a runs table: its header does not start with run_id, a column
+    /// name repeats or is empty, a row has more fields than the header, or a quoted field is never closed.</exception>
     public static (List<string> Header, List<Dictionary<string, string>> Rows) Read(string path)
     {
         var text = File.ReadAllText(path);
-        var lines = ParseRecords(text);
-        if (lines.Count == 0) return ([], []);
-        var header = lines[0];
+        if (text.Trim().Length == 0) return ([], []);
+        var records = ParseRecords(text, path);
+        var header = records[0];
+        if (header[0].TrimStart('\uFEFF') != RunIdColumn)
+            throw new RunsTableException(path, $"its first line starts with '{Shorten(header[0])}'; a runs table's header starts with '{RunIdColumn}' " +
+                "(allowed: a runs table this program wrote, an empty file, or a new path).");
+        header[0] = RunIdColumn;
+        if (header.FirstOrDefault(c => c.Length == 0) is not null || header.Distinct(StringComparer.Ordinal).Count() != header.Count)
+            throw new RunsTableException(path, "its header has an empty or repeated column name; allowed: a runs table this program wrote.");
         var rows = new List<Dictionary<string, string>>();
-        foreach (var fields in lines.Skip(1))
+        for (var r = 1; r < records.Count; r++)
         {
+            var fields = records[r];
+            if (fields is [""]) continue; // a blank line
+            if (fields.Count > header.Count)
+                throw new RunsTableException(path, $"record {r + 1} has {fields.Count} fields and the header {header.Count}; allowed: at most one field per column.");
             var row = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < header.Count; i++) row[header[i]] = i < fields.Count ? fields[i] : "";
             rows.Add(row);
@@ -69,31 +80,28 @@ public static class RunsCsv
     private static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 
-    private static bool EndsWithNewline(string path)
-    {
-        using var stream = File.OpenRead(path);
-        if (stream.Length == 0) return true;
-        stream.Seek(-1, SeekOrigin.End);
-        return stream.ReadByte() == '\n';
-    }
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 
-    /// <summary>Complete records only: fields split on commas outside quotes; a record ends at a newline outside quotes.</summary>
-    private static List<List<string>> ParseRecords(string text)
+    /// <summary>Every record: fields split on commas outside quotes; a record ends at a newline outside quotes or at the end of the text.</summary>
+    private static List<List<string>> ParseRecords(string text, string path)
     {
         var records = new List<List<string>>();
         var fields = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
+        var line = 1;
+        var quoteLine = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (c == '\n') line++;
             if (quoted)
             {
                 if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
                 else if (c == '"') quoted = false;
                 else field.Append(c);
             }
-            else if (c == '"') quoted = true;
+            else if (c == '"') { quoted = true; quoteLine = line; }
             else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
             else if (c == '\n')
             {
@@ -104,7 +112,14 @@ public static class RunsCsv
             }
             else if (c != '\r') field.Append(c);
         }
-        // Whatever follows the last newline is a torn append: dropped.
+        if (quoted)
+            throw new RunsTableException(path, $"the quoted field opened on line {quoteLine} is never closed; allowed: complete CSV records.");
+        // The last record may lack its newline (a table saved by an editor or another tool): it is a row all the same.
+        if (fields.Count > 0 || field.Length > 0)
+        {
+            fields.Add(field.ToString());
+            records.Add(fields);
+        }
         return records;
     }
 }

@@ -100,19 +100,22 @@ public static class StrategyLadder
         new(seeds.SelectMany(seed => steps.Where(s => s.SameAs is null).Select(s => WithSeed(s.Config, seed))).ToList());
 
     /// <summary>
-    /// Trains what is not done yet (resuming interrupted runs, skipping complete ones) with the runs table at
-    /// <paramref name="csvPath"/>; one result per rung and seed, in rung order within each seed. A failed run raises its error.
-    /// <paramref name="rungs"/> replaces the paper's rungs (<see cref="Rungs"/>) with a subset.
+    /// Trains what is not done yet (resuming interrupted runs, skipping complete ones, waiting for runs another process
+    /// is training) with the runs table at <paramref name="csvPath"/>; one result per rung and seed, in rung order within
+    /// each seed. A failed run raises its error after the other runs ran (a damaged record as its <see cref="CorruptRunException"/>).
+    /// <paramref name="rungs"/> replaces the paper's rungs (<see cref="Rungs"/>) with a subset; <paramref name="options"/>
+    /// says what to do with damaged or partial runs (<see cref="RunOptions.Restart"/>).
     /// </summary>
     public static IReadOnlyList<LadderResult> Run(ExperimentConfig baseConfig, IReadOnlyList<long> seeds, string csvPath,
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
-        IReadOnlyList<LadderRung>? rungs = null)
+        IReadOnlyList<LadderRung>? rungs = null, RunOptions? options = null)
     {
         if (seeds.Count == 0) throw new ArgumentException("seeds is empty; allowed: one or more seeds.", nameof(seeds));
         var steps = Steps(baseConfig, rungs);
-        var results = new SweepRunner().Run(Plan(steps, seeds), csvPath, observerFor, cancellation);
+        var results = new SweepRunner().Run(Plan(steps, seeds), csvPath, observerFor, cancellation, options);
         var failed = results.FirstOrDefault(r => r.Error is not null);
-        if (failed is not null) throw new InvalidOperationException($"Run {failed.RunId} failed: {failed.Error}");
+        if (failed?.Exception is CorruptRunException corrupt) throw corrupt;
+        if (failed is not null) throw new InvalidOperationException($"Run {failed.RunId} failed: {failed.Error}", failed.Exception);
         var byId = results.ToDictionary(r => r.RunId);
         var dates = RunsCsv.Read(csvPath).Rows.ToDictionary(r => r[RunsCsv.RunIdColumn], r => r.GetValueOrDefault(DateColumn, ""));
         return seeds.SelectMany(seed => steps.Select(step =>

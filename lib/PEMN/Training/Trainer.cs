@@ -32,9 +32,10 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains for the remaining epochs. With <paramref name="checkpointDirectory"/>, restores its last checkpoint
-    /// first and saves one after every epoch. Cancelling <paramref name="cancellation"/> stops before the next step
-    /// (OperationCanceledException); the last finished epoch stays checkpointed.
+    /// first and saves one after every epoch. Cancelling <paramref name="cancellation"/> stops before the next step or
+    /// evaluation batch (OperationCanceledException), never inside a checkpoint write; the last finished epoch stays checkpointed.
     /// </summary>
+    /// <exception cref="CorruptFileException">The checkpoint to resume is damaged; the message names the file.</exception>
     public TrainingResult Fit(IBatchSource train, IBatchSource test, string? checkpointDirectory = null,
         ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
@@ -49,7 +50,8 @@ public sealed class Trainer
         if (checkpointDirectory is not null && Checkpoint.TryLoad(checkpointDirectory, model, optimizer) is { } restored)
         {
             if (restored.Epoch > config.Epochs)
-                throw new InvalidOperationException($"Checkpoint in '{checkpointDirectory}' has {restored.Epoch} epochs; the run has {config.Epochs}.");
+                throw new CorruptFileException(Path.Combine(checkpointDirectory, Checkpoint.StateFile),
+                    $"it records {restored.Epoch} finished epochs; this run has training.epochs = {config.Epochs}.");
             startEpoch = restored.Epoch;
             seconds = restored.Seconds;
             history.AddRange(restored.History);
@@ -92,7 +94,7 @@ public sealed class Trainer
             }
             if (seen == 0) throw new InvalidOperationException($"The training source yielded no images in epoch {epoch + 1}.");
             var trainSeconds = clock.Elapsed.TotalSeconds;
-            var testAccuracy = Evaluate(model, test, epoch);
+            var testAccuracy = Evaluate(model, test, epoch, cancellation);
             var epochSeconds = clock.Elapsed.TotalSeconds;
             seconds += epochSeconds;
             var record = new EpochRecord(epoch + 1, lossSum / seen, correct / (double)seen, testAccuracy, lr,
@@ -105,8 +107,11 @@ public sealed class Trainer
         return new TrainingResult(history, seconds, startEpoch, trainable);
     }
 
-    /// <summary>Accuracy (fraction) of <paramref name="model"/> on one pass of <paramref name="source"/>, in eval mode without gradients.</summary>
-    public static double Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int epoch = 0)
+    /// <summary>
+    /// Accuracy (fraction) of <paramref name="model"/> on one pass of <paramref name="source"/>, in eval mode without
+    /// gradients. Cancelling stops before the next batch (a full test pass of a large set takes minutes on a CPU).
+    /// </summary>
+    public static double Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int epoch = 0, CancellationToken cancellation = default)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -115,6 +120,7 @@ public sealed class Trainer
         {
             using var x = images;
             using var y = labels;
+            cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             correct += model.forward(x).argmax(1).eq(y).sum().item<long>();
             seen += y.shape[0];
