@@ -14,6 +14,22 @@ status=0
 start=$SECONDS
 dotnet test PEMN.Notebooks.sln -nologo --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
 
+# The Slurm path (pemn sweep --slurm) on a real single-node cluster, when the whole suite runs and one can be started
+# here (scripts/slurm-local.sh: installs slurm-wlm and munge with apt, needs root). A cluster this run started is
+# stopped again; one that was running before is left running.
+slurm_passed=0 slurm_failed=0 slurm_skipped=0
+mkdir -p "$results"
+if (($# > 0)); then
+  echo "slurm: not run (arguments given: only the whole suite runs the cluster test)"
+elif was_running=$(scripts/slurm-local.sh status | grep -c '^slurmctld: running' || true) \
+     && scripts/slurm-local.sh start >"$results/slurm-local.log" 2>&1; then
+  if scripts/test-slurm.sh 2>&1 | tee "$results/slurm-test.log"; then slurm_passed=1; else slurm_failed=1; fi
+  ((was_running > 0)) || scripts/slurm-local.sh stop >>"$results/slurm-local.log" 2>&1 || true
+else
+  echo "slurm: skipped: the local cluster could not be started ($(tail -1 "$results/slurm-local.log"); log: $results/slurm-local.log)"
+  slurm_skipped=1
+fi
+
 # Count from the TRX files (one per test project): the console summary differs between runners.
 read -r passed failed skipped < <(/usr/bin/env python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
@@ -27,6 +43,8 @@ print(p, f, s)
 PY
 )
 if ((passed + failed == 0)) && ((status != 0)); then failed=1; fi   # build failure: no TRX
+# The Slurm test counts as one test.
+passed=$((passed + slurm_passed)) failed=$((failed + slurm_failed)) skipped=$((skipped + slurm_skipped))
 line="$passed passed, $failed failed"
 ((skipped > 0)) && line+=", $skipped skipped"
 seconds=$((SECONDS - start))

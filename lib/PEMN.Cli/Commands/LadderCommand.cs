@@ -36,6 +36,8 @@ public static class LadderCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "List the rungs (label, unique values, run id, state per seed) and exit without training." };
         var json = new Option<bool>("--json") { Description = "Print one JSON line (the rungs) on stdout." };
         var restart = RunCommands.RestartOption();
+        var slurm = new SlurmCommands();
+        slurm.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(seeds);
         command.Options.Add(dryRun);
@@ -55,6 +57,12 @@ public static class LadderCommand
             var plan = StrategyLadder.Plan(steps, seedList);
             // Every run, the outputs and the data are checked before anything is created or trained.
             RunCommands.Check(() => new SweepRunner().Preflight(plan, csv), ("--out", csv));
+            if (slurm.IsRequested(parse))
+            {
+                if (parse.GetValue(dryRun)) throw new UsageException("--dry-run", $"lists the rungs here; with {SlurmCommands.SlurmFlag} use --emit-only to write the job without submitting it.");
+                // The rungs train on the cluster; ladder.md is written by this command without --slurm once they are complete.
+                return slurm.Run(parse, "ladder-" + config.Name, plan, csv, parse.GetValue(json));
+            }
             if (parse.GetValue(dryRun))
             {
                 var states = SweepRunner.Describe(plan, csv).ToDictionary(p => p.RunId);

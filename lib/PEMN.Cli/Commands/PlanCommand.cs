@@ -26,6 +26,7 @@ public static class PlanCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "List each plan's runs and their state; train nothing." };
         var json = new Option<bool>("--json") { Description = "With --dry-run: one JSON line per plan." };
         var restart = RunCommands.RestartOption();
+        var slurm = new SlurmCommands();
         command.Arguments.Add(names);
         command.Options.Add(scale);
         command.Options.Add(results);
@@ -33,6 +34,7 @@ public static class PlanCommand
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.Options.Add(restart);
+        slurm.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             var requested = parse.GetValue(names)!;
@@ -46,6 +48,12 @@ public static class PlanCommand
             var runs = plans.Select(plan => (Plan: plan, Csv: plan.CsvPath(resultsDir, s), Runs: plan.Runs(s))).ToList();
             foreach (var (_, csv, planRuns) in runs)
                 RunCommands.Check(() => new SweepRunner().Preflight(planRuns, csv), ("--results", csv));
+            if (slurm.IsRequested(parse))
+            {
+                if (parse.GetValue(dryRun)) throw new UsageException("--dry-run", $"lists the runs here; with {SlurmCommands.SlurmFlag} use --emit-only to write the jobs without submitting them.");
+                // One job folder per plan, beside its table; the ladder tables are written by this command without --slurm once the runs are complete.
+                return runs.Select(r => slurm.Run(parse, $"plan-{r.Plan.Name}-{s}", r.Runs, r.Csv, parse.GetValue(json))).ToList().Max();
+            }
             foreach (var (plan, csv, planRuns) in runs)
             {
                 if (parse.GetValue(dryRun))

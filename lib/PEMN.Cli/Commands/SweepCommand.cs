@@ -13,19 +13,33 @@ public static class SweepCommand
     {
         var command = new Command("sweep",
             "Run a grid of experiments: {\"preset\": \"quick\", \"base\": {...}, \"grid\": {\"strategy.name\": [\"dense\", \"mask\"], \"training.seed\": [0, 1]}}. " +
-            "Run folders go next to the CSV (<csv folder>/runs/<run-id>); complete runs are skipped, interrupted ones resume.");
+            "Run folders go next to the CSV (<csv folder>/runs/<run-id>); complete runs are skipped, interrupted ones resume. " +
+            "With --slurm the points go to a Slurm job array instead; --collect gathers them.");
         var grid = new Option<FileInfo>("--grid") { Description = "Grid JSON file.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Runs table (CSV) to bring up to date; run folders go next to it (<folder>/runs/<run id>).", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the plan (run id, state, varied fields) and exit." };
         var json = new Option<bool>("--json") { Description = "Print one JSON summary line on stdout." };
         var restart = RunCommands.RestartOption();
+        var slurm = new SlurmCommands();
         command.Options.Add(grid);
         command.Options.Add(output);
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.Options.Add(restart);
-        command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() => Run(parse.GetValue(grid)!, parse.GetValue(output)!,
-            parse.GetValue(dryRun), parse.GetValue(json), parse.GetValue(restart), cancellation), "the same command continues the sweep")));
+        slurm.AddTo(command);
+        command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
+        {
+            var gridFile = parse.GetValue(grid)!;
+            var csvFile = parse.GetValue(output)!;
+            if (slurm.IsRequested(parse))
+            {
+                if (parse.GetValue(dryRun)) throw new UsageException("--dry-run", $"lists the plan here; with {SlurmCommands.SlurmFlag} use --emit-only to write the job without submitting it.");
+                var plan = LoadPlan(gridFile);
+                RunCommands.Check(() => new SweepRunner().Preflight(plan, csvFile.FullName), ("--out", csvFile.FullName));
+                return slurm.Run(parse, "sweep-" + Path.GetFileNameWithoutExtension(gridFile.Name), plan, csvFile.FullName, parse.GetValue(json));
+            }
+            return Run(gridFile, csvFile, parse.GetValue(dryRun), parse.GetValue(json), parse.GetValue(restart), cancellation);
+        }, "the same command continues the sweep")));
         return command;
     }
 
