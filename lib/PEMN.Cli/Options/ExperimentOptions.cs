@@ -85,6 +85,7 @@ public sealed class ExperimentOptions
         Choice<PadMode>("strategy.pad_mode", "RP tiling: plain copies or a seeded permutation.");
         Flag("strategy.rescale", "MP/RP: rescale each layer's values to its own Kaiming std.");
         Flag("strategy.include_linear", "One-layer: linear layers share prototypes too (always on a ViT).");
+        Flag("strategy.sign_symmetric", "RP: tile the vector followed by its negation, [u, -u] (both signs of every stored value, no storage cost).");
         // Training
         Choice<OptimizerKind>("training.optimizer", "Optimiser.");
         Number<double>("training.lr_max", "Peak learning rate (for every strategy unless --dense-lr-max).");

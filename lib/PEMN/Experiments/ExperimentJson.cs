@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using PEMN.Runtime;
 
 namespace PEMN.Experiments;
@@ -23,7 +24,25 @@ public static class ExperimentJson
         Converters = { new NamesJsonConverter() },
     };
 
-    private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+    /// <summary>
+    /// The canonical form's settings: compact, and fields marked <see cref="OmitDefaultFromRunIdAttribute"/> left out at their
+    /// default, so that adding such a field leaves every recorded run id as it was.
+    /// </summary>
+    private static readonly JsonSerializerOptions Compact = new(Options)
+    {
+        WriteIndented = false,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitAddedDefaults } },
+    };
+
+    private static void OmitAddedDefaults(JsonTypeInfo info)
+    {
+        foreach (var property in info.Properties)
+        {
+            if (property.AttributeProvider?.IsDefined(typeof(OmitDefaultFromRunIdAttribute), inherit: false) != true) continue;
+            var fallback = property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null;
+            property.ShouldSerialize = (_, value) => !Equals(value, fallback);
+        }
+    }
 
     /// <summary>Field names that validators report in words, mapped to their JSON names.</summary>
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)

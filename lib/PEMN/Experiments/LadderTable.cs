@@ -12,9 +12,9 @@ public static class LadderTable
 {
     // The lines that say where and when the table was written. They change on every run, also when every run
     // was reused and nothing else in the table did; Write ignores them when deciding whether to replace a file.
-    private const string CommitLine = "- table written at commit: ";
-    private const string MachineLine = "- machine: ";
-    private const string DateLine = "- date: ";
+    internal const string CommitLine = "- table written at commit: ";
+    internal const string MachineLine = "- machine: ";
+    internal const string DateLine = "- date: ";
 
     /// <summary>
     /// Markdown: provenance, base configuration, the caller's notes (e.g. which figure is drawn from it), one row per rung

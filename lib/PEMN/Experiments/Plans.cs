@@ -20,9 +20,14 @@ public sealed record LadderPart(string Variant, IReadOnlyList<LadderRung> Rungs,
 /// <param name="Name">The plan's name (<c>pemn plan NAME</c>).</param>
 /// <param name="Folder">Its results folder under results/, one sub-folder per scale.</param>
 /// <param name="Description">What the figure shows, in a line.</param>
-/// <param name="Ladders">The strategy ladders the plan consists of (every plan so far is made of ladders).</param>
-public sealed record FigurePlan(string Name, string Folder, string Description, IReadOnlyList<LadderPart> Ladders)
+/// <param name="Ladders">The strategy ladders the plan consists of.</param>
+/// <param name="Points">Parts given as explicit runs (<see cref="PointsPart"/>), for figures that are not ladders; none by default.</param>
+public sealed record FigurePlan(string Name, string Folder, string Description, IReadOnlyList<LadderPart> Ladders,
+    IReadOnlyList<PointsPart>? Points = null)
 {
+    /// <summary>The parts given as explicit runs (empty for a plan of ladders only).</summary>
+    public IReadOnlyList<PointsPart> Points { get; init; } = Points ?? [];
+
     /// <summary>The runs table of this plan at <paramref name="scale"/> under the results folder <paramref name="results"/>.</summary>
     public string CsvPath(string results, string scale) => Path.Combine(results, Folder, Plans.ValidateScale(scale), ExperimentRunner.CsvFile);
 
@@ -30,9 +35,19 @@ public sealed record FigurePlan(string Name, string Folder, string Description, 
     public SweepPlan Runs(string scale)
     {
         Plans.ValidateScale(scale);
-        var runs = Ladders.SelectMany(l => StrategyLadder.Plan(StrategyLadder.Steps(l.Base(scale), l.Rungs), l.Seeds(scale)).Runs);
+        var runs = Ladders.SelectMany(l => StrategyLadder.Plan(StrategyLadder.Steps(l.Base(scale), l.Rungs), l.Seeds(scale)).Runs)
+            .Concat(Points.SelectMany(p => PointPlan.Sweep(PointPlan.Plan(p.Runs(scale))).Runs));
         return new SweepPlan(runs.DistinctBy(ExperimentJson.RunId).ToList());
     }
+
+    /// <summary>
+    /// Every points part's results, in the order of <see cref="Points"/>: trains what is missing first, or with
+    /// <paramref name="trainMissing"/> false reads only the runs that are complete (a notebook showing what another plan trained).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<PointResult>> RunPoints(string scale, string results, bool trainMissing = true,
+        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
+        RunOptions? options = null) =>
+        Points.Select(p => PointPlan.Run(p.Runs(scale), CsvPath(results, scale), trainMissing, observerFor, cancellation, options)).ToList();
 
     /// <summary>
     /// Trains what is missing (skipping complete runs, resuming interrupted ones, waiting for runs another process is
@@ -81,8 +96,25 @@ public static class Plans
         "Fig. 3's claim that wider and deeper nets close the gap to Dense: a wider and a deeper ConvMixer, one seed",
         [new LadderPart("wide", WidthDepthRungs, OneSeed), new LadderPart("deep", WidthDepthRungs, OneSeed)]);
 
+    /// <summary>
+    /// Issue 14, how few values are enough: RP by unique-value count on the scale's ConvMixer, copy against rand, and the variants
+    /// meant to steady the few-values end (<see cref="FewValues"/>). The core: the instability and the variants at 1 and 5 values,
+    /// and at 41 and 410 whether they cost accuracy where RP is steady.
+    /// </summary>
+    public static FigurePlan FewValuesCore { get; } = new("few_values", FewValues.Folder,
+        "How few values are enough (core): RP copy and the variants at 1 and 5 values over five seeds, copy, rand and the variants at 41 and 410 over three",
+        [], [new PointsPart("few-values", FewValues.CoreRuns)]);
+
+    /// <summary>
+    /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then the whole curve copy against
+    /// rand (2 ... 410 values), the variants at 2, 3 and 410 values and the three variants combined.
+    /// </summary>
+    public static FigurePlan FewValuesExtended { get; } = new("few_values_extended", FewValues.Folder,
+        "How few values are enough (extended): the core, then the whole curve copy against rand, the variants at 2, 3 and 410 values, and the three variants combined",
+        [], [new PointsPart("few-values-extended", FewValues.ExtendedRuns)]);
+
     /// <summary>Every plan, in the order the main job runs them.</summary>
-    public static IReadOnlyList<FigurePlan> All { get; } = [Ladder, VitLadder, ResNetLadder, WidthDepth];
+    public static IReadOnlyList<FigurePlan> All { get; } = [Ladder, VitLadder, ResNetLadder, WidthDepth, FewValuesCore, FewValuesExtended];
 
     /// <summary>The plan called <paramref name="name"/> ('-' or '_').</summary>
     /// <exception cref="ArgumentException">No plan has that name; the message lists them.</exception>

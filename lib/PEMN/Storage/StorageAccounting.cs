@@ -6,7 +6,8 @@ namespace PEMN.Storage;
 
 /// <summary>
 /// The storage report of a built PEMN (or dense) network: stored random values measured from the
-/// weight tensors (<see cref="StoredValueProbe"/>) plus the 64-bit permutation seed of RP rand mode, 1-bit masks,
+/// weight tensors (<see cref="StoredValueProbe"/>) at 32 bits each (1 bit for signed-constant values), plus the 64-bit
+/// permutation seed of RP rand mode, 1-bit masks,
 /// and 32 bits per trained value outside the masks. See <see cref="StorageReport"/>
 /// for what each total includes.
 /// </summary>
@@ -20,8 +21,12 @@ public static class StorageAccounting
     /// <see cref="StorageMeasurement"/> rebuilds the model and compares): C_w is one 64-bit seed.
     /// Ignored for <see cref="StrategyName.Dense"/>, whose weights are trained values.
     /// </param>
+    /// <param name="bitsPerValue">
+    /// Bits of one stored random value when the values are stored (not a seed): 32 for Kaiming normal draws, 1 for signed-constant
+    /// draws (<see cref="StorageReport.StoredValueBits"/>).
+    /// </param>
     /// <exception cref="ArgumentException">The strategy result does not describe this model's masked layers.</exception>
-    public static StorageReport Measure(nn.Module model, StrategyResult strategy, bool seedStored = false)
+    public static StorageReport Measure(nn.Module model, StrategyResult strategy, bool seedStored = false, long bitsPerValue = StorageReport.FloatBits)
     {
         var tally = NetworkTally.Of(model);
         var masked = tally.Layers.Where(l => l.Masked is not null).ToList();
@@ -48,7 +53,7 @@ public static class StorageAccounting
             ? StorageReport.SeedBits : 0;
         return StorageReport.FromParts(
             strategy.Config.Label(), keep, tally.Weights, tally.MaskedWeights, masked.Max(l => l.Count), unique, distinct, seedStored,
-            (seedStored ? StorageReport.SeedBits : StorageReport.FloatBits * unique) + permutationBits,
+            (seedStored ? StorageReport.SeedBits : bitsPerValue * unique) + permutationBits,
             StorageReport.MaskBitsPerWeight * tally.MaskedWeights,
             tally.UnmaskedLayerWeights, tally.NonLayerParameters, tally.RunningStatistics);
     }

@@ -27,7 +27,7 @@ public static class StorageMeasurement
             using var second = PemnNetwork.Build(spec, device);
             regenerable = SameFrozenWeights(first.Model, second.Model);
         }
-        return StorageAccounting.Measure(first.Model, first.Values, regenerable);
+        return StorageAccounting.Measure(first.Model, first.Values, regenerable, StorageReport.StoredValueBits(spec.Masking.WeightInit));
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace PEMN.Storage;
 /// <item><see cref="InferenceCompressionRatio"/>: plus the BatchNorm running statistics on both sides: what a file
 /// must hold to run the network.</item>
 /// </list>
-/// <para>For a PEMN network C_w is <see cref="PrototypeBits"/> (the stored random values, or one seed, plus what a
+/// <para>For a PEMN network C_w is <see cref="PrototypeBits"/> (the stored random values at <see cref="StoredValueBits"/> each, or one seed, plus what a
 /// strategy's own randomness costs: RP rand mode's permutation is regenerated from a 64-bit seed) and C_m is
 /// <see cref="MaskBits"/> (one bit per masked weight). For a conventional sparse network C_w is the kept values at
 /// 32 bits and C_m their position indices in the stated encoding. Trained conv/linear weights outside any mask (a
@@ -81,6 +81,16 @@ public sealed record StorageReport(
 {
     /// <summary>Bits of one stored float32 value.</summary>
     public const long FloatBits = 32;
+
+    /// <summary>Bits of one stored signed-constant value: its sign; the magnitude is its source layer's Kaiming std, fixed by the shape.</summary>
+    public const long SignBits = 1;
+
+    /// <summary>
+    /// Bits of one stored random value drawn with <paramref name="init"/>: <see cref="FloatBits"/> for Kaiming normal draws,
+    /// <see cref="SignBits"/> for signed constants (every value is +-sigma of its source layer, and rescaling multiplies by
+    /// factors of the shapes, so the sign is all a file needs).
+    /// </summary>
+    public static long StoredValueBits(Masking.WeightInit init) => init == Masking.WeightInit.SignedConstant ? SignBits : FloatBits;
 
     /// <summary>Bits of one stored generator seed (a 64-bit integer).</summary>
     public const long SeedBits = 64;

@@ -13,12 +13,16 @@ namespace PEMN.Storage;
 /// drawn value, because positions matter. So the probe gives every frozen weight of the model a distinct
 /// identifier (a distinct normal float32 bit pattern), runs the strategy again on that (with the same seed,
 /// without rescaling, which only multiplies a layer by a factor fixed by the shapes), counts the distinct
-/// identifiers the masked layers then hold, and puts the real weights back.
+/// identifiers the masked layers then hold, and puts the real weights back. Identifiers are positive and counted up to
+/// sign: a strategy that places a stored value negated (<see cref="StrategyConfig.SignSymmetric"/>) stores it once.
 /// </remarks>
 public static class StoredValueProbe
 {
     /// <summary>Bit pattern of the smallest normal float32: identifiers start here, so none is denormal, zero or negative.</summary>
     private const uint FirstId = 0x0080_0000;
+
+    /// <summary>The float32 sign bit: cleared before counting, so an identifier and its negation are one stored value.</summary>
+    private const uint SignBit = 0x8000_0000;
 
     /// <summary>Bit pattern of the largest finite float32: the last identifier.</summary>
     private const uint LastId = 0x7F7F_FFFF;
@@ -54,7 +58,7 @@ public static class StoredValueProbe
             var seen = new HashSet<uint>();
             foreach (var layer in masked)
                 foreach (var id in layer.Weight.detach().cpu().flatten().data<float>())
-                    seen.Add(BitConverter.SingleToUInt32Bits(id));
+                    seen.Add(BitConverter.SingleToUInt32Bits(id) & ~SignBit);
             return seen.Count;
         }
         finally

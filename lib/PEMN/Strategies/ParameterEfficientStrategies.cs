@@ -20,12 +20,16 @@ namespace PEMN.Strategies;
 /// ties) is the prototype; every masked layer takes the first d_l values of it, flattened. RP: the
 /// first floor(N r) + 1 values of the flattened largest layer (N elements), tiled to length N
 /// (<see cref="PadMode.Rand"/>: then a seeded permutation of positions, <see cref="SeededPermutation"/>), and every layer
-/// takes the first d_l values.</para>
+/// takes the first d_l values. <see cref="StrategyConfig.SignSymmetric"/> (our extension): the tiled period is the vector followed by
+/// its negation, [u_0 .. u_{m-1}, -u_0 .. -u_{m-1}], so before any permutation position i holds u[i mod m] with a minus sign
+/// exactly when (i mod 2m) &gt;= m; rand mode then permutes positions as usual. The stored values are still the m values of u.</para>
 /// <para>Rescale (our extension; the authors name the flag but never implement it): after filling,
 /// layer l's values are multiplied by s_l = KaimingStd(shape_l) / KaimingStd(shape of the
 /// prototype's source layer) = sqrt(fan_in(source) / fan_in(l)), a float32 factor applied in
 /// float32. Values drawn at the source's Kaiming std then have layer l's own Kaiming std. The
-/// factor is a function of the shapes, so it costs no storage; one-layer and mask give s_l = 1.</para>
+/// factor is a function of the shapes, so it costs no storage; one-layer and mask give s_l = 1. At the few-values end it
+/// changes neither signs nor the draw's size relative to the source's std: with one value v, layer l holds v s_l (or 0) at
+/// every position, all of v's sign.</para>
 /// </remarks>
 public static class ParameterEfficientStrategies
 {
@@ -40,6 +44,25 @@ public static class ParameterEfficientStrategies
 
     /// <summary>Length of the RP vector for a largest layer of <paramref name="n"/> elements: floor(n r) + 1 (authors' definition).</summary>
     public static long RandomVectorLength(long n, double ratio) => (long)Math.Floor(n * ratio) + 1;
+
+    /// <summary>
+    /// An RP ratio whose vector holds exactly <paramref name="values"/> values on a largest layer of <paramref name="n"/> elements
+    /// (<see cref="RandomVectorLength"/>): the first of <paramref name="preferred"/> that does (the paper's round ratios keep the
+    /// paper's labels and the run ids of its rungs), else (values - 1/2) / n, the middle of the interval
+    /// [(values - 1) / n, values / n) of ratios that do, so that floor(n r) has half a step of margin against rounding.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">values is not in [1, n - 1] (n values would need r = 1: that is MP).</exception>
+    public static double RatioForValues(long n, long values, IEnumerable<double>? preferred = null)
+    {
+        if (n < 2 || values < 1 || values >= n)
+            throw new ArgumentOutOfRangeException(nameof(values), values,
+                $"values = {values} is outside the allowed range [1, {n - 1}] for a largest layer of {n} elements (RP needs r in {StrategyConfig.RatioRange}).");
+        foreach (var r in preferred ?? [])
+            if (r > 0 && r < 1 && RandomVectorLength(n, r) == values) return r;
+        var ratio = (values - 0.5) / n;
+        return RandomVectorLength(n, ratio) == values ? ratio
+            : throw new InvalidOperationException($"No ratio found for {values} values of {n}: floor({n} * {ratio}) + 1 = {RandomVectorLength(n, ratio)}.");
+    }
 
     /// <summary>Fills the frozen weights of <paramref name="model"/> according to <paramref name="config"/>.</summary>
     /// <param name="model">A model whose conv and linear layers came from a <see cref="LayerFactory"/>.</param>
@@ -125,8 +148,12 @@ public static class ParameterEfficientStrategies
         if (config.Name == StrategyName.RandomVectorPadding)
         {
             stored = RandomVectorLength(n, config.Ratio);
-            var copies = (n + stored - 1) / stored;
-            vector = vector.narrow(0, 0, stored).repeat(copies).narrow(0, 0, n);
+            var period = vector.narrow(0, 0, stored);
+            // Sign-symmetric: the period is u then -u, so position i of the tiled vector holds u[i mod m] with the sign
+            // (-1)^floor((i mod 2m) / m); negation is exact in float32, and nothing about the signs needs storing.
+            if (config.SignSymmetric) period = cat([period, period.neg()]);
+            var copies = (n + period.numel() - 1) / period.numel();
+            vector = period.repeat(copies).narrow(0, 0, n);
             if (config.PadMode == PadMode.Rand)
             {
                 // A specified generator (not torch.randperm, whose algorithm may change): a .pemn file stores only its seed.

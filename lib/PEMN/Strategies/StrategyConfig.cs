@@ -39,15 +39,23 @@ public enum PadMode
 /// <param name="Rescale">MP and RP: rescale each layer's values to its own Kaiming std (named, never implemented, by the authors).</param>
 /// <param name="IncludeLinear">One-layer: let linear layers share prototypes on any model (the authors share convs only;
 /// on a ViT linear layers always take part, see <see cref="Models.ModelConfig.OneLayerSharesLinear"/>).</param>
+/// <param name="SignSymmetric">RP (our extension, issue 14): tile the vector followed by its negation, [u, -u], instead of u
+/// (<see cref="ParameterEfficientStrategies"/> says exactly where each sign goes). Every stored value then appears with both
+/// signs, so a mask can select negative weights even when the draw is all positive; it costs no storage (the negation and
+/// the layout follow from the definition). Added after runs were recorded: the run id leaves it out while false.</param>
 public sealed record StrategyConfig(
     StrategyName Name = StrategyName.Mask,
     double Ratio = StrategyConfig.DefaultRatio,
     PadMode PadMode = PadMode.Copy,
     bool Rescale = false,
-    bool IncludeLinear = false)
+    bool IncludeLinear = false,
+    [property: OmitDefaultFromRunId] bool SignSymmetric = false)
 {
     /// <summary>The default RP ratio: the paper's first RP rung.</summary>
     public const double DefaultRatio = 0.1;
+
+    /// <summary>What <see cref="Label"/> appends for <see cref="SignSymmetric"/>: short, as tables and chart legends need.</summary>
+    public const string SignSymmetricLabel = "sym";
 
     /// <summary>The allowed RP ratios, as text for error messages: an open interval.</summary>
     public const string RatioRange = "(0, 1)";
@@ -59,8 +67,8 @@ public sealed record StrategyConfig(
     public Masking.LayerKind RequiredLayerKind() => Name == StrategyName.Dense ? Masking.LayerKind.Dense : Masking.LayerKind.Masked;
 
     /// <summary>
-    /// The same strategy with the fields that do not apply to it at their defaults (ratio and pad mode outside RP,
-    /// rescale outside MP and RP, linear sharing outside One-layer): two configs with equal canonical forms fill
+    /// The same strategy with the fields that do not apply to it at their defaults (ratio, pad mode and sign symmetry outside
+    /// RP, rescale outside MP and RP, linear sharing outside One-layer): two configs with equal canonical forms fill
     /// a model identically, so they are the same experiment.
     /// </summary>
     public StrategyConfig Canonical()
@@ -73,12 +81,13 @@ public sealed record StrategyConfig(
             PadMode = Name == StrategyName.RandomVectorPadding ? PadMode : defaults.PadMode,
             Rescale = padding && Rescale,
             IncludeLinear = Name == StrategyName.OneLayer && IncludeLinear,
+            SignSymmetric = Name == StrategyName.RandomVectorPadding && SignSymmetric,
         };
     }
 
     /// <summary>
     /// The label of tables and charts, as the paper writes its x-axis: "Dense", "Mask", "One-layer", "MP", "RP 1e-3";
-    /// settings that differ from the paper's are appended ("rand", "rescaled", "incl. linear").
+    /// settings that differ from the paper's are appended ("rand", "sym" for sign-symmetric, "rescaled", "incl. linear").
     /// </summary>
     public string Label()
     {
@@ -86,6 +95,7 @@ public sealed record StrategyConfig(
         var text = Names.Label(c.Name);
         if (c.Name == StrategyName.RandomVectorPadding) text += " " + c.Ratio.ToString("0e0", CultureInfo.InvariantCulture);
         if (c.PadMode == PadMode.Rand && c.Name == StrategyName.RandomVectorPadding) text += " " + Names.Of(c.PadMode);
+        if (c.SignSymmetric) text += " " + SignSymmetricLabel;
         if (c.Rescale) text += " rescaled";
         if (c.IncludeLinear) text += " incl. linear";
         return text;

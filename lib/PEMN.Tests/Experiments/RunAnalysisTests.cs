@@ -1,0 +1,81 @@
+using PEMN.Experiments;
+using PEMN.Masking;
+using PEMN.Strategies;
+using static PEMN.Tests.Strategies.PaperConvMixer;
+
+namespace PEMN.Tests.Experiments;
+
+public class RunAnalysisTests : IDisposable
+{
+    private readonly int threads = TorchSharp.torch.get_num_threads();
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "pemn-analysis-" + Guid.NewGuid().ToString("N"));
+
+    public RunAnalysisTests() => TorchSharp.torch.set_num_threads(1);
+
+    public void Dispose()
+    {
+        TorchSharp.torch.set_num_threads(threads);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    // Smoke RP with one value (N = 256, r = 1e-3 keeps 1), one epoch: the few-values end in seconds.
+    private static readonly ExperimentConfig OneValue = ExperimentPresets.Smoke with
+    {
+        Strategy = new StrategyConfig(StrategyName.RandomVectorPadding, 1e-3),
+        Training = ExperimentPresets.Smoke.Training with { Epochs = 1 },
+    };
+
+    [Fact]
+    public void ARunsTrainedNetworkLoadsWithItsTrainedScoresAndNorms()
+    {
+        var outcome = new ExperimentRunner().Run(OneValue, folder);
+        var (config, network) = RunNetwork.Load(outcome.RunDirectory);
+        using (network)
+        using (var untrained = PemnNetwork.Build(OneValue.Network))
+        {
+            Assert.Equal(ExperimentJson.RunId(OneValue), ExperimentJson.RunId(config));
+            // Frozen weights as built; scores and BatchNorm moved by training: the checkpoint, not a fresh build, was loaded.
+            var trained = WeightLayers.Masked(network.Model);
+            var fresh = WeightLayers.Masked(untrained.Model);
+            Assert.Equal(fresh.Select(l => Bits(l.Weight)), trained.Select(l => Bits(l.Weight)));
+            Assert.NotEqual(fresh.Select(l => Bits(l.Masked!.Scores)), trained.Select(l => Bits(l.Masked!.Scores)));
+            Assert.NotEqual(NormInspection.Of(untrained.Model), NormInspection.Of(network.Model));
+        }
+    }
+
+    [Fact]
+    public void AnalysisIsComputedFromTheCheckpointOnceThenReadFromItsFile()
+    {
+        var outcome = new ExperimentRunner().Run(OneValue, folder);
+        var file = Path.Combine(outcome.RunDirectory, RunAnalysis.AnalysisFile);
+        Assert.False(File.Exists(file));
+        var first = RunAnalysis.ForRun(outcome.RunDirectory)!;
+        Assert.True(File.Exists(file));
+        Assert.Equal(outcome.RunId, first.RunId);
+        Assert.Equal(1, Assert.Single(first.Drawn).Count);
+        Assert.Equal(6, first.Layers.Count);   // stem, 2 x (depthwise, pointwise), head
+        Assert.Equal(5, first.Norms.Count);    // stem.bn, 2 x (bn1, bn2)
+        Assert.True(first.NegativeFraction is 0 or 1, "one value: every weight has its sign");
+
+        // Checkpoints are not committed: the analysis file is what a committed run keeps.
+        Directory.Delete(Path.Combine(outcome.RunDirectory, ExperimentRunner.CheckpointFolder), recursive: true);
+        var again = RunAnalysis.ForRun(outcome.RunDirectory)!;
+        Assert.Equal(ExperimentJson.Serialize(first), ExperimentJson.Serialize(again));
+        // The drawn values need only the config.
+        Assert.Equal(first.Drawn.Single().Listed, RunAnalysis.DrawnOfRun(outcome.RunDirectory).Single().Listed);
+        File.Delete(file);
+        Assert.Null(RunAnalysis.ForRun(outcome.RunDirectory));
+        var error = Assert.Throws<FileNotFoundException>(() => RunNetwork.Load(outcome.RunDirectory));
+        Assert.Contains(outcome.RunDirectory, error.Message);
+        Assert.Contains("checkpoint", error.Message);
+    }
+
+    [Fact]
+    public void AFolderWithoutConfigIsNotARun()
+    {
+        Directory.CreateDirectory(folder);
+        var error = Assert.Throws<FileNotFoundException>(() => RunNetwork.Load(folder));
+        Assert.Contains(ExperimentRunner.ConfigFile, error.Message);
+        Assert.False(RunNetwork.CanLoad(folder));
+    }
+}
