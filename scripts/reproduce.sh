@@ -19,6 +19,7 @@ run_cli_experiments() {
   local runs=(
     "data --dataset fashion-mnist"
     "ladder --preset $PEMN_SCALE --seeds 0 1 2 --out results/strategy-ladder/$PEMN_SCALE/runs.csv"
+    "plan few-values --scale $PEMN_SCALE"
   )
   mkdir -p results/cli
   : >results/cli/pemn.log
