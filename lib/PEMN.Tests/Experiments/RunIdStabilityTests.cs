@@ -3,7 +3,7 @@ using PEMN.Runtime;
 
 namespace PEMN.Tests.Experiments;
 
-/// <summary>Config fields added later (<see cref="OmitDefaultFromRunIdAttribute"/>) must leave the committed runs' ids alone.</summary>
+/// <summary>Config fields added later (<see cref="OmittedWhileDefaultAttribute"/>) must leave the committed runs' ids alone.</summary>
 public class RunIdStabilityTests
 {
     [Fact]

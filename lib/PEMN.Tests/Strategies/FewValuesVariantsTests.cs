@@ -145,6 +145,16 @@ public class FewValuesVariantsTests
     }
 
     [Fact]
+    public void ASignSymmetricNetworkIsRefusedByPackingWithItsReason()
+    {
+        using var network = Build(Rp(3, symmetric: true));
+        var error = Assert.Throws<ArgumentException>(() => PemnPacking.Pack(network, "{}"));
+        Assert.Equal("strategy.sign_symmetric", error.ParamName);
+        using var plain = Build(Rp(3));
+        Assert.NotEmpty(PemnPacking.Pack(plain, "{}").Prototypes); // the same network without the option packs
+    }
+
+    [Fact]
     public void RatioForValuesHitsEveryTargetAndPrefersThePapersRatios()
     {
         foreach (var target in FewValues.Targets)
@@ -178,8 +188,13 @@ public class FewValuesVariantsTests
         // MP ignores it: the same experiment, the same id.
         var mp = ExperimentPresets.Quick with { Strategy = new StrategyConfig(StrategyName.MaxLayerPadding) };
         Assert.Equal(ExperimentJson.RunId(mp), ExperimentJson.RunId(mp with { Strategy = mp.Strategy with { SignSymmetric = true } }));
-        // Config files still carry the field, so flags, --set and grids reach it; a file without it reads as false.
-        Assert.Contains("\"sign_symmetric\": false", ExperimentJson.Serialize(off));
+        // Files leave it out while false too (recorded configs, tables and packed files keep their bytes), yet overrides by path
+        // reach it; a file without it reads as false.
+        Assert.DoesNotContain("sign_symmetric", ExperimentJson.Serialize(off));
+        Assert.Contains("\"sign_symmetric\": true", ExperimentJson.Serialize(on));
+        var set = ConfigOverrides.Apply(off, [ConfigOverrides.Parse("strategy.sign_symmetric=true")]);
+        Assert.Equal(on.Strategy, set.Strategy);
+        Assert.Equal(ExperimentJson.RunId(on), ExperimentJson.RunId(set));
         var recordedBefore = ExperimentJson.ToNode(on);
         Assert.True(recordedBefore["strategy"]!.AsObject().Remove("sign_symmetric"));
         var read = ExperimentJson.FromNode(recordedBefore);

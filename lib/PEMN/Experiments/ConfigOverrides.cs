@@ -34,7 +34,7 @@ public static class ConfigOverrides
         var depths = list.Where(o => o.Key == ModelDepthPath).Select(o => o.Value?.ToJsonString()).Distinct().ToList();
         if (depths.Count > 1)
             throw new ArgumentException($"model.depth is set to {string.Join(" and ", depths)} (a model name such as resnet32 fixes the depth); allowed: one depth.", ModelDepthPath);
-        var node = ExperimentJson.ToNode(config);
+        var node = ExperimentJson.ToEditableNode(config);
         foreach (var (path, value) in list) Set(node, path, value);
         if (list.Any(o => o.Key == LrMaxPath) && list.All(o => o.Key != DenseLrMaxPath)) Set(node, DenseLrMaxPath, null);
         return ExperimentJson.FromNode(node, "");

@@ -15,30 +15,30 @@ namespace PEMN.Experiments;
 /// </summary>
 public static class ExperimentJson
 {
-    /// <summary>The serializer settings used for every config, history and metrics file.</summary>
+    /// <summary>
+    /// The serializer settings used for every config, history and metrics file. Fields marked <see cref="OmittedWhileDefaultAttribute"/>
+    /// are left out while at their default, so that adding such a field changes no recorded file or run id.
+    /// </summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new NamesJsonConverter() },
-    };
-
-    /// <summary>
-    /// The canonical form's settings: compact, and fields marked <see cref="OmitDefaultFromRunIdAttribute"/> left out at their
-    /// default, so that adding such a field leaves every recorded run id as it was.
-    /// </summary>
-    private static readonly JsonSerializerOptions Compact = new(Options)
-    {
-        WriteIndented = false,
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitAddedDefaults } },
     };
+
+    /// <summary>The canonical form's settings: <see cref="Options"/>, compact.</summary>
+    private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
+    /// <summary><see cref="Options"/> writing every field, also those omitted while default: the tree that overrides edit by path.</summary>
+    private static readonly JsonSerializerOptions Editable = new(Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     private static void OmitAddedDefaults(JsonTypeInfo info)
     {
         foreach (var property in info.Properties)
         {
-            if (property.AttributeProvider?.IsDefined(typeof(OmitDefaultFromRunIdAttribute), inherit: false) != true) continue;
+            if (property.AttributeProvider?.IsDefined(typeof(OmittedWhileDefaultAttribute), inherit: false) != true) continue;
             var fallback = property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null;
             property.ShouldSerialize = (_, value) => !Equals(value, fallback);
         }
@@ -125,7 +125,7 @@ public static class ExperimentJson
             var cut = e.Message.IndexOf(" Path:", StringComparison.Ordinal);
             return cut >= 0 ? e.Message[..cut] : e.Message;
         }
-        return Lookup(ToNode(new ExperimentConfig()), field)?.GetValueKind() switch
+        return Lookup(ToEditableNode(new ExperimentConfig()), field)?.GetValueKind() switch
         {
             JsonValueKind.Number => "expected a number.",
             JsonValueKind.True or JsonValueKind.False => "expected true or false.",
@@ -142,9 +142,13 @@ public static class ExperimentJson
     /// <summary>Writes a config file atomically.</summary>
     public static void Save(ExperimentConfig config, string path) => AtomicFile.WriteAllText(path, Serialize(config));
 
-    /// <summary>The config as a JSON tree (for overrides and flattening).</summary>
+    /// <summary>The config as a JSON tree, as files hold it (for flattening and embedding).</summary>
     public static JsonObject ToNode(ExperimentConfig config) =>
         JsonSerializer.SerializeToNode(config, Options)!.AsObject();
+
+    /// <summary>The config as a JSON tree with every field, also those files omit while default: what overrides set by path.</summary>
+    public static JsonObject ToEditableNode(ExperimentConfig config) =>
+        JsonSerializer.SerializeToNode(config, Editable)!.AsObject();
 
     /// <summary>
     /// Compact JSON of everything that decides the results (<see cref="ExperimentConfig.Canonical"/>): two configs with

@@ -58,8 +58,8 @@ public static class RunAnalysis
 
     /// <summary>
     /// The analysis of the complete run in <paramref name="runDirectory"/>: read from its analysis.json when there, else computed
-    /// from its checkpoint (<see cref="RunNetwork"/>) and written there; null when the folder has neither (a committed run
-    /// whose analysis was never written).
+    /// from its last checkpoint (<see cref="RunPacking.LoadRun"/>) and written there; null when the folder has neither (a committed
+    /// run whose analysis was never written, or a run not complete yet).
     /// </summary>
     public static NetworkAnalysis? ForRun(string runDirectory)
     {
@@ -67,8 +67,8 @@ public static class RunAnalysis
         if (File.Exists(file))
             return JsonSerializer.Deserialize<NetworkAnalysis>(File.ReadAllText(file), ExperimentJson.Options)
                 ?? throw new InvalidDataException($"'{file}' holds no analysis.");
-        if (!RunNetwork.CanLoad(runDirectory)) return null;
-        var (config, network) = RunNetwork.Load(runDirectory);
+        if (RunPacking.IncompleteReason(runDirectory) is not null) return null;
+        var (config, network) = RunPacking.LoadRun(runDirectory);
         using (network)
         {
             var analysis = Of(network, ExperimentJson.RunId(config));

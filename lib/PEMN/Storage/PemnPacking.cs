@@ -55,7 +55,8 @@ public static class PemnPacking
     /// <param name="configJson">What the file's configuration section holds; the caller puts in what rebuilds <paramref name="network"/>'s spec.</param>
     /// <param name="options">Values stored or regenerated.</param>
     /// <exception cref="InvalidOperationException">The model's frozen weights are not what its strategy makes (not built from its spec), or a tensor has a dtype the format does not hold.</exception>
-    /// <exception cref="ArgumentException">The result breaks a rule of the format (a limit, an invalid configuration).</exception>
+    /// <exception cref="ArgumentException">The result breaks a rule of the format (a limit, an invalid configuration), or the network
+    /// is sign-symmetric RP, which the format cannot describe yet.</exception>
     public static PackedNetwork Pack(PemnNetwork network, string configJson, PemnPackOptions? options = null)
     {
         options ??= new PemnPackOptions();
@@ -66,6 +67,11 @@ public static class PemnPacking
         var tensors = OtherTensors(model).Select(t => ToPacked(t.Name, t.Tensor)).ToList();
         if (KindOf(spec) == PackedKind.Dense)
             return new PackedNetwork(configJson, [], [], [], tensors).Validate();
+        // Refused up front with its reason, rather than by the bit-for-bit check below with a misleading one.
+        if (spec.Strategy.Canonical().SignSymmetric)
+            throw new ArgumentException(
+                "strategy.sign_symmetric = true cannot be packed: a PEMN file tiles a prototype without negated copies (FileFormat.md, 'Semantics'); allowed: false.",
+                "strategy.sign_symmetric");
 
         var fills = network.Values.Layers;
         if (!masked.Select(l => l.Path).SequenceEqual(fills.Select(f => f.Path)))

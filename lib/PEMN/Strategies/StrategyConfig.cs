@@ -42,14 +42,14 @@ public enum PadMode
 /// <param name="SignSymmetric">RP (our extension, issue 14): tile the vector followed by its negation, [u, -u], instead of u
 /// (<see cref="ParameterEfficientStrategies"/> says exactly where each sign goes). Every stored value then appears with both
 /// signs, so a mask can select negative weights even when the draw is all positive; it costs no storage (the negation and
-/// the layout follow from the definition). Added after runs were recorded: the run id leaves it out while false.</param>
+/// the layout follow from the definition). Added after runs were recorded: JSON and run ids leave it out while false.</param>
 public sealed record StrategyConfig(
     StrategyName Name = StrategyName.Mask,
     double Ratio = StrategyConfig.DefaultRatio,
     PadMode PadMode = PadMode.Copy,
     bool Rescale = false,
     bool IncludeLinear = false,
-    [property: OmitDefaultFromRunId] bool SignSymmetric = false)
+    [property: OmittedWhileDefault] bool SignSymmetric = false)
 {
     /// <summary>The default RP ratio: the paper's first RP rung.</summary>
     public const double DefaultRatio = 0.1;
