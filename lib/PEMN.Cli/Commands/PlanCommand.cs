@@ -76,7 +76,8 @@ public static class PlanCommand
                     var written = LadderTable.Write(table, LadderTable.Markdown(rows, part.Base(s), $"scripts/pemn plan {plan.Name} --scale {s}", RunProvenance.Now()));
                     Console.WriteLine($"{plan.Name}: {rows.Count(r => r.SameAs is null && !r.Reused)} trained now, {rows.Count(r => r.SameAs is null && r.Reused)} reused; table {table}{(written ? "" : " (unchanged)")}");
                 }
-                var pointResults = plan.RunPoints(s, resultsDir, observerFor: p => new ConsoleProgress(p.RunId), cancellation: cancellation);
+                var pointResults = plan.RunPoints(s, resultsDir, observerFor: p => new ConsoleProgress(p.RunId), cancellation: cancellation,
+                    options: RunCommands.Options(parse.GetValue(restart)));
                 foreach (var (part, rows) in plan.Points.Zip(pointResults))
                 {
                     var table = Path.Combine(Path.GetDirectoryName(csv)!, $"{part.Name}.md");
