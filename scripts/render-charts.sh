@@ -22,9 +22,12 @@ while IFS= read -r -d '' page; do
   png="${page%.chart.html}.png"
   rm -rf "$work/profile" "$work/chart.png"
   url="$(python3 -c 'import pathlib, sys; print(pathlib.Path(sys.argv[1]).as_uri())' "$page")"
+  # A page saved by PEMN.Notebooks.Figures.Save names its figure's size (<meta name="pemn-figure-size" content="WxH">,
+  # at the top): the window takes that size, so the PNG is the figure edge to edge. Other pages get a fixed window.
+  size="$(head -c 4096 "$page" | grep -o -m1 'name="pemn-figure-size" content="[0-9]*x[0-9]*"' | sed 's/.*content="\([0-9]*\)x\([0-9]*\)"/\1,\2/' || true)"
   # No network flags: the page embeds plotly.js; a fixed window makes figures comparable run to run.
   "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
-    --no-first-run --user-data-dir="$work/profile" --hide-scrollbars --window-size=1100,650 \
+    --no-first-run --user-data-dir="$work/profile" --hide-scrollbars --window-size="${size:-1100,650}" \
     --virtual-time-budget=5000 --screenshot="$work/chart.png" "$url" >"$work/browser.log" 2>&1 || true
   if ! is_png "$work/chart.png"; then
     echo "render-charts: no image from $page (browser $browser); $(shown "$png") not written. Browser output:" >&2

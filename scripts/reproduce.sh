@@ -6,19 +6,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 export PEMN_SCALE="${PEMN_SCALE:-quick}"
 
-# Notebooks load lib/PEMN/bin/Debug/net10.0/PEMN.dll: bring it up to date with the sources first.
+# Notebooks load lib/PEMN.Notebooks/bin/Debug/net10.0/PEMN.Notebooks.dll (and PEMN.dll beside it): bring them up to date first.
 build_solution() {
   dotnet build PEMN.Notebooks.sln -nologo -v q -clp:ErrorsOnly >/dev/null || {
     echo "reproduce: build failed; run: dotnet build PEMN.Notebooks.sln" >&2; return 1; }
 }
 
 # CLI runs: each line is one `scripts/pemn` invocation (arguments), run in order, output kept in results/.
-# They train what the notebooks then read back (same configs, same run ids): a finished run is never redone,
-# an interrupted one resumes, so the notebooks below only draw. Paper scale needs a GPU (see environment.md).
+# The plans train what the notebooks then read back (the ConvMixer, ViT and ResNet ladders, width and depth, how few
+# values are enough; same plans, same run ids): a finished run is never redone, an interrupted one resumes, so the
+# notebooks below only draw. (`plan all` would add the extended few-values plan.) Paper scale needs a GPU (environment.md).
 run_cli_experiments() {
   local runs=(
     "data --dataset fashion-mnist"
-    "ladder --preset $PEMN_SCALE --seeds 0 1 2 --out results/strategy-ladder/$PEMN_SCALE/runs.csv"
+    "plan ladder vit_ladder resnet_ladder width_depth --scale $PEMN_SCALE"
     "plan few-values --scale $PEMN_SCALE"
   )
   mkdir -p results/cli

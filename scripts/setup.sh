@@ -128,8 +128,8 @@ fi
 # 4. Restore and build (the build's last step applies the libstdc++ fix to its outputs and the NuGet cache).
 begin "restore + build"
 built=0
-if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(setup_inputs_hash)" && -f lib/PEMN/bin/Debug/net10.0/PEMN.dll ]]; then
-  finish "already in place (lib/PEMN/bin/Debug/net10.0/PEMN.dll)"
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(setup_inputs_hash)" && -f lib/PEMN.Notebooks/bin/Debug/net10.0/PEMN.Notebooks.dll ]]; then
+  finish "already in place (lib/PEMN.Notebooks/bin/Debug/net10.0/PEMN.Notebooks.dll)"
 else
   run "dotnet restore PEMN.Notebooks.sln (TorchSharp, libtorch: large on first use)" \
     dotnet restore PEMN.Notebooks.sln -v q || fail "dotnet restore failed (no access to NuGet?)"

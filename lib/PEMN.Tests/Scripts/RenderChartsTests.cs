@@ -40,6 +40,21 @@ public class RenderChartsTests : IDisposable
     }
 
     [Fact]
+    public void APageThatNamesItsFigureSizeIsDrawnAtThatSize()
+    {
+        var page = Path.Combine(folder.FullName, "sized.chart.html");
+        File.WriteAllText(page, $"<!doctype html><html><head><meta name=\"{Figures.SizeMeta}\" content=\"420x260\"><style>body{{margin:0}}</style></head>" +
+            "<body><div style=\"width:420px;height:260px;background:#2ca02c\"></div></body></html>");
+        var (exitCode, output) = ScriptProcess.Run(Script, folder.FullName, null, Timeout, folder.FullName);
+
+        Assert.True(exitCode == 0, output);
+        var png = File.ReadAllBytes(page.Replace(".chart.html", ".png"));
+        // PNG IHDR: width and height, big-endian, at bytes 16 and 20.
+        Assert.Equal((420, 260), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)),
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
+    }
+
+    [Fact]
     public void NoImageFailsAndLeavesTheOlderPngAsItWas()
     {
         var page = Page();

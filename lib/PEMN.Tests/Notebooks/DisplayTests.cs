@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using PEMN.Experiments;
+using PEMN.Masking;
+using PEMN.Notebooks;
+using PEMN.Storage;
+using PEMN.Strategies;
+using Plotly.NET;
+
+namespace PEMN.Tests.Notebooks;
+
+/// <summary>The notebooks' tables, formatters and charts: what a reader sees must say what the numbers are.</summary>
+public class DisplayTests
+{
+    private static LadderResult Row(string label, long seed, long unique, double acc, string? sameAs = null, string? runId = null) =>
+        new(label, seed, runId ?? $"{label}-{seed}", unique, 0.5, acc, acc, 60, true, "2026-11-28T21:00:00Z", sameAs);
+
+    /// <summary>Dense, Mask, RP 1e-4 and RP 1e-5 = RP 1e-4 (its run), seeds 0 and 2.</summary>
+    private static NamedLadder Ladder() => new("ConvMixer-64/4",
+    [
+        Row("Dense", 0, 0, 0.86), Row("Mask", 0, 100, 0.82), Row("RP 1e-4", 0, 1, 0.70), Row("RP 1e-5", 0, 1, 0.70, "RP 1e-4", "RP 1e-4-0"),
+        Row("Dense", 2, 0, 0.88), Row("Mask", 2, 100, 0.84), Row("RP 1e-4", 2, 1, 0.74), Row("RP 1e-5", 2, 1, 0.74, "RP 1e-4", "RP 1e-4-2"),
+    ]);
+
+    private static JsonNode Json(GenericChart chart) => JsonNode.Parse(GenericChart.toFigureJson(chart))!;
+
+    [Fact]
+    public void TableCellsAreEncodedAndRowsMustFitTheColumns()
+    {
+        var table = new HtmlTable("a <b> caption").Column("x").Column("y", Align.Right).Row("<script>", "1").Note("n & m");
+        var html = table.ToHtml();
+        Assert.Contains("&lt;script&gt;", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("a &lt;b&gt; caption", html);
+        Assert.Contains("n &amp; m", html);
+        Assert.Contains("text-align:right", html);
+        var error = Assert.Throws<ArgumentException>(() => table.Row("only one"));
+        Assert.Contains("2 cells; 1 were given", error.Message);
+    }
+
+    [Fact]
+    public void LadderTableNamesTheSeedsAndShowsATwinRungOnceAndGrey()
+    {
+        var html = System.Net.WebUtility.HtmlDecode(Tables.Ladder(Ladder()).ToHtml());
+        Assert.Contains(">seed 0<", html);
+        Assert.Contains(">seed 2<", html);
+        Assert.DoesNotContain(">seed 1<", html);
+        Assert.Contains("87.00 ± 1.41", html);                      // Dense: mean 87, sample sd sqrt(2) points
+        Assert.Contains("= RP 1e-4", html);
+        Assert.Contains("<tr style=\"color:#8a8a8a\"><td", html);   // the twin row is muted
+        Assert.Contains("6 run(s)", html);                          // RP 1e-5 has RP 1e-4's runs
+        Assert.Contains("RP 1e-5 builds the same network as RP 1e-4", html);
+        // The twin row repeats none of its twin's per-seed numbers.
+        var twin = html[html.IndexOf("<td style", html.IndexOf("= RP 1e-4", StringComparison.Ordinal), StringComparison.Ordinal)..];
+        Assert.DoesNotContain("72.00", twin[..twin.IndexOf("</tr>", StringComparison.Ordinal)]);
+    }
+
+    [Fact]
+    public void FormattersPickTheirTypesThroughInterfacesAndLeaveOthersAlone()
+    {
+        var ladder = Ladder();
+        Assert.Contains("Strategy ladder", HtmlFormatters.TryRender(ladder.Results.ToList())!);
+        Assert.Contains("run 1", HtmlFormatters.TryRender(StrategyLadder.Summarize(ladder.Results))!);
+        Assert.Contains("side by side", HtmlFormatters.TryRender(new[] { ladder, ladder })!);
+        Assert.Null(HtmlFormatters.TryRender("text"));
+        Assert.Null(HtmlFormatters.TryRender(new List<int> { 1 }));
+        Assert.All(HtmlFormatters.All, f => Assert.True(f.Type.IsPublic || f.Type.IsNestedPublic, f.Type.Name));
+    }
+
+    [Fact]
+    public void StorageTableShowsThePapersCAndItsParts()
+    {
+        var config = ExperimentPresets.Smoke with { Strategy = new StrategyConfig(StrategyName.RandomVectorPadding, 1e-2) };
+        var report = StorageMeasurement.Run(config.Network);
+        var html = HtmlFormatters.TryRender(report)!;
+        Assert.Contains("Storage of RP 1e-2", html);
+        Assert.Contains($">{report.UniqueValues:N0}<", html);
+        Assert.Contains($"{report.MaskBits:N0} bits", html);
+        Assert.Contains((100 * report.CompressionRatio).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + " %", html);
+    }
+
+    [Fact]
+    public void ConfigTableShowsOnlyTheFieldsThatApply()
+    {
+        var convMixer = ConfigFields.Applying(ExperimentPresets.Quick);
+        Assert.Contains("model.kernel", convMixer);
+        Assert.Contains("model.dim", convMixer);
+        Assert.DoesNotContain("model.heads", convMixer);
+        Assert.DoesNotContain("strategy.ratio", convMixer);        // Mask has no ratio
+        Assert.Contains("training.lr_max", convMixer);
+        Assert.Contains("training.seed", convMixer);
+        Assert.Contains("data.per_class", convMixer);
+
+        var vit = ConfigFields.Applying(ExperimentPresets.QuickViT with { Strategy = new StrategyConfig(StrategyName.RandomVectorPadding, 1e-3) });
+        Assert.Contains("model.heads", vit);
+        Assert.DoesNotContain("model.kernel", vit);
+        Assert.Contains("strategy.ratio", vit);
+
+        Assert.Contains("training.epochs", ConfigFields.Applying(ExperimentPresets.SmokeViT));
+        var html = Tables.Config(ExperimentPresets.Quick).ToHtml();
+        Assert.Contains(">training<", html);
+        Assert.Contains("lr_max 0.05", html);
+        Assert.DoesNotContain("heads", html);
+    }
+
+    [Fact]
+    public void LadderChartDrawsTwinRungsOnceWithErrorBarsAndUniqueValuesUnderTheLabels()
+    {
+        var chart = Charts.Ladder(Ladder());
+        var json = Json(chart);
+        var mean = json["data"]![0]!;
+        Assert.Equal(3, mean["y"]!.AsArray().Count);                                // Dense, Mask, RP 1e-4 = 1e-5
+        Assert.Equal(100 * Math.Sqrt(0.0002), (double)mean["error_y"]!["array"]![0]!, 6);
+        var ticks = json["layout"]!["xaxis"]!["ticktext"]!.AsArray().Select(t => (string)t!).ToList();
+        Assert.Equal(["Dense<br>trained", "Mask<br>100 values", "RP 1e-4 = 1e-5<br>1 value"], ticks);
+        Assert.Equal(6, json["data"]![1]!["y"]!.AsArray().Count);                  // each seed of each drawn rung
+        Assert.Equal(false, GenericChart.getConfig(chart).GetPropertyValue("displayModeBar"));
+    }
+
+    [Fact]
+    public void SideBySideLaddersGiveEachModelItsOwnAxisOnOneAccuracyScale()
+    {
+        var json = Json(Charts.Ladders([Ladder(), Ladder() with { Model = "ViT-64/4" }]));
+        Assert.Equal("x2", (string)json["data"]![2]!["xaxis"]!);
+        Assert.All(json["data"]!.AsArray(), t => Assert.Equal("y", (string)t!["yaxis"]!));
+        Assert.Contains("RP ≤1e-4<br>1", json["layout"]!["xaxis2"]!["ticktext"]!.AsArray().Select(t => (string)t!));
+    }
+
+    [Fact]
+    public void SavedChartIsSelfContainedAndNamesItsSize()
+    {
+        var folder = Directory.CreateTempSubdirectory("pemn-figure-");
+        try
+        {
+            var path = Figures.Save(Charts.Ladder(Ladder()), folder.FullName, "ladder");
+            Assert.Equal(Path.Combine(folder.FullName, "ladder.chart.html"), path);
+            var html = File.ReadAllText(path);
+            Assert.Contains($"<meta name=\"{Figures.SizeMeta}\" content=\"{Figures.DefaultWidth}x{Figures.DefaultHeight}\">", html[..500]);
+            Assert.True(ExecutedNotebook.EmbedsPlotlyJs(html), "the page loads plotly.js from a CDN");
+            Assert.Throws<ArgumentException>(() => Figures.Save(Charts.Ladder(Ladder()), folder.FullName, "../x"));
+        }
+        finally { folder.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public void PairLabelsShowWhereTwoPathsDiffer()
+    {
+        var overlap = new MaskOverlap(0.5, 1.0 / 3, 0.5);
+        Assert.Equal("blocks.{0↔2}.pointwise", Charts.PairLabel(new MaskPairOverlap("blocks.0.pointwise", "blocks.2.pointwise", [4, 4], overlap, overlap)));
+        Assert.Equal("head", Charts.PairLabel(new MaskPairOverlap("head", "head", [4, 4], overlap, overlap)));
+    }
+}
