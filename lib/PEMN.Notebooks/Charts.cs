@@ -226,12 +226,16 @@ public static class Charts
     /// A masked layer up close (<see cref="MaskInspection.View(TorchSharp.torch.nn.Module, string, int, int)"/>): its
     /// frozen random values, the |scores| and the mask they select, as three heat maps of the same block (row = output channel).
     /// </summary>
-    public static GenericChart LayerView(LayerMaskView view, string? title = null)
+    /// <param name="view">The layer.</param>
+    /// <param name="title">The title (default: the layer, k, fraction kept and threshold).</param>
+    /// <param name="scoresTrained">False when the network came from a packed file (<see cref="TrainedRun.HasTrainedScores"/>):
+    /// its scores are the mask, and the middle panel says so.</param>
+    public static GenericChart LayerView(LayerMaskView view, string? title = null, bool scoresTrained = true)
     {
         var panels = new (string Title, float[][] Z, object Colorscale, double? Mid)[]
         {
             ("frozen random values (red +, blue −)", view.Weights, "RdBu", 0),
-            ("|scores|: learned, brighter = larger", view.ScoreMagnitudes, "Viridis", null),
+            (scoresTrained ? "|scores|: learned, brighter = larger" : "|scores|: not in a packed file (= the mask)", view.ScoreMagnitudes, "Viridis", null),
             ("mask: top-k of |scores| (black = kept)", view.Mask, new object[] { new object[] { 0, "#ffffff" }, new object[] { 1, "#111111" } }, null),
         };
         var traces = new List<Trace>();
@@ -322,8 +326,8 @@ public static class Charts
     }
 
     /// <summary>
-    /// Mask overlaps as bars (the share of A's kept weights that B keeps too), one colour per set, each set's chance level
-    /// (two independent random masks: k) as a dashed line: bars at the line mean "no more alike than chance".
+    /// Mask overlaps as dots (the share of A's kept weights that B keeps too), one colour per set, each set's chance level
+    /// (two independent random masks: k) as a dashed line: dots on the line mean "no more alike than chance".
     /// </summary>
     public static GenericChart Overlaps(IReadOnlyList<NamedOverlaps> sets, string? title = null)
     {
@@ -333,12 +337,13 @@ public static class Charts
             var color = Figures.Palette[i % Figures.Palette.Count];
             // The same layer can be in several sets: a set's labels carry an invisible suffix of their own so bars stay apart.
             var labels = sets[i].Pairs.Select(p => PairLabel(p) + new string('\u200b', i)).ToArray();
-            traces.Add(Figures.Trace("bar", new
+            traces.Add(Figures.Trace("scatter", new
             {
                 x = labels,
                 y = sets[i].Pairs.Select(p => 100 * p.Overlap.SharedKept).ToArray(),
+                mode = "markers",
                 name = sets[i].Name,
-                marker = new { color },
+                marker = new { color, size = 10 },
                 hovertext = sets[i].Pairs.Select(p =>
                     $"{p.PathA} vs {p.PathB}: shared kept {Numbers.Percent(p.Overlap.SharedKept, 1)} (chance {Numbers.Percent(p.Chance.SharedKept, 1)}), " +
                     $"Jaccard {Numbers.Fixed(p.Overlap.Jaccard, 3)} (chance {Numbers.Fixed(p.Chance.Jaccard, 3)})").ToArray(),
@@ -359,12 +364,19 @@ public static class Charts
         {
             ["title"] = new { text = title ?? "How alike are masks? Share of A's kept weights that B keeps too, against chance", y = 0.97 },
             ["xaxis"] = Figures.Axis(null, new { type = "category", tickangle = -40, tickfont = new { size = 10 } }),
-            ["yaxis"] = Figures.Axis("shared kept, %", new { range = new[] { 0, 100 } }),
+            // Dots, not bars: the axis is zoomed on chance, and a bar would start from an arbitrary baseline.
+            ["yaxis"] = Figures.Axis("shared kept, %", new { range = OverlapRange(sets) }),
             ["legend"] = new { orientation = "h", x = 0, xanchor = "left", y = 1.01, yanchor = "bottom" },
             ["margin"] = new { l = 70, r = 30, t = 110, b = 150 },
-            ["bargap"] = 0.25,
         };
         return Figures.Chart(traces, layout, width: 1080, height: 600);
+    }
+
+    /// <summary>The shared-kept axis: every point and chance level with 5 points to spare, within [0, 100].</summary>
+    private static double[] OverlapRange(IReadOnlyList<NamedOverlaps> sets)
+    {
+        var values = sets.SelectMany(s => s.Pairs.SelectMany(p => new[] { p.Overlap.SharedKept, p.Chance.SharedKept })).Select(v => 100 * v).ToList();
+        return values.Count == 0 ? [0, 100] : [Math.Max(0, Math.Floor(values.Min() - 5)), Math.Min(100, Math.Ceiling(values.Max() + 5))];
     }
 
     /// <summary>"blocks.{0↔2}.pointwise" for two paths that differ in one part; the path itself for the same layer.</summary>

@@ -90,6 +90,34 @@ public static partial class Figures
         return path;
     }
 
+    /// <summary>
+    /// The chart as a notebook output: an HTML fragment that carries plotly.js itself (so executed notebooks and their
+    /// HTML exports draw offline) and draws whether or not the page has an AMD loader. Jupyter Notebook and nbconvert's
+    /// HTML load require.js, under which plotly.js registers itself as an anonymous AMD module instead of
+    /// <c>window.Plotly</c> ("Mismatched anonymous define()") and the chart stays blank; the loader is hidden while
+    /// plotly.js runs and put back after. The set-up files register this as the formatter of every chart.
+    /// </summary>
+    public static string NotebookHtml(GenericChart chart)
+    {
+        var fragment = GenericChart.toChartHTML(GenericChart.setDisplayOptions(
+            DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.NoReference)), chart));
+        return "<div class=\"pemn-chart\">" +
+            "<script type=\"text/javascript\">window.pemnDefine = window.define; window.define = undefined;</script>" +
+            $"<script type=\"text/javascript\" charset=\"utf-8\">{PlotlyJs.Value}</script>" +
+            "<script type=\"text/javascript\">window.define = window.pemnDefine;</script>" +
+            fragment + "</div>";
+    }
+
+    /// <summary>plotly.js as Plotly.NET ships it (an embedded resource of its assembly), read once.</summary>
+    private static readonly Lazy<string> PlotlyJs = new(() =>
+    {
+        var assembly = typeof(GenericChart).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        // An inline script ends at the first "</script": plotly.js has none, but make sure.
+        return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+    });
+
     /// <summary>File name ending of a saved chart page.</summary>
     public const string ChartSuffix = ".chart.html";
 

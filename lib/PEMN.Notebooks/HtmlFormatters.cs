@@ -33,6 +33,8 @@ public static class HtmlFormatters
         Of<IReadOnlyList<LayerMaskSummary>>(m => Tables.Masks(m).ToHtml()),
         Of<IReadOnlyList<MaskPairOverlap>>(p => Tables.Overlaps(p).ToHtml()),
         Of<LayerMaskView>(v => Tables.LayerView(v).ToHtml()),
+        Of<TrainedRun>(r => Tables.Trained([r]).ToHtml()),
+        Of<IEnumerable<TrainedRun>>(r => Tables.Trained(r).ToHtml()),
         Of<HtmlTable>(t => t.ToHtml()),
     ];
 

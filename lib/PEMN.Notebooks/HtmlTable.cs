@@ -23,9 +23,10 @@ public sealed class HtmlTable(string? caption = null)
 {
     private const string TableStyle =
         "border-collapse:collapse;font-size:13px;line-height:1.35;margin:4px 0;font-family:system-ui,-apple-system,'Segoe UI',sans-serif";
-    private const string CellStyle = "padding:2px 10px;border-bottom:1px solid #e3e3e3;white-space:nowrap";
+    // Numbers never wrap; text wraps only when the table would be wider than the output area.
+    private const string CellStyle = "padding:2px 10px;border-bottom:1px solid #e3e3e3;vertical-align:top";
     private const string HeaderStyle = "padding:3px 10px;border-bottom:2px solid #999;font-weight:600;white-space:nowrap;background:#f7f7f7";
-    private const string NumberStyle = "text-align:right;font-variant-numeric:tabular-nums";
+    private const string NumberStyle = "text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap";
 
     private readonly List<(string Header, Align Align)> columns = [];
     private readonly List<(IReadOnlyList<string> Cells, bool Muted)> rows = [];
@@ -64,17 +65,24 @@ public sealed class HtmlTable(string? caption = null)
         var html = new StringBuilder();
         html.Append("<div class=\"pemn-table\">");
         html.Append($"<table style=\"{TableStyle}\">");
+        // (Captions and headers too: notebook stylesheets centre or right-align them.)
         if (caption is not null)
             html.Append($"<caption style=\"caption-side:top;text-align:left;font-weight:600;padding:2px 0 4px\">{Encode(caption)}</caption>");
-        html.Append("<thead><tr>");
-        foreach (var (header, align) in columns)
-            html.Append($"<th style=\"{HeaderStyle};text-align:{(align == Align.Right ? "right" : "left")}\">{Encode(header)}</th>");
-        html.Append("</tr></thead><tbody>");
+        // A key-value table (no header text) has no header row.
+        if (columns.Any(c => c.Header.Length > 0))
+        {
+            html.Append("<thead><tr>");
+            foreach (var (header, align) in columns)
+                html.Append($"<th style=\"{HeaderStyle};text-align:{(align == Align.Right ? "right" : "left")}\">{Encode(header)}</th>");
+            html.Append("</tr></thead>");
+        }
+        html.Append("<tbody>");
         foreach (var (cells, muted) in rows)
         {
             html.Append(muted ? "<tr style=\"color:#8a8a8a\">" : "<tr>");
+            // Alignment is explicit both ways: Jupyter's stylesheet right-aligns every cell of an output table.
             for (var i = 0; i < cells.Count; i++)
-                html.Append($"<td style=\"{CellStyle}{(columns[i].Align == Align.Right ? ";" + NumberStyle : "")}\">{Encode(cells[i])}</td>");
+                html.Append($"<td style=\"{CellStyle};{(columns[i].Align == Align.Right ? NumberStyle : "text-align:left")}\">{Encode(cells[i])}</td>");
             html.Append("</tr>");
         }
         html.Append("</tbody></table>");
@@ -99,10 +107,17 @@ public static class Numbers
     public static string Count(long value) => value.ToString("N0", Invariant);
 
     /// <summary>A fraction as a percentage: 0.8290 gives "82.90 %" (<paramref name="decimals"/> places).</summary>
-    public static string Percent(double fraction, int decimals = 2) => (100 * fraction).ToString("F" + decimals, Invariant) + " %";
+    public static string Percent(double fraction, int decimals = 2) => Rounded(100 * fraction, decimals).ToString("F" + decimals, Invariant) + " %";
+
+    /// <summary>Rounded to <paramref name="decimals"/> places, without a minus sign on zero ("-0.0" reads as a loss).</summary>
+    private static double Rounded(double value, int decimals)
+    {
+        var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        return rounded == 0 ? 0 : rounded;
+    }
 
     /// <summary>Accuracy points of a fraction: 0.8290 gives "82.90".</summary>
-    public static string Points(double fraction, int decimals = 2) => (100 * fraction).ToString("F" + decimals, Invariant);
+    public static string Points(double fraction, int decimals = 2) => Rounded(100 * fraction, decimals).ToString("F" + decimals, Invariant);
 
     /// <summary>A signed difference in points: "+1.2", "-0.4".</summary>
     public static string SignedPoints(double fraction, int decimals = 1) =>

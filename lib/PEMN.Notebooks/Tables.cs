@@ -196,6 +196,18 @@ public static class Tables
         return table;
     }
 
+    /// <summary>Trained networks loaded from run folders: run, strategy, seed, epochs and where the trained state came from.</summary>
+    public static HtmlTable Trained(IEnumerable<TrainedRun> runs)
+    {
+        var table = new HtmlTable("Trained networks")
+            .Column("run").Column("strategy").Column("seed", Align.Right).Column("epochs", Align.Right).Column("trained state from");
+        foreach (var run in runs)
+            table.Row(run.RunId, run.Config.Strategy.Label(), run.Config.Training.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                run.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                run.HasTrainedScores ? "its checkpoint (trained scores)" : $"{TrainedRun.PackedFile} (masks; its scores are the masks)");
+        return table;
+    }
+
     /// <summary>A layer seen up close, in numbers (the heat map draws its matrices).</summary>
     public static HtmlTable LayerView(LayerMaskView view) =>
         new HtmlTable($"Layer {view.Path}")

@@ -38,10 +38,10 @@ public class LadderComparisonTests
     {
         var text = LadderComparison.Describe([Base(), Wide()]);
         Assert.Contains("mean over the 1 seed(s)", text);
-        Assert.Contains("Mask       ConvMixer-64/4 -4.0, ConvMixer-128/4 -1.0 (closes by 3.0); ConvMixer-64/4's seed sd 1.0", text);
-        Assert.Contains("ConvMixer-128/4 -1.0 (= Mask: the same network) (closes by 15.0)", text);
+        Assert.Contains("Mask       ConvMixer-64/4 -4.0 (seed sd 1.0); ConvMixer-128/4 -1.0, closes by 3.0", text);
+        Assert.Contains("ConvMixer-128/4 -1.0 (= Mask: the same network), closes by 15.0", text);
         var widens = LadderComparison.Describe([Wide(), Base()]);
-        Assert.Contains("ConvMixer-64/4 -4.0 (widens by 3.0)", widens);
+        Assert.Contains("ConvMixer-64/4 -4.0, widens by 3.0", widens);
     }
 
     [Fact]

@@ -40,16 +40,40 @@ public class TrainedRunTests : IDisposable
         Assert.True(PEMN.Storage.StorageMeasurement.SameFrozenWeights(untrained.Model, trained.Model));
         Assert.Contains(MaskInspection.CompareLayers(untrained.Model, trained.Model), p => p.Overlap.Agreement < 1);
         Assert.Equal(Config.Strategy, trained.Network.Values.Config);
+        Assert.True(trained.HasTrainedScores);
     }
 
     [Fact]
-    public void ARunWithoutCheckpointSaysWhyAndWhatToDo()
+    public void WithoutItsCheckpointARunLoadsFromItsPackedNetworkWithTheSameMasks()
+    {
+        var outcome = new ExperimentRunner().Run(Config, folder);
+        List<Tensor> masks;
+        using (var fromCheckpoint = TrainedRun.Load(outcome.RunDirectory))
+        {
+            Assert.Equal(TrainedRunSource.Checkpoint, fromCheckpoint.Source);
+            masks = WeightLayers.Masked(fromCheckpoint.Model).Select(l => l.Masked!.Mask()).ToList();
+            File.WriteAllBytes(Path.Combine(outcome.RunDirectory, TrainedRun.PackedFile), PEMN.Storage.PemnFile.Write(RunPacking.PackRun(outcome.RunDirectory)));
+        }
+        Directory.Delete(Path.Combine(outcome.RunDirectory, ExperimentRunner.CheckpointFolder), recursive: true);
+
+        using var packed = TrainedRun.Load(outcome.RunDirectory);
+        Assert.Equal(TrainedRunSource.PackedFile, packed.Source);
+        Assert.False(packed.HasTrainedScores);
+        Assert.Equal(Config.Training.Epochs, packed.Epoch);
+        Assert.All(WeightLayers.Masked(packed.Model).Zip(masks), p => Assert.True(p.First.Masked!.Mask().eq(p.Second).all().item<bool>(), p.First.Path));
+        var (_, test) = new ExperimentData().Load(packed.Config, CPU);
+        Assert.Equal(outcome.Metrics.FinalTestAccuracy, Trainer.Evaluate(packed.Model, test), 6);
+    }
+
+    [Fact]
+    public void ARunWithNeitherCheckpointNorPackedNetworkSaysWhyAndWhatToDo()
     {
         var outcome = new ExperimentRunner().Run(Config, folder);
         Directory.Delete(Path.Combine(outcome.RunDirectory, ExperimentRunner.CheckpointFolder), recursive: true);
         var error = Assert.Throws<FileNotFoundException>(() => TrainedRun.Load(outcome.RunDirectory));
         Assert.Contains(outcome.RunId, error.Message);
         Assert.Contains("not committed", error.Message);
+        Assert.Contains($"scripts/pemn pack {outcome.RunDirectory} -o", error.Message);
         Assert.Contains("delete the run folder", error.Message);
 
         Assert.Throws<DirectoryNotFoundException>(() => TrainedRun.Load(Path.Combine(folder, "no-such-run")));

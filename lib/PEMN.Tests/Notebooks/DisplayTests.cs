@@ -141,6 +141,41 @@ public class DisplayTests
         finally { folder.Delete(recursive: true); }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void NotebookChartDrawsOfflineWithOrWithoutAnAmdLoaderInThePage(bool amdLoader)
+    {
+        // Jupyter and nbconvert's HTML load require.js: plotly.js then registers as an anonymous AMD module and never
+        // defines window.Plotly. This stand-in refuses anonymous modules the way require.js does.
+        const string requireJs = "<script>window.define = function () { throw new Error('Mismatched anonymous define() module'); }; window.define.amd = {};</script>";
+        var folder = Directory.CreateTempSubdirectory("pemn-notebook-chart-");
+        try
+        {
+            var page = Path.Combine(folder.FullName, "output.html");
+            File.WriteAllText(page, "<!doctype html><html><head>" + (amdLoader ? requireJs : "") + "</head><body>" +
+                Figures.NotebookHtml(Charts.Ladder(Ladder())) + "<script>document.title = typeof window.define;</script></body></html>");
+            var browser = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.First(File.Exists);
+            var (_, dom) = Scripts.ScriptProcess.Run(browser, folder.FullName, null, TimeSpan.FromMinutes(2),
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", $"--user-data-dir={Path.Combine(folder.FullName, "profile")}",
+                "--virtual-time-budget=10000", "--dump-dom", new Uri(page).AbsoluteUri);
+            Assert.Contains("class=\"main-svg\"", dom);                       // plotly drew the figure
+            Assert.Contains(amdLoader ? "<title>function</title>" : "<title>undefined</title>", dom);   // the page's loader is back
+        }
+        finally { folder.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public void NumbersReadTheSameOnEveryMachineAndZeroHasNoSign()
+    {
+        Assert.Equal("0.0 %", Numbers.Percent(-0.00001, 1));
+        Assert.Equal("82.90 %", Numbers.Percent(0.829));
+        Assert.Equal("23,680", Numbers.Count(23680));
+        Assert.Equal("+1.2", Numbers.SignedPoints(0.012));
+        Assert.Equal("757,760 bits (92.5 KiB)", Numbers.Bits(757760));
+        Assert.Equal("2 h 03 min", Numbers.Duration(7380));
+    }
+
     [Fact]
     public void PairLabelsShowWhereTwoPathsDiffer()
     {

@@ -95,10 +95,10 @@ public static class LadderComparison
             var others = rung.Skip(1).Select(g =>
             {
                 var closes = Math.Abs(first.Gap) - Math.Abs(g.Gap);
-                return $"{g.Model} {Points(g.Gap)}{Same(g)} ({(closes >= 0 ? "closes" : "widens")} by {Math.Abs(100 * closes).ToString("0.0", CultureInfo.InvariantCulture)})";
+                return $"{g.Model} {Points(g.Gap)}{Same(g)}, {(closes >= 0 ? "closes" : "widens")} by {Math.Abs(100 * closes).ToString("0.0", CultureInfo.InvariantCulture)}";
             }).ToList();
-            var noise = first.SeedSd > 0 ? $"; {reference}'s seed sd {(100 * first.SeedSd).ToString("0.0", CultureInfo.InvariantCulture)}" : "";
-            lines.Add($"{first.Label,-10} {reference} {Points(first.Gap)}{Same(first)}{(others.Count == 0 ? "" : ", " + string.Join(", ", others))}{noise}");
+            var noise = first.SeedSd > 0 ? $" (seed sd {(100 * first.SeedSd).ToString("0.0", CultureInfo.InvariantCulture)})" : "";
+            lines.Add($"{first.Label,-10} {reference} {Points(first.Gap)}{Same(first)}{noise}{(others.Count == 0 ? "" : "; " + string.Join("; ", others))}");
         }
         return string.Join(Environment.NewLine, lines);
     }
