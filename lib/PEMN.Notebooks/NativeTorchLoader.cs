@@ -6,8 +6,8 @@ namespace PEMN.Notebooks;
 /// Loads libtorch and TorchSharp's native wrapper by absolute path before the first use of <c>torch</c>.
 /// Inside a .NET Interactive kernel TorchSharp's own loader does not find them (it probes beside the
 /// host, not beside our dll); once loaded here, its own load by name finds the loaded copies.
-/// The copies loaded are the ones the build placed next to PEMN.dll, which scripts/fix-native.py has
-/// patched (environment.md); the NuGet cache copies are the fallback.
+/// The copies loaded are the ones the build placed next to this project's dll (lib/PEMN.Notebooks/bin, which holds PEMN.dll
+/// and libtorch), which scripts/fix-native.py has patched (environment.md); the NuGet cache copies are the fallback.
 /// </summary>
 public static class NativeTorchLoader
 {
@@ -44,7 +44,7 @@ public static class NativeTorchLoader
         }
     }
 
-    /// <summary>Folders searched in order: beside PEMN.dll (runtimes/linux-x64/native), then the NuGet cache.</summary>
+    /// <summary>Folders searched in order: beside this dll (runtimes/linux-x64/native), then the NuGet cache.</summary>
     public static IEnumerable<string> CandidateFolders()
     {
         var assemblyDir = Path.GetDirectoryName(typeof(NativeTorchLoader).Assembly.Location);
