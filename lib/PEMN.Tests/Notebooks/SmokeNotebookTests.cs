@@ -37,7 +37,10 @@ public class SmokeNotebookTests
         {
             var (exitCode, log) = Run(Path.Combine(root, "scripts", "run-notebooks.sh"), output.FullName, "--out", output.FullName, source);
             var executed = Path.Combine(output.FullName, notebook);
-            Assert.True(File.Exists(executed), $"no executed copy; runner said:\n{log}");
+            // The runner's per-notebook log sits in the temporary folder deleted below: quote its end here.
+            var runnerLog = Path.Combine(output.FullName, Path.ChangeExtension(notebook, ".log"));
+            Assert.True(File.Exists(executed), $"no executed copy; runner said:\n{log}\n" +
+                (File.Exists(runnerLog) ? string.Join("\n", File.ReadLines(runnerLog).TakeLast(30)) : "(no log)"));
             var result = ExecutedNotebook.Load(executed);
             Assert.Empty(result.Errors);
             Assert.Contains(result.HtmlOutputs, h => h.Contains("PEMN notebook: scale=smoke", StringComparison.Ordinal));
