@@ -11,6 +11,12 @@ public enum LayerKind
     Dense,
     /// <summary>Frozen random weights with learnable top-k masks (sparse selection).</summary>
     Masked,
+    /// <summary>
+    /// Trained weights under a fixed binary keep mask of fraction q = <see cref="MaskingOptions.KeepFraction"/>
+    /// (<see cref="SparseLayer"/>): the conventional sparse baselines. Initialised as <see cref="Dense"/> layers of the
+    /// same seed, so a sparse network prunes the very weights the dense run of its seed starts from.
+    /// </summary>
+    Sparse,
 }
 
 /// <summary>
@@ -19,15 +25,16 @@ public enum LayerKind
 /// the same seed and definition give bit-identical weights and scores. Masked layers draw their frozen
 /// weights with <see cref="MaskingOptions.WeightInit"/> (the paper: Kaiming normal) and their scores with
 /// Kaiming uniform (a = sqrt 5); dense layers are the authors' dense model, plain nn.Conv2d / nn.Linear
-/// with PyTorch's default init, Kaiming uniform (a = sqrt 5).
+/// with PyTorch's default init, Kaiming uniform (a = sqrt 5); sparse layers draw the same weights as dense ones and
+/// start with nothing pruned (a sparse baseline then fixes their masks).
 /// </summary>
 public sealed class LayerFactory
 {
     private long created;
 
     /// <summary>Creates a factory.</summary>
-    /// <param name="kind">Dense or masked conv and linear layers.</param>
-    /// <param name="options">Masking settings (k, weight init, norm mode); validated here.</param>
+    /// <param name="kind">Dense, masked or sparse conv and linear layers.</param>
+    /// <param name="options">Masking settings (k, weight init, norm mode; q for sparse layers); validated here.</param>
     /// <param name="seed">Seed of every random weight and score this factory draws.</param>
     public LayerFactory(LayerKind kind, MaskingOptions? options = null, long seed = 0)
     {
@@ -38,7 +45,7 @@ public sealed class LayerFactory
         Seed = seed;
     }
 
-    /// <summary>Dense or masked.</summary>
+    /// <summary>Dense, masked or sparse.</summary>
     public LayerKind Kind { get; }
     /// <summary>The masking settings.</summary>
     public MaskingOptions Options { get; }
@@ -52,6 +59,8 @@ public sealed class LayerFactory
         var (weight, scores) = Draw(spec.WeightShape);
         if (Kind == LayerKind.Masked)
             return new MaskedConv2d(name, spec, weight, scores!, Options.KeepFraction);
+        if (Kind == LayerKind.Sparse)
+            return new SparseConv2d(name, spec, weight, Options.KeepFraction);
         var conv = spec.SamePadding
             ? nn.Conv2d(spec.InChannels, spec.OutChannels, (spec.Kernel, spec.Kernel), Padding.Same,
                 dilation: (spec.Dilation, spec.Dilation), groups: spec.Groups, bias: false)
@@ -69,12 +78,14 @@ public sealed class LayerFactory
         var (weight, scores) = Draw([outFeatures, inFeatures]);
         if (Kind == LayerKind.Masked)
             return new MaskedLinear(name, weight, scores!, Options.KeepFraction);
+        if (Kind == LayerKind.Sparse)
+            return new SparseLinear(name, weight, Options.KeepFraction);
         var linear = nn.Linear(inFeatures, outFeatures, hasBias: false);
         Overwrite(linear.weight!, weight);
         return linear;
     }
 
-    /// <summary>BatchNorm over channels; affine or not according to <see cref="MaskingOptions.Norm"/> (dense layers: always affine).</summary>
+    /// <summary>BatchNorm over channels; affine or not according to <see cref="MaskingOptions.Norm"/> (dense and sparse networks, whose weights are trained: always affine).</summary>
     public nn.Module<Tensor, Tensor> BatchNorm2d(long channels) =>
         nn.BatchNorm2d(channels, affine: AffineNorm);
 
@@ -82,13 +93,13 @@ public sealed class LayerFactory
     public nn.Module<Tensor, Tensor> LayerNorm(long features) =>
         nn.LayerNorm(features, elementwise_affine: AffineNorm);
 
-    private bool AffineNorm => Kind == LayerKind.Dense || Options.Norm == NormMode.Learnable;
+    private bool AffineNorm => Kind != LayerKind.Masked || Options.Norm == NormMode.Learnable;
 
     private (Tensor Weight, Tensor? Scores) Draw(long[] shape)
     {
         var index = created++;
         using var weightGen = new Generator(SeedMix.Derive(Seed, index, 0));
-        if (Kind == LayerKind.Dense) return (Initializers.KaimingUniform(shape, weightGen), null);
+        if (Kind != LayerKind.Masked) return (Initializers.KaimingUniform(shape, weightGen), null);
         var weight = Initializers.Weight(shape, Options.WeightInit, weightGen);
         using var scoreGen = new Generator(SeedMix.Derive(Seed, index, 1));
         return (weight, Initializers.KaimingUniform(shape, scoreGen));

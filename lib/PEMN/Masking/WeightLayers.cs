@@ -6,9 +6,10 @@ namespace PEMN.Masking;
 /// <summary>One conv or linear layer of a model, as the strategies and the storage report see it.</summary>
 /// <param name="Path">The dotted module path, e.g. "blocks.0.pointwise".</param>
 /// <param name="Module">The layer.</param>
-/// <param name="Weight">Its weight tensor (frozen buffer when masked, trained parameter when dense).</param>
-/// <param name="Masked">The layer as <see cref="MaskedLayer"/>, or null for a dense layer.</param>
-public sealed record WeightLayer(string Path, nn.Module Module, Tensor Weight, MaskedLayer? Masked)
+/// <param name="Weight">Its weight tensor (frozen buffer when masked, trained parameter when dense or sparse).</param>
+/// <param name="Masked">The layer as <see cref="MaskedLayer"/>, or null for a dense or sparse layer.</param>
+/// <param name="Sparse">The layer as <see cref="SparseLayer"/> (trained weights under a fixed keep mask), or null.</param>
+public sealed record WeightLayer(string Path, nn.Module Module, Tensor Weight, MaskedLayer? Masked, SparseLayer? Sparse = null)
 {
     /// <summary>Number of weights.</summary>
     public long Count => Weight.numel();
@@ -22,7 +23,7 @@ public sealed record WeightLayer(string Path, nn.Module Module, Tensor Weight, M
 public static class WeightLayers
 {
     /// <summary>
-    /// Every conv and linear layer of <paramref name="model"/>, dense or masked, in depth-first registration
+    /// Every conv and linear layer of <paramref name="model"/>, dense, masked or sparse, in depth-first registration
     /// order (PyTorch's named_modules order). TorchSharp's named_modules lists all children before any
     /// grandchild, which would put a ConvMixer's head before its stem conv.
     /// </summary>
@@ -35,6 +36,9 @@ public static class WeightLayers
             {
                 case MaskedLayer masked:
                     list.Add(new WeightLayer(path, module, masked.Weight, masked));
+                    break;
+                case SparseLayer sparse:
+                    list.Add(new WeightLayer(path, module, sparse.Weight, null, sparse));
                     break;
                 case TorchSharp.Modules.Conv2d conv:
                     list.Add(new WeightLayer(path, module, conv.weight!, null));
@@ -56,6 +60,10 @@ public static class WeightLayers
             foreach (var descendant in DepthFirst(child, path)) yield return descendant;
         }
     }
+
+    /// <summary>The sparse layers (trained weights under a fixed keep mask) only.</summary>
+    public static IReadOnlyList<WeightLayer> Sparse(nn.Module model) =>
+        Of(model).Where(l => l.Sparse is not null).ToList();
 
     /// <summary>The masked layers only.</summary>
     public static IReadOnlyList<WeightLayer> Masked(nn.Module model) =>

@@ -37,11 +37,46 @@ public static class SparseStorage
     {
         MaskingOptions.ValidateKeepFraction(keep, "sparse keep fraction q");
         var tally = NetworkTally.Of(model);
-        long kept = 0, indexBits = 0;
-        foreach (var layer in tally.Layers)
+        return FromCounts(FormattableString.Invariant($"Sparse q={keep} {Names.Of(encoding)}"), keep, tally,
+            tally.Layers.Select(l => TopKMask.KeptCount(l.Count, keep)).ToList(), encoding);
+    }
+
+    /// <summary>
+    /// The report of a built sparse network (every conv and linear layer a <see cref="SparseLayer"/>, pruned): the same
+    /// accounting as <see cref="Report"/>, with each layer's kept count read off its keep mask. Equal to
+    /// <see cref="Report"/> of the same model at its q, which is what the test of a compression target relies on.
+    /// </summary>
+    /// <param name="model">The sparse network.</param>
+    /// <param name="scheme">What to call it in the report (e.g. the strategy label); the q and the encoding are appended.</param>
+    /// <param name="encoding">How the positions are stored (stated in the scheme).</param>
+    /// <exception cref="ArgumentException">A conv or linear layer is not sparse or not pruned, or the layers' q differ.</exception>
+    public static StorageReport Measure(nn.Module model, string scheme, SparseIndexEncoding encoding = SparseIndexEncoding.NarrowCsr)
+    {
+        var tally = NetworkTally.Of(model);
+        var bad = tally.Layers.FirstOrDefault(l => l.Sparse is not { IsPruned: true });
+        if (tally.Layers.Count == 0 || bad is not null)
+            throw new ArgumentException(bad is null
+                ? "A sparse network needs conv or linear layers; this model has none."
+                : $"Layer '{bad.Path}' is {(bad.Sparse is null ? "not a sparse layer" : "not pruned yet")}; a sparse storage report measures pruned sparse layers.",
+                nameof(model));
+        var fractions = tally.Layers.Select(l => l.Sparse!.KeepFraction).Distinct().ToList();
+        if (fractions.Count != 1)
+            throw new ArgumentException($"The layers keep different fractions q ({string.Join(", ", fractions)}); a sparse baseline keeps one q per network.", nameof(model));
+        var kept = tally.Layers.Select(l =>
         {
-            var nnz = TopKMask.KeptCount(layer.Count, keep);
-            kept += nnz;
+            using var scope = NewDisposeScope();
+            return l.Sparse!.KeepMask.ne(0).sum().item<long>();
+        }).ToList();
+        return FromCounts(FormattableString.Invariant($"{scheme} q={fractions[0]} {Names.Of(encoding)}"), fractions[0], tally, kept, encoding);
+    }
+
+    /// <summary>The report of a network whose layer i keeps <paramref name="kept"/>[i] values at 32 bits with positions in <paramref name="encoding"/>.</summary>
+    private static StorageReport FromCounts(string scheme, double keep, NetworkTally tally, IReadOnlyList<long> kept, SparseIndexEncoding encoding)
+    {
+        long values = 0, indexBits = 0;
+        foreach (var (layer, nnz) in tally.Layers.Zip(kept))
+        {
+            values += nnz;
             indexBits += encoding switch
             {
                 SparseIndexEncoding.NarrowCsr => IndexBits(layer.Shape, nnz),
@@ -49,9 +84,10 @@ public static class SparseStorage
                 _ => throw ConfigError.Enum(nameof(encoding), encoding),
             };
         }
-        return StorageReport.FromParts(FormattableString.Invariant($"Sparse q={keep} {Names.Of(encoding)}"), keep, tally.Weights, tally.Weights,
-            tally.Layers.Count == 0 ? 0 : tally.Layers.Max(l => l.Count), kept, kept, false,
-            StorageReport.FloatBits * kept, indexBits, 0, tally.NonLayerParameters, tally.RunningStatistics);
+        // The kept weights are stored as values (C_w), not as dense layer weights: a sparse network has no other weights.
+        return StorageReport.FromParts(scheme, keep, tally.Weights, tally.Weights,
+            tally.Layers.Count == 0 ? 0 : tally.Layers.Max(l => l.Count), values, values, false,
+            StorageReport.FloatBits * values, indexBits, 0, tally.NonLayerParameters, tally.RunningStatistics);
     }
 
     /// <summary>Narrow-CSR position bits of a layer of weight shape <paramref name="shape"/> holding <paramref name="nnz"/> values.</summary>
@@ -68,7 +104,9 @@ public static class SparseStorage
     /// <summary>
     /// The largest q (to <paramref name="tolerance"/>) whose sparse network reaches <paramref name="compression"/>
     /// (<see cref="StorageReport.CompressionRatio"/>, the paper's: conv and linear weights), by bisection: the
-    /// Fig. 4 / 5 baselines at 90, 92, 94, 96 % compression.
+    /// Fig. 4 / 5 baselines at 90, 92, 94, 96 % compression. The one place a compression target becomes a q
+    /// (masking.keep_fraction of a sparse baseline run); the compression falls as q grows, so any larger q misses
+    /// the target. The bisection halves [0, 1], so q is a multiple of a power of two: exact in JSON and run ids.
     /// </summary>
     public static double KeepForCompression(nn.Module model, double compression, SparseIndexEncoding encoding = SparseIndexEncoding.NarrowCsr,
         double tolerance = DefaultTolerance)

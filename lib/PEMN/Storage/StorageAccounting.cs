@@ -8,8 +8,8 @@ namespace PEMN.Storage;
 /// The storage report of a built PEMN (or dense) network: stored random values measured from the
 /// weight tensors (<see cref="StoredValueProbe"/>) at 32 bits each (1 bit for signed-constant values), plus the 64-bit
 /// permutation seed of RP rand mode, 1-bit masks,
-/// and 32 bits per trained value outside the masks. See <see cref="StorageReport"/>
-/// for what each total includes.
+/// and 32 bits per trained value outside the masks; of a sparse baseline: <see cref="SparseStorage.Measure"/>.
+/// See <see cref="StorageReport"/> for what each total includes.
 /// </summary>
 public static class StorageAccounting
 {
@@ -25,9 +25,13 @@ public static class StorageAccounting
     /// Bits of one stored random value when the values are stored (not a seed): 32 for Kaiming normal draws, 1 for signed-constant
     /// draws (<see cref="StorageReport.StoredValueBits"/>).
     /// </param>
+    /// <param name="sparseIndex">How a sparse baseline stores its positions (<see cref="SparseStorage.Measure"/>); unused otherwise.</param>
     /// <exception cref="ArgumentException">The strategy result does not describe this model's masked layers.</exception>
-    public static StorageReport Measure(nn.Module model, StrategyResult strategy, bool seedStored = false, long bitsPerValue = StorageReport.FloatBits)
+    public static StorageReport Measure(nn.Module model, StrategyResult strategy, bool seedStored = false, long bitsPerValue = StorageReport.FloatBits,
+        SparseIndexEncoding sparseIndex = SparseIndexEncoding.NarrowCsr)
     {
+        // A sparse baseline is a conventional sparse network: kept values plus their indices, the accounting of SparseStorage.
+        if (strategy.Config.Name.IsSparse()) return SparseStorage.Measure(model, strategy.Config.Label(), sparseIndex);
         var tally = NetworkTally.Of(model);
         var masked = tally.Layers.Where(l => l.Masked is not null).ToList();
         if (strategy.Config.Name == StrategyName.Dense)

@@ -17,9 +17,19 @@ public static class StorageMeasurement
     /// <param name="spec">Architecture, masking, strategy (<see cref="StrategyName.Dense"/> builds dense layers) and seed.</param>
     /// <param name="seedStorage">Count C_w as one 64-bit seed when the values regenerate from it.</param>
     /// <param name="device">Where to build (null: CPU).</param>
-    public static StorageReport Run(NetworkSpec spec, bool seedStorage = false, Device? device = null)
+    /// <param name="sparseIndex">How a sparse baseline stores its positions (stated in the report's scheme); unused otherwise.</param>
+    public static StorageReport Run(NetworkSpec spec, bool seedStorage = false, Device? device = null,
+        SparseIndexEncoding sparseIndex = SparseIndexEncoding.NarrowCsr)
     {
         using var noGrad = no_grad();
+        if (spec.Strategy.Name.IsSparse())
+        {
+            // A sparse network's storage depends on its layers, q and the encoding, not on which weights are kept: magnitude
+            // pruning after training is measured on the magnitude-at-init network, which needs no trained parent.
+            var counted = spec.Strategy.Name.NeedsParent() ? spec with { Strategy = new StrategyConfig(StrategyName.SparseMagnitude) } : spec;
+            using var sparse = PemnNetwork.Build(counted, device);
+            return SparseStorage.Measure(sparse.Model, spec.Strategy.Label(), sparseIndex);
+        }
         using var first = PemnNetwork.Build(spec, device);
         var regenerable = false;
         if (seedStorage && spec.Strategy.Name != StrategyName.Dense)

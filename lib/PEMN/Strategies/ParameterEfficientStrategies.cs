@@ -76,6 +76,10 @@ public static class ParameterEfficientStrategies
     {
         shareLinear |= config.IncludeLinear;
         config.Validate();
+        if (config.Name.IsSparse())
+            throw new ArgumentException(
+                $"Strategy {Names.Of(config.Name)} is a sparse baseline: SparseBaselines.Apply chooses its keep masks (PemnNetwork.Build routes it there).",
+                nameof(config));
         var layers = WeightLayers.Of(model);
         var masked = layers.Where(l => l.Masked is not null).ToList();
         if (config.Name == StrategyName.Dense)

@@ -3,7 +3,10 @@ using PEMN.Runtime;
 
 namespace PEMN.Strategies;
 
-/// <summary>Which random values fill a model's frozen weights (paper section 2). Labels are the paper's x-axis.</summary>
+/// <summary>
+/// Which random values fill a model's frozen weights (paper section 2), or which conventional sparse network a
+/// baseline trains (paper Fig. 4 and 5). Labels are the paper's x-axis and legends.
+/// </summary>
 public enum StrategyName
 {
     /// <summary>Ordinary trained weights; no masks.</summary>
@@ -21,6 +24,36 @@ public enum StrategyName
     /// <summary>Random vector padding: every layer is tiled from one short random vector.</summary>
     [Name("random_vector_padding", Label = "RP", Aliases = ["rp"])]
     RandomVectorPadding,
+    /// <summary>Sparse baseline: a random fraction 1 - q of each layer's weights removed, the rest trained from scratch.</summary>
+    [Name("sparse_random", Label = "Random")]
+    SparseRandom,
+    /// <summary>Sparse baseline: the smallest-magnitude 1 - q of each layer's initial weights removed, the rest trained from scratch.</summary>
+    [Name("sparse_magnitude", Label = "Magnitude (init)")]
+    SparseMagnitude,
+    /// <summary>
+    /// Sparse baseline beyond the paper: the smallest-magnitude 1 - q of each layer's weights after training the dense
+    /// network of the same config (its parent run) removed, the rest fine-tuned for the same epochs.
+    /// </summary>
+    [Name("sparse_magnitude_trained", Label = "Magnitude (trained)")]
+    SparseMagnitudeTrained,
+}
+
+/// <summary>What kind of network a strategy trains: one rule per question, used by the builder, the run id and the storage report.</summary>
+public static class StrategyKinds
+{
+    /// <summary>A conventional sparse network (trained weights under a fixed keep mask of fraction q = masking.keep_fraction).</summary>
+    public static bool IsSparse(this StrategyName name) =>
+        name is StrategyName.SparseRandom or StrategyName.SparseMagnitude or StrategyName.SparseMagnitudeTrained;
+
+    /// <summary>The weights are trained (dense and sparse networks), so the dense peak learning rate applies; PEMN trains masks.</summary>
+    public static bool TrainsWeights(this StrategyName name) => name == StrategyName.Dense || name.IsSparse();
+
+    /// <summary>The network starts from a trained dense network of the same config (its parent run).</summary>
+    public static bool NeedsParent(this StrategyName name) => name == StrategyName.SparseMagnitudeTrained;
+
+    /// <summary>The layers a model needs: dense for Dense, sparse for the sparse baselines, masked for PEMN.</summary>
+    public static Masking.LayerKind LayerKind(this StrategyName name) =>
+        name == StrategyName.Dense ? Masking.LayerKind.Dense : name.IsSparse() ? Masking.LayerKind.Sparse : Masking.LayerKind.Masked;
 }
 
 /// <summary>How RP fills the tiled vector.</summary>
@@ -61,10 +94,11 @@ public sealed record StrategyConfig(
     public const string RatioRange = "(0, 1)";
 
     /// <summary>
-    /// The layers a model needs for this strategy: dense for <see cref="StrategyName.Dense"/>, masked otherwise.
+    /// The layers a model needs for this strategy: dense for <see cref="StrategyName.Dense"/>, sparse for the sparse
+    /// baselines, masked otherwise (<see cref="StrategyKinds.LayerKind"/>).
     /// A method, not a property, so that it never enters the serialised config (and the run id).
     /// </summary>
-    public Masking.LayerKind RequiredLayerKind() => Name == StrategyName.Dense ? Masking.LayerKind.Dense : Masking.LayerKind.Masked;
+    public Masking.LayerKind RequiredLayerKind() => Name.LayerKind();
 
     /// <summary>
     /// The same strategy with the fields that do not apply to it at their defaults (ratio, pad mode and sign symmetry outside

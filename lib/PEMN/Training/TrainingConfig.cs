@@ -25,7 +25,7 @@ public enum ScheduleKind
 /// <summary>How a model is trained: optimiser, schedule, epochs, batch and regularisation; validated once.</summary>
 /// <param name="Optimizer">AdamW or SGD (momentum <see cref="SgdMomentum"/>).</param>
 /// <param name="LrMax">Peak learning rate of the schedule.</param>
-/// <param name="DenseLrMax">Peak learning rate when the strategy is Dense; null means <paramref name="LrMax"/>
+/// <param name="DenseLrMax">Peak learning rate when weights are trained (Dense and the sparse baselines); null means <paramref name="LrMax"/>
 /// (the CPU protocol trains dense weights at 0.01 and scores at 0.05).</param>
 /// <param name="WeightDecay">Decoupled (AdamW) or L2 (SGD) weight decay.</param>
 /// <param name="Nesterov">SGD only: Nesterov momentum.</param>
@@ -55,7 +55,7 @@ public sealed record TrainingConfig(
     /// <summary>Upper bound of the weight decay.</summary>
     public const double MaxWeightDecay = 1;
 
-    /// <summary>The peak learning rate for a dense (true) or mask-based (false) run.</summary>
+    /// <summary>The peak learning rate for a run that trains weights (true: dense and sparse baselines) or masks (false).</summary>
     public double EffectiveLrMax(bool dense) => dense ? DenseLrMax ?? LrMax : LrMax;
 
     /// <summary>Throws when a field is outside its allowed range, naming the field, the value and the range.</summary>
