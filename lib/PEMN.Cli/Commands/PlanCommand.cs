@@ -9,7 +9,8 @@ namespace PEMN.Cli.Commands;
 /// <summary>
 /// <c>pemn plan NAME... [--scale quick]</c>: trains what a figure's plan (<see cref="Plans"/>) is missing at a scale,
 /// skipping complete runs and resuming interrupted ones, and writes each ladder's table next to its runs; the notebooks
-/// then draw from the same runs. <c>--dry-run</c> lists every run and its state.
+/// then draw from the same runs (compression panels also write a table per panel). <c>--dry-run</c> lists every run and
+/// its state (new, partial, complete, or copy: complete in another plan's folder), with the counts per plan.
 /// </summary>
 public static class PlanCommand
 {
@@ -54,17 +55,31 @@ public static class PlanCommand
                 // One job folder per plan, beside its table; the ladder tables are written by this command without --slurm once the runs are complete.
                 return runs.Select(r => slurm.Run(parse, $"plan-{r.Plan.Name}-{s}", r.Runs, r.Csv, parse.GetValue(json))).ToList().Max();
             }
+            var total = 0;
             foreach (var (plan, csv, planRuns) in runs)
             {
                 if (parse.GetValue(dryRun))
                 {
                     var planned = SweepRunner.Describe(planRuns, csv);
+                    total += planned.Count;
+                    // A new run that another plan's folder has complete is copied, not trained (RunReuse; compression panels only).
+                    var copies = plan.HasComparisons
+                        ? RunReuse.Copyable(planRuns, csv, resultsDir, s).ToDictionary(x => x.Run.RunId, x => Path.GetRelativePath(resultsDir, x.Source))
+                        : [];
+                    string State(SweepRunner.PlannedRun p) => copies.ContainsKey(p.RunId) ? "copy" : Names.Of(p.Status);
+                    var complete = planned.Count(p => p.Status == RunStatus.Complete);
                     if (parse.GetValue(json))
-                        Console.WriteLine(JsonSerializer.Serialize(new { plan = plan.Name, csv, runs = planned.Select(p => new { run_id = p.RunId, status = Names.Of(p.Status) }) }));
+                        Console.WriteLine(JsonSerializer.Serialize(new
+                        {
+                            plan = plan.Name, csv, count = planned.Count, complete, copy = copies.Count, train = planned.Count - complete - copies.Count,
+                            runs = planned.Select(p => new { run_id = p.RunId, status = State(p), copy_from = copies.GetValueOrDefault(p.RunId) }),
+                        }));
                     else
                     {
-                        Console.WriteLine($"{plan.Name} ({s}): {planned.Count} runs, {planned.Count(p => p.Status == RunStatus.Complete)} complete -> {csv}");
-                        foreach (var p in planned) Console.WriteLine($"  {Names.Of(p.Status),-9} {p.RunId}");
+                        Console.WriteLine($"{plan.Name} ({s}): {planned.Count} runs, {complete} complete, {copies.Count} to copy from other plans, " +
+                            $"{planned.Count - complete - copies.Count} to train -> {csv}");
+                        foreach (var p in planned)
+                            Console.WriteLine($"  {State(p),-9} {p.RunId}{(copies.TryGetValue(p.RunId, out var from) ? $" (from {from})" : "")}");
                     }
                     continue;
                 }
@@ -84,7 +99,16 @@ public static class PlanCommand
                     var written = LadderTable.Write(table, PointPlan.Markdown($"{plan.Description} ({s})", rows, $"scripts/pemn plan {plan.Name} --scale {s}", RunProvenance.Now()));
                     Console.WriteLine($"{plan.Name}: {rows.Count(r => r.SameAs is null && !r.Reused)} trained now, {rows.Count(r => r.SameAs is null && r.Reused)} reused; table {table}{(written ? "" : " (unchanged)")}");
                 }
+                foreach (var (panel, points) in plan.RunComparisons(s, resultsDir, p => new ConsoleProgress(p.RunId), cancellation, RunCommands.Options(parse.GetValue(restart))))
+                {
+                    var table = Path.Combine(Path.GetDirectoryName(csv)!, CompressionTable.FileName(panel));
+                    var written = LadderTable.Write(table, CompressionTable.Markdown(panel, points, $"scripts/pemn plan {plan.Name} --scale {s}", RunProvenance.Now()));
+                    var panelRuns = points.DistinctBy(p => p.RunId).ToList();
+                    Console.WriteLine($"{plan.Name} {panel.Key}: {panelRuns.Count(p => !p.Reused)} trained now, {panelRuns.Count(p => p.Reused)} reused; table {table}{(written ? "" : " (unchanged)")}");
+                }
             }
+            if (parse.GetValue(dryRun) && !parse.GetValue(json) && plans.Count > 1)
+                Console.WriteLine($"all ({s}): {total} runs in {plans.Count} plans");
             return ExitCodes.Ok;
         }, "the same command continues the plan")));
         return command;

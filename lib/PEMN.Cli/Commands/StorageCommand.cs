@@ -34,7 +34,7 @@ public static class StorageCommand
         };
         var sparseIndex = new Option<string>("--sparse-index")
         {
-            Description = $"Position encoding of the sparse network: {Names.Allowed<SparseIndexEncoding>()} (default {Names.Of(SparseIndexEncoding.NarrowCsr)}; paper_csr is the paper's 2 q p entries of 32 bits).",
+            Description = $"Position encoding of the sparse network (--sparse-keep, --sparse-compression or a sparse_* strategy): {Names.Allowed<SparseIndexEncoding>()} (default {Names.Of(SparseIndexEncoding.NarrowCsr)}; paper_csr is the paper's 2 q p entries of 32 bits).",
         };
         command.Options.Add(seedStorage);
         command.Options.Add(sparseIndex);
@@ -58,7 +58,7 @@ public static class StorageCommand
             var report =
                 keep is { } k ? StorageMeasurement.RunSparse(config.Model, k, encoding, CPU)
                 : compression is { } r ? StorageMeasurement.RunSparseAtCompression(config.Model, r, encoding, CPU)
-                : StorageMeasurement.Run(config.Network, parse.GetValue(seedStorage), CPU);
+                : StorageMeasurement.Run(config.Network, parse.GetValue(seedStorage), CPU, encoding);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
             else

@@ -77,10 +77,10 @@ public sealed class ExperimentOptions
         Choice<Pooling>("model.pooling", "Class token or mean pooling (ViT).");
         Number<long>("model.width_multiplier", "Width multiplier of ResNet's 16/32/64 channels.", "--width");
         // Masking and strategy
-        Number<double>("masking.keep_fraction", "Keep fraction k of every mask, in (0, 1].", "--k");
+        Number<double>("masking.keep_fraction", "Keep fraction of every layer, in (0, 1]: k of every mask (PEMN), q of a sparse_* baseline.", "--k");
         Choice<WeightInit>("masking.weight_init", "Frozen weight init.");
         Choice<NormMode>("masking.norm", "Norm layers: learnable affine or not (the authors' learn / not-learn).");
-        Choice<StrategyName>("strategy.name", "Which random values fill the frozen weights.", flag: "--strategy");
+        Choice<StrategyName>("strategy.name", "Which random values fill the frozen weights, or a sparse baseline (sparse_*: trained weights under a fixed mask).", flag: "--strategy");
         Number<double>("strategy.ratio", $"RP ratio r in {StrategyConfig.RatioRange}: the vector holds floor(N r) + 1 values.");
         Choice<PadMode>("strategy.pad_mode", "RP tiling: plain copies or a seeded permutation.");
         Flag("strategy.rescale", "MP/RP: rescale each layer's values to its own Kaiming std.");

@@ -31,6 +31,21 @@ public class PlanCommandTests : IDisposable
         Assert.Contains("(unchanged)", again.Out);
     }
 
+    [Fact]
+    public void DryRunOfTheCompressionFiguresListsEveryRunAndTheCountsPerPlan()
+    {
+        var (code, output, error) = PemnHarness.Run("plan", "fig4", "fig5", "--scale", "smoke", "--dry-run", "--results", folder);
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("fig4 (smoke): 32 runs, 0 complete, 0 to copy from other plans, 32 to train -> ", lines[0]);
+        Assert.StartsWith("  new       dense-resnet8-", lines[1]);
+        Assert.Equal(32, lines.Skip(1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Count());
+        Assert.Contains(lines, l => l.StartsWith("fig5 (smoke): 16 runs,", StringComparison.Ordinal));
+        Assert.Equal("all (smoke): 48 runs in 2 plans", lines[^1]);
+        Assert.Equal(3 * 4 * 2, lines.Count(l => l.Contains(" sparse_", StringComparison.Ordinal) && l.Contains("resnet", StringComparison.Ordinal)));
+        Assert.False(Directory.Exists(folder)); // a dry run writes nothing
+    }
+
     [Theory]
     [InlineData("plans", "ladder, vit_ladder", "plan", "fig9")]
     [InlineData("--scale", "smoke, quick, paper", "plan", "ladder", "--scale", "huge")]

@@ -1,6 +1,8 @@
+using PEMN.Experiments;
 using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Storage;
+using PEMN.Strategies;
 
 namespace PEMN.Tests.Storage;
 
@@ -58,6 +60,51 @@ public class SparseStorageTests
                 Assert.True(SparseStorage.Report(model, q + SparseStorage.DefaultTolerance, encoding).CompressionRatio < target);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(StrategyName.SparseRandom, SparseIndexEncoding.NarrowCsr)]
+    [InlineData(StrategyName.SparseMagnitude, SparseIndexEncoding.PaperCsr)]
+    public void ABuiltSparseNetworkIsMeasuredWithTheSameAccountingAsTheHypotheticalOne(StrategyName name, SparseIndexEncoding encoding)
+    {
+        // The report of the network a sparse run trains (kept counts read off its masks) equals the report priced from q alone.
+        var spec = new NetworkSpec(Tiny with { Dim = 8 }, new MaskingOptions(KeepFraction: 0.3), new StrategyConfig(name), Seed: 2);
+        var measured = StorageMeasurement.Run(spec, sparseIndex: encoding);
+        using var dense = PemnNetwork.Build(spec with { Strategy = new StrategyConfig(StrategyName.Dense) });
+        var priced = SparseStorage.Report(dense.Model, 0.3, encoding);
+        Assert.Equal(priced with { Scheme = "" }, measured with { Scheme = "" });
+        Assert.Contains(PEMN.Runtime.Names.Of(encoding), measured.Scheme);   // the index encoding is stated
+        Assert.StartsWith(PEMN.Runtime.Names.Label(name), measured.Scheme);
+        Assert.True(measured.UniqueValues > 0 && measured.MaskBits > 0);
+    }
+
+    [Fact]
+    public void TheQuickBaselinesReachEachPaperTargetAndALargerQWouldNot()
+    {
+        // The quick ConvMixer (Fig. 5 at quick scale): the network a baseline run trains at each target's q, measured as built.
+        var quick = ExperimentPresets.Quick;
+        foreach (var target in Plans.CompressionTargets)
+        {
+            var q = CompressionComparison.KeepFor(quick, target, Plans.SparseIndex);
+            var run = quick with { Strategy = new StrategyConfig(StrategyName.SparseRandom), Masking = quick.Masking with { KeepFraction = q } };
+            var reached = StorageMeasurement.Run(run.Network, sparseIndex: Plans.SparseIndex).CompressionRatio;
+            Assert.True(reached >= target, $"q = {q} gives {reached:P3} < {target:P0}");
+            var larger = run with { Masking = run.Masking with { KeepFraction = q + SparseStorage.DefaultTolerance } };
+            var missed = StorageMeasurement.Run(larger.Network, sparseIndex: Plans.SparseIndex).CompressionRatio;
+            Assert.True(missed < target, $"q + {SparseStorage.DefaultTolerance} still gives {missed:P4} >= {target:P0}");
+            // Magnitude pruning after training has the same layers and q: its storage is the same (it needs no parent to price).
+            var trained = run with { Strategy = new StrategyConfig(StrategyName.SparseMagnitudeTrained) };
+            Assert.Equal(reached, StorageMeasurement.Run(trained.Network, sparseIndex: Plans.SparseIndex).CompressionRatio);
+        }
+    }
+
+    [Fact]
+    public void MeasuringANetworkThatIsNotSparseOrNotPrunedIsRefused()
+    {
+        using var dense = Tiny.Build(new LayerFactory(LayerKind.Dense));
+        Assert.Contains("not a sparse layer", Assert.Throws<ArgumentException>(() => SparseStorage.Measure(dense, "x")).Message);
+        using var unpruned = Tiny.Build(new LayerFactory(LayerKind.Sparse, new MaskingOptions(0.5)));
+        Assert.Contains("not pruned", Assert.Throws<ArgumentException>(() => SparseStorage.Measure(unpruned, "x")).Message);
     }
 
     [Fact]

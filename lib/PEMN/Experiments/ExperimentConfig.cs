@@ -15,8 +15,8 @@ namespace PEMN.Experiments;
 /// <param name="Name">A label (the preset's name); not part of the run id.</param>
 /// <param name="Data">Images and augmentation.</param>
 /// <param name="Model">Architecture and sizes.</param>
-/// <param name="Masking">k, weight init and norm mode of masked layers (ignored by Dense).</param>
-/// <param name="Strategy">Dense, Mask, One-layer, MP or RP, and its settings.</param>
+/// <param name="Masking">k, weight init and norm mode of masked layers (ignored by Dense); a sparse baseline's q is its keep fraction.</param>
+/// <param name="Strategy">Dense, Mask, One-layer, MP or RP, or a sparse baseline, and its settings.</param>
 /// <param name="Training">Optimiser, schedule, epochs, batch, seed.</param>
 /// <param name="Device">"cpu", "cuda" or "cuda:N".</param>
 /// <param name="Threads">torch.set_num_threads before the run; 0 leaves libtorch's default. Not part of the run id.</param>
@@ -48,9 +48,13 @@ public sealed partial record ExperimentConfig(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsDense => Strategy.Name == StrategyName.Dense;
 
-    /// <summary>The peak learning rate this experiment uses (dense or mask-based).</summary>
+    /// <summary>True when the weights are trained: Dense and the sparse baselines (which train the weights they keep).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public double LrMax => Training.EffectiveLrMax(IsDense);
+    public bool TrainsWeights => Strategy.Name.TrainsWeights();
+
+    /// <summary>The peak learning rate this experiment uses: dense_lr_max when weights are trained, lr_max when masks are.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double LrMax => Training.EffectiveLrMax(TrainsWeights);
 
     /// <summary>The network this experiment trains: model, masking, strategy, seeded with training.seed.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -59,7 +63,7 @@ public sealed partial record ExperimentConfig(
     /// <summary>
     /// The experiment's meaning only: the same config without its label, thread count, device and data folder, and
     /// with every field that does not apply at its default (the strategy's, the model's and the data's unused fields,
-    /// the masking of a dense run) and the peak learning rate the run uses in place of the lr_max / dense_lr_max pair.
+    /// the masking of a dense run, all masking but q of a sparse baseline) and the peak learning rate the run uses in place of the lr_max / dense_lr_max pair.
     /// Two configs with equal canonical forms are the same experiment and share a run id.
     /// </summary>
     public ExperimentConfig Canonical() => this with
@@ -69,7 +73,11 @@ public sealed partial record ExperimentConfig(
         Threads = 0,
         Data = Data.Canonical(),
         Model = Model.Canonical(),
-        Masking = IsDense ? new MaskingOptions() : Masking,
+        // Dense uses no masking field; a sparse baseline only its keep fraction q (its layers draw dense weights and
+        // always have affine norms), so a sparse run's id ignores masking.weight_init and masking.norm.
+        Masking = IsDense ? new MaskingOptions()
+            : Strategy.Name.IsSparse() ? new MaskingOptions(KeepFraction: Masking.KeepFraction)
+            : Masking,
         Strategy = Strategy.Canonical(),
         Training = Training with { LrMax = LrMax, DenseLrMax = null },
     };

@@ -11,9 +11,10 @@ namespace PEMN.Experiments;
 /// <summary>
 /// Runs one experiment end to end with records that survive anything: checks every input and output before compute,
 /// takes the run's lock (one writer per run, across processes and machines), trains with checkpoints, writes the run
-/// folder (<see cref="RunFolder"/>: config, history, provenance, metrics last) and brings the runs table up to date
-/// (<see cref="RunsTable.Rebuild"/>). The same config maps to the same run id: a complete run is skipped, an interrupted
-/// one resumes, one being trained by another process is waited for.
+/// folder (<see cref="RunFolder"/>: config, history, provenance, metrics last; parent.json for a run that starts from a
+/// trained parent run, <see cref="ParentRun"/>) and brings the runs table up to date (<see cref="RunsTable.Rebuild"/>).
+/// The same config maps to the same run id: a complete run is skipped, an interrupted one resumes, one being trained by
+/// another process is waited for.
 /// </summary>
 /// <param name="data">Where the images come from (default: <see cref="ExperimentData"/>, offline).</param>
 public sealed partial class ExperimentRunner(IDataProvider? data = null)
@@ -119,7 +120,7 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
                 found = folder.Inspect(lockHeld: true);
             }
             folder.DeleteTemporaries();
-            var metrics = Train(config, folder, observer, cancellation);
+            var metrics = Train(config, outDirectory, folder, observer, cancellation);
             RunFolder.Save(folder.ProvenancePath, RunProvenance.Now(clock.Elapsed.TotalSeconds));
             // metrics.json last: its presence marks the run complete.
             RunFolder.Save(folder.MetricsPath, metrics);
@@ -129,12 +130,14 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
         }
     }
 
-    private RunMetrics Train(ExperimentConfig config, RunFolder folder, ITrainingObserver? observer, CancellationToken cancellation)
+    private RunMetrics Train(ExperimentConfig config, string outDirectory, RunFolder folder, ITrainingObserver? observer, CancellationToken cancellation)
     {
         var device = ResolveDevice(config.Device);
         if (config.Threads > 0) set_num_threads(config.Threads);
         Directory.CreateDirectory(folder.Path);
         ExperimentJson.Save(config, folder.ConfigPath);
+        // A run that starts from a trained network (magnitude pruning after training) needs its parent run complete first.
+        var parent = config.Strategy.Name.NeedsParent() ? ParentRun.Require(outDirectory, config, folder.ConfigPath, cancellation) : null;
         // A damaged checkpoint is found before the data are loaded.
         var restored = ReadCheckpoint(folder);
         // The global generator feeds anything that draws without its own generator (dropout, some augmentations).
@@ -142,7 +145,8 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
         var (train, test) = data.Load(config, device);
         try
         {
-            using var network = PemnNetwork.Build(config.Network, device);
+            using var network = parent is null ? PemnNetwork.Build(config.Network, device) : ParentRun.BuildChild(outDirectory, config, parent, device);
+            if (parent is not null) ParentRun.WriteRecord(folder.Path, parent);
             var trainer = new Trainer(network.Model, config.Training, config.LrMax);
             // history.json grows after every epoch (readable while a long run goes on), restored epochs included.
             var history = restored?.History ?? [];

@@ -12,6 +12,7 @@ public static class LadderTable
 {
     // The lines that say where and when the table was written. They change on every run, also when every run
     // was reused and nothing else in the table did; Write ignores them when deciding whether to replace a file.
+    // Internal: the compression tables (CompressionTable) write the same lines, so that Write treats them alike.
     internal const string CommitLine = "- table written at commit: ";
     internal const string MachineLine = "- machine: ";
     internal const string DateLine = "- date: ";

@@ -1,3 +1,7 @@
+using PEMN.Data;
+using PEMN.Models;
+using PEMN.Runtime;
+using PEMN.Storage;
 using PEMN.Strategies;
 
 namespace PEMN.Experiments;
@@ -15,28 +19,37 @@ public sealed record LadderPart(string Variant, IReadOnlyList<LadderRung> Rungs,
 /// <summary>
 /// One figure's experiment plan: which runs it needs at a scale and where they are recorded
 /// (results/&lt;folder&gt;/&lt;scale&gt;/runs.csv, run folders beside it). The notebook that draws the figure and
-/// <c>pemn plan</c> build the same plan, so runs trained by either are reused by the other.
+/// <c>pemn plan</c> build the same plan, so runs trained by either are reused by the other. A plan is made of strategy
+/// ladders (Fig. 3), compression panels (Fig. 4 and 5), or both.
 /// </summary>
 /// <param name="Name">The plan's name (<c>pemn plan NAME</c>).</param>
 /// <param name="Folder">Its results folder under results/, one sub-folder per scale.</param>
 /// <param name="Description">What the figure shows, in a line.</param>
 /// <param name="Ladders">The strategy ladders the plan consists of.</param>
 /// <param name="Points">Parts given as explicit runs (<see cref="PointsPart"/>), for figures that are not ladders; none by default.</param>
+/// <param name="Panels">The compression panels of the plan at a scale (<see cref="CompressionPanel"/>; their number may differ by scale), or null for none.</param>
 public sealed record FigurePlan(string Name, string Folder, string Description, IReadOnlyList<LadderPart> Ladders,
-    IReadOnlyList<PointsPart>? Points = null)
+    IReadOnlyList<PointsPart>? Points = null, Func<string, IReadOnlyList<CompressionPanel>>? Panels = null)
 {
     /// <summary>The parts given as explicit runs (empty for a plan of ladders only).</summary>
     public IReadOnlyList<PointsPart> Points { get; init; } = Points ?? [];
 
+    /// <summary>Whether the plan has compression panels (sparse baselines against PEMN).</summary>
+    public bool HasComparisons => Panels is not null;
+
+    /// <summary>The compression panels at <paramref name="scale"/> (empty for a plan without them).</summary>
+    public IReadOnlyList<CompressionPanel> PanelsAt(string scale) => Panels?.Invoke(Plans.ValidateScale(scale)) ?? [];
+
     /// <summary>The runs table of this plan at <paramref name="scale"/> under the results folder <paramref name="results"/>.</summary>
     public string CsvPath(string results, string scale) => Path.Combine(results, Folder, Plans.ValidateScale(scale), ExperimentRunner.CsvFile);
 
-    /// <summary>Every run of the plan at <paramref name="scale"/>, without duplicates.</summary>
+    /// <summary>Every run of the plan at <paramref name="scale"/>, without duplicates; a parent run precedes its children.</summary>
     public SweepPlan Runs(string scale)
     {
         Plans.ValidateScale(scale);
         var runs = Ladders.SelectMany(l => StrategyLadder.Plan(StrategyLadder.Steps(l.Base(scale), l.Rungs), l.Seeds(scale)).Runs)
-            .Concat(Points.SelectMany(p => PointPlan.Sweep(PointPlan.Plan(p.Runs(scale))).Runs));
+            .Concat(Points.SelectMany(p => PointPlan.Sweep(PointPlan.Plan(p.Runs(scale))).Runs))
+            .Concat(PanelsAt(scale).SelectMany(p => CompressionComparison.Plan(CompressionComparison.Steps(p), p.Seeds).Runs));
         return new SweepPlan(runs.DistinctBy(ExperimentJson.RunId).ToList());
     }
 
@@ -57,6 +70,21 @@ public sealed record FigurePlan(string Name, string Folder, string Description, 
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
         RunOptions? options = null) =>
         Ladders.Select(l => StrategyLadder.Run(l.Base(scale), l.Seeds(scale), CsvPath(results, scale), observerFor, cancellation, l.Rungs, options)).ToList();
+
+    /// <summary>
+    /// Copies in the runs that other plans' folders have complete (<see cref="RunReuse"/>), trains what is still missing of
+    /// every compression panel and returns each panel's points, in the order of <see cref="PanelsAt"/>.
+    /// </summary>
+    public IReadOnlyList<(CompressionPanel Panel, IReadOnlyList<CompressionPoint> Points)> RunComparisons(string scale, string results,
+        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
+        RunOptions? options = null)
+    {
+        var csv = CsvPath(results, scale);
+        var panels = PanelsAt(scale);
+        foreach (var panel in panels)
+            RunReuse.CopyInto(CompressionComparison.Plan(CompressionComparison.Steps(panel), panel.Seeds), csv, results, scale, cancellation);
+        return panels.Select(p => (p, CompressionComparison.Run(p, csv, observerFor, cancellation, options))).ToList();
+    }
 }
 
 /// <summary>The plans of the workbook's figures, by name: the catalogue <c>pemn plan</c>, the notebooks and the main job use.</summary>
@@ -113,8 +141,88 @@ public static class Plans
         "How few values are enough (extended): the core, then the whole curve copy against rand, the variants at 2, 3 and 410 values, and the three variants combined",
         [], [new PointsPart("few-values-extended", FewValues.ExtendedRuns)]);
 
+
+    /// <summary>Storage compression targets of the sparse baselines (paper Fig. 4 and 5): 90, 92, 94 and 96 %.</summary>
+    public static IReadOnlyList<double> CompressionTargets { get; } = [0.90, 0.92, 0.94, 0.96];
+
+    /// <summary>The sparse baselines of Fig. 4 and 5: the paper's two (random, magnitude at init) and magnitude after training.</summary>
+    public static IReadOnlyList<StrategyName> SparseBaselineNames { get; } =
+        [StrategyName.SparseRandom, StrategyName.SparseMagnitude, StrategyName.SparseMagnitudeTrained];
+
+    /// <summary>
+    /// How the sparse baselines store their positions: narrow CSR, the tightest simple encoding, so that the comparison
+    /// is not tilted towards PEMN (the paper's 64 bits per kept weight would give the baselines about half the q).
+    /// </summary>
+    public const SparseIndexEncoding SparseIndex = SparseIndexEncoding.NarrowCsr;
+
+    /// <summary>Fig. 4's PEMN points: MP, RP 1e-1, RP 1e-2.</summary>
+    public static IReadOnlyList<StrategyConfig> ResNetPemnPoints { get; } =
+        [new(StrategyName.MaxLayerPadding), new(StrategyName.RandomVectorPadding, 1e-1), new(StrategyName.RandomVectorPadding, 1e-2)];
+
+    /// <summary>Fig. 5's PEMN points: RP 1e-1, 1e-2, 1e-3.</summary>
+    public static IReadOnlyList<StrategyConfig> ConvMixerPemnPoints { get; } =
+        [new(StrategyName.RandomVectorPadding, 1e-1), new(StrategyName.RandomVectorPadding, 1e-2), new(StrategyName.RandomVectorPadding, 1e-3)];
+
+    /// <summary>
+    /// Fig. 4's ResNet depths at a scale. Paper: ResNet-32 and -56, as the paper. Smoke and quick: ResNet-8 and -20 on the
+    /// CPU: a quick ResNet-20 costs about 7 quick ConvMixers per image and ResNet-8 (one block per stage) about a third of
+    /// a ResNet-20, so the pair spans the widest depth ratio (2.5x, the paper's is 1.75x) at the lowest cost, and
+    /// ResNet-20 is the quick ResNet of the other plans, whose runs it shares.
+    /// </summary>
+    public static IReadOnlyList<long> ResNetDepths(string scale) => ValidateScale(scale) == "paper" ? [32, 56] : [8, 20];
+
+    /// <summary>Fig. 4's data sets at a scale: the paper's CIFAR-10 and CIFAR-100 at paper scale, the scale's own otherwise.</summary>
+    public static IReadOnlyList<DataSetName> ResNetDataSets(string scale) =>
+        ValidateScale(scale) == "paper" ? [DataSetName.Cifar10, DataSetName.Cifar100] : [ExperimentPresets.Get(scale, "resnet").Data.Dataset];
+
+    /// <summary>Fig. 5's ConvMixer depths at a scale: the paper's 6 and 8 at paper scale, the scale's ConvMixer otherwise.</summary>
+    public static IReadOnlyList<long> ConvMixerDepths(string scale) =>
+        ValidateScale(scale) == "paper" ? [6, 8] : [ExperimentPresets.Get(scale).Model.Depth];
+
+    /// <summary>Fig. 4 at a scale: one panel per data set and depth, on the scale's ResNet preset.</summary>
+    public static IReadOnlyList<CompressionPanel> ResNetPanels(string scale)
+    {
+        var preset = ExperimentPresets.Get(scale, "resnet");
+        return ResNetDataSets(scale).SelectMany(dataset => ResNetDepths(scale).Select(depth =>
+        {
+            var config = WithDataSet(preset, dataset);
+            return Panel(config with { Model = config.Model with { Depth = depth } }, ResNetPemnPoints, OneSeed(scale));
+        })).ToList();
+    }
+
+    /// <summary>Fig. 5 at a scale: one panel per ConvMixer depth, on the scale's ConvMixer preset.</summary>
+    public static IReadOnlyList<CompressionPanel> ConvMixerPanels(string scale)
+    {
+        var preset = ExperimentPresets.Get(scale);
+        return ConvMixerDepths(scale).Select(depth => Panel(preset with { Model = preset.Model with { Depth = depth } }, ConvMixerPemnPoints, OneSeed(scale))).ToList();
+    }
+
+    /// <summary>Fig. 4: CIFAR ResNets, accuracy against storage compression, PEMN (MP, RP 1e-1, 1e-2) and the sparse baselines.</summary>
+    public static FigurePlan ResNetCompression { get; } = new("fig4", "resnet-compression",
+        "Fig. 4: ResNets, test accuracy against storage compression: PEMN (MP, RP 1e-1, 1e-2) and sparse baselines at 90-96 %, one seed",
+        [], Panels: ResNetPanels);
+
+    /// <summary>Fig. 5: the ConvMixer, accuracy against storage compression, PEMN (RP 1e-1, 1e-2, 1e-3) and the sparse baselines.</summary>
+    public static FigurePlan ConvMixerCompression { get; } = new("fig5", "convmixer-compression",
+        "Fig. 5: the ConvMixer, test accuracy against storage compression: PEMN (RP 1e-1, 1e-2, 1e-3) and sparse baselines at 90-96 %, one seed",
+        [], Panels: ConvMixerPanels);
+
     /// <summary>Every plan, in the order the main job runs them.</summary>
-    public static IReadOnlyList<FigurePlan> All { get; } = [Ladder, VitLadder, ResNetLadder, WidthDepth, FewValuesCore, FewValuesExtended];
+    public static IReadOnlyList<FigurePlan> All { get; } =
+        [Ladder, VitLadder, ResNetLadder, WidthDepth, FewValuesCore, FewValuesExtended, ResNetCompression, ConvMixerCompression];
+
+    private static CompressionPanel Panel(ExperimentConfig baseConfig, IReadOnlyList<StrategyConfig> pemn, IReadOnlyList<long> seeds)
+    {
+        var model = baseConfig.Model;
+        var name = model.Name == ModelName.ResNet ? $"ResNet-{model.Depth}" : $"{Names.Label(model.Name)}-{model.Dim}/{model.Depth}";
+        return new($"{model.ShortName}-{Names.Of(baseConfig.Data.Dataset)}", $"{name}, {Names.Label(baseConfig.Data.Dataset)}",
+            baseConfig, pemn, CompressionTargets, SparseBaselineNames, seeds, SparseIndex);
+    }
+
+    /// <summary>The config on another data set (the model's channels, image size and classes follow it).</summary>
+    private static ExperimentConfig WithDataSet(ExperimentConfig config, DataSetName dataset) =>
+        config.Data.Dataset == dataset ? config
+            : ConfigOverrides.Apply(config, [new("data.dataset", System.Text.Json.Nodes.JsonValue.Create(Names.Of(dataset)))]);
 
     /// <summary>The plan called <paramref name="name"/> ('-' or '_').</summary>
     /// <exception cref="ArgumentException">No plan has that name; the message lists them.</exception>
