@@ -21,6 +21,7 @@ run_cli_experiments() {
     "data --dataset fashion-mnist"
     "plan ladder vit_ladder resnet_ladder width_depth --scale $PEMN_SCALE"
     "plan few-values --scale $PEMN_SCALE"
+    "plan fig4 fig5 --scale $PEMN_SCALE"
   )
   mkdir -p results/cli
   : >results/cli/pemn.log

@@ -101,6 +101,7 @@ public static class PlanCommand
                 }
                 foreach (var (panel, points) in plan.RunComparisons(s, resultsDir, p => new ConsoleProgress(p.RunId), cancellation, RunCommands.Options(parse.GetValue(restart))))
                 {
+                    Console.WriteLine(CompressionComparison.Describe(CompressionComparison.Rows(points)));
                     var table = Path.Combine(Path.GetDirectoryName(csv)!, CompressionTable.FileName(panel));
                     var written = LadderTable.Write(table, CompressionTable.Markdown(panel, points, $"scripts/pemn plan {plan.Name} --scale {s}", RunProvenance.Now()));
                     var panelRuns = points.DistinctBy(p => p.RunId).ToList();

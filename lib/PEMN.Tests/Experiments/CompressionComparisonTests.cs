@@ -86,7 +86,7 @@ public class CompressionComparisonTests : IDisposable
         var lines = CompressionComparison.Describe(rows).Split(Environment.NewLine);
         Assert.Equal("Dense: 90 % best test accuracy (no compression).", lines[0]);
         // RP 1e-1 at 93 %: Random 70 % (wins), Magnitude (init) 60 % (wins); RP 1e-2 at 97 %: Random's 60 % undecided, Magnitude (init)'s 50 % won.
-        Assert.StartsWith("RP 1e-1 (1 values, 93 % compression): 75 %; Random 70 % there (+5.0 points: wins)", lines[1]);
+        Assert.StartsWith("RP 1e-1 (1 value, 93 % compression): 75 %; Random 70 % there (+5.0 points: wins)", lines[1]);
         Assert.Contains("Magnitude (init) outside its points, nearest 50 % (wins)", lines[2]);
         Assert.Equal("Claim (PEMN more accurate than sparse networks of the same storage, against the paper's baselines Random and Magnitude (init)): " +
             "supported (3 of 3 decided comparisons won).", lines[3]);

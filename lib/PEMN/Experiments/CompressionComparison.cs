@@ -59,6 +59,18 @@ public sealed record CompressionStep(string Method, string Label, ExperimentConf
 public sealed record CompressionPoint(string Panel, string Method, string Label, long Seed, string RunId, double? Target, double Keep,
     double CompressionRatio, long StoredValues, double BestTestAccuracy, double FinalTestAccuracy, double Seconds, bool Reused, string? ParentRunId);
 
+/// <summary>A trained panel: its points at every seed, the figure's rows and what they show.</summary>
+/// <param name="Panel">The panel.</param>
+/// <param name="Points">One point per step and seed (<see cref="CompressionComparison.Run"/>).</param>
+public sealed record CompressionResult(CompressionPanel Panel, IReadOnlyList<CompressionPoint> Points)
+{
+    /// <summary>The figure's rows (<see cref="CompressionComparison.Rows"/>).</summary>
+    public IReadOnlyList<CompressionRow> Rows => CompressionComparison.Rows(Points);
+
+    /// <summary>What the panel shows, in sentences (<see cref="CompressionComparison.Describe"/>).</summary>
+    public string Describe() => CompressionComparison.Describe(Rows);
+}
+
 /// <summary>A point over its seeds: one row of the figure's table.</summary>
 /// <param name="Panel">The panel's key.</param>
 /// <param name="Method">The series.</param>
@@ -217,7 +229,7 @@ public static class CompressionComparison
             var points = g.OrderBy(r => r.CompressionRatio).ToList();
             return new CompressionSeries(g.Key, points.Select(r => 100 * r.CompressionRatio).ToList(), points.Select(r => 100 * r.Mean).ToList(),
                 points.Select(r => g.Key == PemnMethod
-                    ? string.Create(CultureInfo.InvariantCulture, $"{r.Label}: {r.StoredValues:N0} values")
+                    ? $"{r.Label}: {Values(r.StoredValues)}"
                     : string.Create(CultureInfo.InvariantCulture, $"q = {r.Keep:0.####}")).ToList());
         }).ToList();
 
@@ -303,7 +315,7 @@ public static class CompressionComparison
             var parts = group.Select(v => v.Interpolated
                 ? string.Create(c, $"{v.Baseline} {Percent(v.BaselineAccuracy)} there ({Points(v.PemnAccuracy - v.BaselineAccuracy)} points: {Names.Of(v.Outcome)})")
                 : string.Create(c, $"{v.Baseline} outside its points, nearest {Percent(v.BaselineAccuracy)} ({Names.Of(v.Outcome)})"));
-            lines.Add(string.Create(c, $"{pemn.Label} ({pemn.StoredValues:N0} values, {Percent(pemn.CompressionRatio)} compression): {Percent(pemn.Mean)}; {string.Join("; ", parts)}."));
+            lines.Add(string.Create(c, $"{pemn.Label} ({Values(pemn.StoredValues)}, {Percent(pemn.CompressionRatio)} compression): {Percent(pemn.Mean)}; {string.Join("; ", parts)}."));
         }
         var paper = PaperBaselines.Select(b => Names.Label(b)).ToHashSet();
         var decided = comparisons.Where(v => paper.Contains(v.Baseline) && v.Outcome != ComparisonOutcome.Undecided).ToList();
@@ -323,6 +335,8 @@ public static class CompressionComparison
 
     /// <summary>"90 %", "96.1 %": a fraction as the figures write percentages.</summary>
     public static string Percent(double fraction) => (100 * fraction).ToString("0.#", CultureInfo.InvariantCulture) + " %";
+
+    private static string Values(long count) => string.Create(CultureInfo.InvariantCulture, $"{count:N0} value{(count == 1 ? "" : "s")}");
 
     private static string Points(double difference) => (100 * difference).ToString("+0.0;-0.0", CultureInfo.InvariantCulture);
 
