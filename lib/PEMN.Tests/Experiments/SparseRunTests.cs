@@ -94,6 +94,34 @@ public class SparseRunTests : IDisposable
     }
 
     [Fact]
+    public async Task AChildWaitsForAParentThatAnotherProcessIsTraining()
+    {
+        var child = Sparse(StrategyName.SparseMagnitudeTrained);
+        var parentFolder = RunFolder.Of(folder, ParentRun.ConfigOf(child)!);
+        Directory.CreateDirectory(parentFolder.Path);
+        Task<ParentRecord> waiting;
+        using (PEMN.Runtime.FileLock.Acquire(parentFolder.LockPath))
+        {
+            waiting = Task.Run(() => ParentRun.Require(folder, child));
+            // While the lock is held the parent is in progress: the child waits instead of failing.
+            var first = await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(2)));
+            Assert.NotSame(waiting, first);
+        }
+        // Released without a complete parent (that process stopped): now the child says what is missing.
+        var error = await Assert.ThrowsAsync<ParentRunException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("which is new", error.Message);
+    }
+
+    [Fact]
+    public void ASparseRunIsRefusedByThePemnFileNamingWhy()
+    {
+        var run = new ExperimentRunner().Run(Sparse(StrategyName.SparseRandom), folder);
+        var error = Assert.Throws<ArgumentException>(() => RunPacking.PackRun(run.RunDirectory));
+        Assert.Equal("strategy.name", error.ParamName);
+        Assert.Contains("sparse_random cannot be packed", error.Message);
+    }
+
+    [Fact]
     public void AParentWithoutItsFinalCheckpointIsNamedWithTheWayToRetrainIt()
     {
         var child = Sparse(StrategyName.SparseMagnitudeTrained);

@@ -100,30 +100,16 @@ public static class ParentRun
     }
 
     /// <summary>
-    /// The parent's trained network, built from its config and loaded with its final weights, on <paramref name="device"/>:
-    /// what <see cref="PemnNetwork.Build"/> takes as the parent of <paramref name="child"/>.
+    /// The parent's trained network (<see cref="RunPacking.LoadRun"/>: built from its recorded config, loaded with its final
+    /// checkpoint, on the CPU): what <see cref="PemnNetwork.Build"/> takes as the parent of a child.
     /// </summary>
-    public static PemnNetwork Load(string outDirectory, ExperimentConfig child, ParentRecord record, Device? device = null)
-    {
-        var parent = ConfigOf(child)!;
-        var network = PemnNetwork.Build(parent.Network, device);
-        try
-        {
-            // Strict loading: every tensor of the dense network must be in the file with its shape.
-            using (NewDisposeScope()) network.Model.load(Path.Combine(outDirectory, record.RunDirectory, record.WeightsFile));
-            return network;
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
-    }
+    public static PemnNetwork Load(string outDirectory, ParentRecord record) =>
+        RunPacking.LoadRun(Path.Combine(outDirectory, record.RunDirectory)).Network;
 
     /// <summary>The child's network: its parent loaded (<see cref="Load"/>), pruned into the child, and released.</summary>
     public static PemnNetwork BuildChild(string outDirectory, ExperimentConfig child, ParentRecord record, Device? device = null)
     {
-        using var parent = Load(outDirectory, child, record, device);
+        using var parent = Load(outDirectory, record);
         return PemnNetwork.Build(child.Network, device, parent.Model);
     }
 

@@ -67,6 +67,10 @@ public static class PemnPacking
         var tensors = OtherTensors(model).Select(t => ToPacked(t.Name, t.Tensor)).ToList();
         if (KindOf(spec) == PackedKind.Dense)
             return new PackedNetwork(configJson, [], [], [], tensors).Validate();
+        if (spec.Strategy.Name.IsSparse())
+            throw new ArgumentException(
+                $"strategy.name = {Runtime.Names.Of(spec.Strategy.Name)} cannot be packed: a sparse baseline stores trained weights and their positions " +
+                "(SparseStorage prices them), not masks over random values; a PEMN file holds dense or masked networks.", "strategy.name");
         // Refused up front with its reason, rather than by the bit-for-bit check below with a misleading one.
         if (spec.Strategy.Canonical().SignSymmetric)
             throw new ArgumentException(
