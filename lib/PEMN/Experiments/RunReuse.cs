@@ -25,7 +25,8 @@ public static class RunReuse
 
     /// <summary>
     /// The folder of a complete run <paramref name="runId"/> in another plan's folder at <paramref name="scale"/> under
-    /// <paramref name="results"/> (folders in name order; the first found), or null.
+    /// <paramref name="results"/>, or null: one where it was trained if there is one (not itself a copy), else the first in
+    /// folder-name order.
     /// </summary>
     /// <param name="results">The results folder (results/ of the repository).</param>
     /// <param name="scale">The scale sub-folder.</param>
@@ -35,15 +36,16 @@ public static class RunReuse
     {
         if (!Directory.Exists(results)) return null;
         var own = Path.GetFullPath(outDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        var found = new List<string>();
         foreach (var folder in Directory.GetDirectories(results).Order(StringComparer.Ordinal))
         {
             var other = Path.GetFullPath(Path.Combine(folder, scale));
             if (other == own) continue;
             var run = new RunFolder(Path.Combine(other, ExperimentRunner.RunsFolder, runId));
             // Complete means its records read back whole and describe this run (a damaged one is not copied).
-            if (Directory.Exists(run.Path) && run.Inspect().Status == RunStatus.Complete) return run.Path;
+            if (Directory.Exists(run.Path) && run.Inspect().Status == RunStatus.Complete) found.Add(run.Path);
         }
-        return null;
+        return found.FirstOrDefault(f => !File.Exists(Path.Combine(f, SourceFile))) ?? found.FirstOrDefault();
     }
 
     /// <summary>
