@@ -117,6 +117,27 @@ public class DisplayTests
     }
 
     [Fact]
+    public void CompressionChartLabelsPemnWithItsValuesAndDrawsDenseAcrossTheDrawnCompressions()
+    {
+        CompressionPoint Point(string method, string label, double compression, long values, double accuracy) =>
+            new("p", method, label, 0, label, null, 0.5, compression, values, accuracy, accuracy, 1, true, null);
+        var result = new CompressionResult(Plans.ConvMixerCompression.PanelsAt("smoke")[0],
+        [
+            Point("Dense", "Dense", 0, 928, 0.9), Point("PEMN", "RP 1e-1", 0.94, 26, 0.8), Point("PEMN", "RP 1e-2", 0.966, 3, 0.7),
+            Point("Random", "Random 90 %", 0.90, 72, 0.5), Point("Random", "Random 96 %", 0.96, 26, 0.3),
+        ]);
+        var json = Json(Charts.Compression(result));
+        var data = json["data"]!.AsArray();
+        Assert.Equal(["PEMN", "Random", "Dense"], data.Select(t => (string)t!["name"]!));
+        Assert.Equal(["RP 1e-1: 26 values", "RP 1e-2: 3 values"], data[0]!["text"]!.AsArray().Select(t => (string)t!));
+        Assert.Equal("markers+text", (string)data[0]!["mode"]!);
+        Assert.Equal([90.0, 96.6], data[2]!["x"]!.AsArray().Select(v => Math.Round((double)v!, 6)));   // dense spans every drawn point
+        Assert.Equal([90.0, 90.0], data[2]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6)));
+        Assert.Equal("dash", (string)data[2]!["line"]!["dash"]!);
+        Assert.Throws<ArgumentException>(() => Charts.Compression(result with { Points = [Point("Dense", "Dense", 0, 928, 0.9)] }));
+    }
+
+    [Fact]
     public void SideBySideLaddersGiveEachModelItsOwnAxisOnOneAccuracyScale()
     {
         var json = Json(Charts.Ladders([Ladder(), Ladder() with { Model = "ViT-64/4" }]));
