@@ -61,6 +61,35 @@ public sealed class PlanPackingTests : IDisposable
         // Packing again writes nothing: the files are there and are the runs'.
         Assert.All(PlanPacking.Pack(plan, Scale, results), f => Assert.Equal(RunFileStatus.Present, f.Status));
 
+        // The trade-off's points: every byte of a file in one part, k from the file, accuracies from the runs.
+        var trade = FileTradeOff.KeepSweep(points, files);
+        Assert.Empty(trade.Missing);
+        Assert.Equal(12, trade.Points.Count);
+        Assert.All(trade.Points, p =>
+        {
+            Assert.Equal(p.FileBytes, p.ValueBytes + p.MaskBytes + p.TensorBytes + p.OverheadBytes);
+            Assert.Equal(p.Label, Plans.KeepLabel(p.Keep));
+            Assert.True(p.IsPemn);
+        });
+        // Mask stores every weight's value; RP 1e-2 of the smoke ConvMixer's largest layer (256 weights) 3 of them.
+        Assert.All(trade.Points.Where(p => p.Series == "Mask"), p => Assert.Equal(4 * 928, p.ValueBytes));
+        Assert.All(trade.Points.Where(p => p.Series == "RP 1e-2"), p => Assert.Equal(4 * 3, p.ValueBytes));
+        // A dense float32 checkpoint holds at least every weight of the network at 4 bytes.
+        Assert.True(FileTradeOff.DenseCheckpointBytes(atHalf[0]) > 4 * 928);
+
+        // Loaded back from the file, the network's logits are the checkpoint's bit for bit; another run's file is not.
+        var maskHalf = files.Single(f => f.RunId == ExperimentJson.RunId(atHalf[0]));
+        var reload = ReloadCheck.Run(maskHalf);
+        Assert.True(reload.BitForBit && reload.ScoresTheRecord, reload.Describe());
+        Assert.Equal(reload.Images * 4, reload.Logits); // 4 classes
+        var otherFile = files.First(f => f.RunId != maskHalf.RunId && f.RunId.StartsWith("mask-", StringComparison.Ordinal));
+        var swapped = Path.Combine(results, "swapped", maskHalf.RunId);
+        CopyFolder(maskHalf.RunDirectory, swapped);
+        File.Copy(otherFile.FilePath, Path.Combine(swapped, TrainedRun.PackedFile), overwrite: true);
+        var wrong = ReloadCheck.Run(maskHalf with { RunDirectory = swapped });
+        Assert.True(wrong.AgainstCheckpoint);
+        Assert.False(wrong.BitForBit);
+
         // A copied run without checkpoint or file takes the file of the folder it was trained in.
         var copy = RunFolder.Of(outDirectory, atHalf[0]).Path;
         var source = RunFolder.Of(ladderOut, atHalf[0]).Path;
@@ -70,6 +99,18 @@ public sealed class PlanPackingTests : IDisposable
         var copied = PlanPacking.PackRun(copy, results);
         Assert.Equal(RunFileStatus.Copied, copied.Status);
         Assert.Equal(File.ReadAllBytes(Path.Combine(source, TrainedRun.PackedFile)), File.ReadAllBytes(copied.FilePath));
+        // Without its checkpoint, the reload is checked against the run's record.
+        var recorded = ReloadCheck.Run(copied);
+        Assert.False(recorded.AgainstCheckpoint);
+        Assert.True(recorded.ScoresTheRecord, recorded.Describe());
+        Assert.Contains("Its checkpoint is not here", recorded.Describe());
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var folder in Directory.GetDirectories(from)) CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
     }
 
     [Fact]
