@@ -14,14 +14,17 @@ build_solution() {
 
 # CLI runs: each line is one `scripts/pemn` invocation (arguments), run in order, output kept in results/.
 # The plans train what the notebooks then read back (the ConvMixer, ViT and ResNet ladders, width and depth, how few
-# values are enough; same plans, same run ids): a finished run is never redone, an interrupted one resumes, so the
-# notebooks below only draw. (`plan all` would add the extended few-values plan.) Paper scale needs a GPU (environment.md).
+# values are enough, the compression figures, the k sweep; same plans, same run ids): a finished run is never redone, an
+# interrupted one resumes, so the notebooks below only draw. Fig. 5 and the k sweep also pack their runs into
+# network.pemn where the checkpoints are (notebook 07 reads the files; a clone has the committed ones). (`plan all` would
+# add the extended few-values plan.) Paper scale needs a GPU (environment.md).
 run_cli_experiments() {
   local runs=(
     "data --dataset fashion-mnist"
     "plan ladder vit_ladder resnet_ladder width_depth --scale $PEMN_SCALE"
     "plan few-values --scale $PEMN_SCALE"
-    "plan fig4 fig5 --scale $PEMN_SCALE"
+    "plan fig4 --scale $PEMN_SCALE"
+    "plan fig5 k_sweep --pack --scale $PEMN_SCALE"
   )
   mkdir -p results/cli
   : >results/cli/pemn.log

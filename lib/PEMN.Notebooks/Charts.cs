@@ -16,7 +16,7 @@ public sealed record NamedOverlaps(string Name, IReadOnlyList<MaskPairOverlap> P
 /// axis, a masked layer as heat maps, fractions kept and mask overlaps against chance. Every chart is a
 /// <see cref="Figures"/>: fixed size, no toolbar, ready for <see cref="Figures.Save"/>.
 /// </summary>
-public static class Charts
+public static partial class Charts
 {
     private const string SeedColor = "rgba(60,60,60,0.45)";
 

@@ -35,6 +35,8 @@ public static class HtmlFormatters
         Of<LayerMaskView>(v => Tables.LayerView(v).ToHtml()),
         Of<TrainedRun>(r => Tables.Trained([r]).ToHtml()),
         Of<IEnumerable<TrainedRun>>(r => Tables.Trained(r).ToHtml()),
+        Of<IReadOnlyList<FilePoint>>(p => Tables.Files(p).ToHtml()),
+        Of<IEnumerable<RunFile>>(f => Tables.RunFiles(f).ToHtml()),
         Of<HtmlTable>(t => t.ToHtml()),
     ];
 

@@ -208,6 +208,37 @@ public static class Tables
         return table;
     }
 
+    /// <summary>
+    /// Networks as files (<see cref="FileTradeOff"/>): per file its k or q, its bytes part by part, the masks' bits per entry beside
+    /// H(k), and the accuracy its network scores (final) beside the run's best.
+    /// </summary>
+    public static HtmlTable Files(IReadOnlyList<FilePoint> points)
+    {
+        var table = new HtmlTable("Networks as files: bytes on disk and accuracy")
+            .Column("series").Column("point").Column("k or q", Align.Right).Column("file, bytes", Align.Right)
+            .Column("values", Align.Right).Column("masks / positions", Align.Right).Column("other tensors", Align.Right).Column("overhead", Align.Right)
+            .Column("bits per mask entry", Align.Right).Column("H(k)", Align.Right)
+            .Column("final accuracy", Align.Right).Column("best accuracy", Align.Right);
+        foreach (var p in points)
+            table.Row(p.Series, p.Label, p.IsDense ? "" : Numbers.Short(p.Keep), Numbers.Count(p.FileBytes), Numbers.Count(p.ValueBytes),
+                Numbers.Count(p.MaskBytes), Numbers.Count(p.TensorBytes), Numbers.Count(p.OverheadBytes),
+                p.IsDense ? "" : Numbers.Fixed(p.MaskBitsPerWeight, 3), p.IsDense ? "" : Numbers.Fixed(p.EntropyBitsPerWeight, 3),
+                Numbers.Percent(p.FinalTestAccuracy), Numbers.Percent(p.BestTestAccuracy));
+        table.Note("final accuracy: after the last epoch, what the file's network scores; best accuracy: the run's best epoch (the paper's metric).");
+        return table;
+    }
+
+    /// <summary>A plan's packed files: per run its status, size and, when packed now, the accuracy its network scored against the run's record.</summary>
+    public static HtmlTable RunFiles(IEnumerable<RunFile> files)
+    {
+        var table = new HtmlTable($"Packed networks ({TrainedRun.PackedFile} in each run folder)")
+            .Column("run").Column("file").Column("bytes", Align.Right).Column("file's network scores", Align.Right).Column("run recorded (final)", Align.Right);
+        foreach (var f in files)
+            table.Row(f.RunId, Runtime.Names.Of(f.Status).Replace('_', ' '), f.HasFile ? Numbers.Count(f.Bytes) : "",
+                f.Accuracy is { } a ? Numbers.Percent(a) : "", f.Recorded is { } r ? Numbers.Percent(r) : "");
+        return table;
+    }
+
     /// <summary>A layer seen up close, in numbers (the heat map draws its matrices).</summary>
     public static HtmlTable LayerView(LayerMaskView view) =>
         new HtmlTable($"Layer {view.Path}")

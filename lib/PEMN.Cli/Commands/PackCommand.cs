@@ -19,7 +19,8 @@ public static class PackCommand
         var command = new Command("pack",
             "Pack a complete run (its config.json and the trained model state in checkpoint/) into a .pemn file: the random values, " +
             "one mask per masked layer (bitmap or entropy-coded, whichever is smaller), every other tensor, the config and a SHA-256. " +
-            "Dense runs are stored as plain networks (every weight a float32 tensor). The file loads back bit for bit (pemn eval, pemn unpack).");
+            "Dense runs are stored as plain networks (every weight a float32 tensor), sparse baselines as sparse layers (the kept positions coded as a mask, " +
+            "the kept weights as float32; format version 2). The file loads back bit for bit (pemn eval, pemn unpack).");
         var run = new Argument<string>("RUN_DIR") { Description = $"A complete run folder: <out>/{ExperimentRunner.RunsFolder}/<run id> with {ExperimentRunner.ConfigFile}, {ExperimentRunner.MetricsFile} and {ExperimentRunner.CheckpointFolder}/." };
         var output = PemnFileArguments.Output($"The {PemnFile.Extension} file to write.");
         var force = PemnFileArguments.Force();
@@ -55,7 +56,15 @@ public static class PackCommand
             : "";
         var tensors = report.Parts[PemnFilePart.TrainedTensors] + report.Parts[PemnFilePart.RunningStatistics] + report.Parts[PemnFilePart.Counters];
         var masks = report.Masks.Count == 0 ? "no masks" : string.Format(c, "masks {0:N0} B ({1:0.000} bits per weight)", report.Parts[PemnFilePart.Masks], report.MaskBitsPerWeight);
-        yield return string.Format(c, "wrote {0}: {1:N0} bytes (checksum {2})", path, report.FileBytes, report.Checksum);
+        yield return string.Format(c, "wrote {0}: {1:N0} bytes (format version {2}, checksum {3})", path, report.FileBytes, report.Version, report.Checksum);
+        if (config.Kind == PackedKind.Sparse)
+        {
+            yield return $"  {e.Strategy.Label()}, {e.Model.ShortName}, q = {e.Masking.KeepFraction.ToString(c)}{run}";
+            yield return string.Format(c, "  kept values {0:N0} B ({1:N0}), positions {2:N0} B ({3:0.00} bits per kept value in all), other tensors {4:N0} B, overhead {5:N0} B " +
+                "(pemn info FILE shows every part)", report.Parts[PemnFilePart.Values], report.KeptValues, report.Parts[PemnFilePart.Masks],
+                report.SparseBitsPerKeptValue, tensors, report.OverheadBytes);
+            yield break;
+        }
         yield return $"  {e.Strategy.Label()}, {e.Model.ShortName}, k = {e.Masking.KeepFraction.ToString(c)}{run}";
         yield return string.Format(c, "  values {0:N0} B ({1:N0} unique{2}), {3}, other tensors {4:N0} B, overhead {5:N0} B (pemn info FILE shows every part)",
                 report.Parts[PemnFilePart.Values], report.UniqueValues, report.RegeneratedPrototypes > 0 ? $", {report.RegeneratedPrototypes} as seeds" : "",

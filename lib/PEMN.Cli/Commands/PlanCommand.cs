@@ -10,7 +10,9 @@ namespace PEMN.Cli.Commands;
 /// <c>pemn plan NAME... [--scale quick]</c>: trains what a figure's plan (<see cref="Plans"/>) is missing at a scale,
 /// skipping complete runs and resuming interrupted ones, and writes each ladder's table next to its runs; the notebooks
 /// then draw from the same runs (compression panels also write a table per panel). <c>--dry-run</c> lists every run and
-/// its state (new, partial, complete, or copy: complete in another plan's folder), with the counts per plan.
+/// its state (new, partial, complete, or copy: complete in another plan's folder), with the counts per plan. <c>--pack</c>
+/// (always on for plans whose figures read files, <see cref="FigurePlan.PacksRuns"/>) then packs every complete run that has
+/// its checkpoint into &lt;run folder&gt;/network.pemn, checked against the run's recorded final test accuracy (<see cref="PlanPacking"/>).
 /// </summary>
 public static class PlanCommand
 {
@@ -27,6 +29,12 @@ public static class PlanCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "List each plan's runs and their state; train nothing." };
         var json = new Option<bool>("--json") { Description = "With --dry-run: one JSON line per plan." };
         var restart = RunCommands.RestartOption();
+        var pack = new Option<bool>("--pack")
+        {
+            Description = $"After training, pack every complete run that has its checkpoint into <run folder>/{TrainedRun.PackedFile} (committable where " +
+                "checkpoints are not); a file whose network does not score the run's recorded final test accuracy is an error and is not written. " +
+                $"Always on for plans whose figures read the files ({string.Join(", ", Plans.All.Where(p => p.PacksRuns).Select(p => p.Name))}).",
+        };
         var slurm = new SlurmCommands();
         command.Arguments.Add(names);
         command.Options.Add(scale);
@@ -35,6 +43,7 @@ public static class PlanCommand
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.Options.Add(restart);
+        command.Options.Add(pack);
         slurm.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
@@ -62,8 +71,8 @@ public static class PlanCommand
                 {
                     var planned = SweepRunner.Describe(planRuns, csv);
                     total += planned.Count;
-                    // A new run that another plan's folder has complete is copied, not trained (RunReuse; compression panels only).
-                    var copies = plan.HasComparisons
+                    // A new run that another plan's folder has complete is copied, not trained (RunReuse; compression panels and points parts).
+                    var copies = plan.ReusesRuns
                         ? RunReuse.Copyable(planRuns, csv, resultsDir, s).ToDictionary(x => x.Run.RunId, x => Path.GetRelativePath(resultsDir, x.Source))
                         : [];
                     string State(SweepRunner.PlannedRun p) => copies.ContainsKey(p.RunId) ? "copy" : Names.Of(p.Status);
@@ -107,12 +116,29 @@ public static class PlanCommand
                     var panelRuns = points.DistinctBy(p => p.RunId).ToList();
                     Console.WriteLine($"{plan.Name} {panel.Key}: {panelRuns.Count(p => !p.Reused)} trained now, {panelRuns.Count(p => p.Reused)} reused; table {table}{(written ? "" : " (unchanged)")}");
                 }
+                if (parse.GetValue(pack) || plan.PacksRuns) Pack(plan, s, resultsDir, cancellation);
             }
             if (parse.GetValue(dryRun) && !parse.GetValue(json) && plans.Count > 1)
                 Console.WriteLine($"all ({s}): {total} runs in {plans.Count} plans");
             return ExitCodes.Ok;
         }, "the same command continues the plan")));
         return command;
+    }
+
+    /// <summary>Packs the plan's complete runs (<see cref="PlanPacking"/>), a line per file written and a count per status.</summary>
+    private static void Pack(FigurePlan plan, string scale, string results, CancellationToken cancellation)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var files = PlanPacking.Pack(plan, scale, results, onRun: f =>
+        {
+            if (f.Status is RunFileStatus.Written)
+                Console.WriteLine(string.Format(c, "  packed {0}: {1:N0} bytes, scores {2:P2} = the run's recorded final test accuracy", f.RunId, f.Bytes, f.Accuracy));
+            else if (f.Status is RunFileStatus.Copied)
+                Console.WriteLine(string.Format(c, "  copied {0}: {1:N0} bytes, from the folder it was trained in", f.RunId, f.Bytes));
+        }, cancellation: cancellation);
+        var counts = string.Join(", ", files.GroupBy(f => f.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {Names.Of(g.Key).Replace('_', ' ')}"));
+        Console.WriteLine($"{plan.Name}: {TrainedRun.PackedFile} of {files.Count} runs: {counts}" +
+            (files.Any(f => f.Status == RunFileStatus.NoCheckpoint) ? " (no checkpoint: pack those where they were trained, with the same command)" : ""));
     }
 
     private static T Resolve<T>(Func<T> get, string flag)

@@ -46,6 +46,24 @@ public class PlanCommandTests : IDisposable
         Assert.False(Directory.Exists(folder)); // a dry run writes nothing
     }
 
+    [Fact]
+    public void ThePlanOfFilesPacksEveryRunAndAnyPlanPacksWithPack()
+    {
+        var (code, output, error) = PemnHarness.Run("plan", "k_sweep", "--scale", "smoke", "--threads", "1", "--results", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("k_sweep: network.pemn of 12 runs: 12 written", output);
+        Assert.Equal(12, Directory.GetFiles(Path.Combine(folder, "k-sweep", "smoke", ExperimentRunner.RunsFolder), TrainedRun.PackedFile, SearchOption.AllDirectories).Length);
+        Assert.True(File.Exists(Path.Combine(folder, "k-sweep", "smoke", "k-sweep.md")));
+
+        // Another plan packs when asked; a second time finds its files.
+        (code, output, error) = PemnHarness.Run("plan", "width_depth", "--scale", "smoke", "--threads", "1", "--pack", "--results", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("width_depth: network.pemn of 8 runs: 8 written", output);
+        (code, output, error) = PemnHarness.Run("plan", "width_depth", "--scale", "smoke", "--threads", "1", "--pack", "--results", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("width_depth: network.pemn of 8 runs: 8 present", output);
+    }
+
     [Theory]
     [InlineData("plans", "ladder, vit_ladder", "plan", "fig9")]
     [InlineData("--scale", "smoke, quick, paper", "plan", "ladder", "--scale", "huge")]

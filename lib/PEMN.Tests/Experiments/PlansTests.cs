@@ -53,4 +53,25 @@ public class PlansTests
         Assert.Same(Plans.ResNetCompression, Plans.Get("fig4"));
         Assert.Same(Plans.ConvMixerCompression, Plans.Get("FIG5"));
     }
+
+    [Fact]
+    public void TheKSweepIsMaskAndRp1e2AtSixKeepFractionsOnTheScalesConvMixerAndItsKOneHalfRunsAreTheLaddersOwn()
+    {
+        var quick = Plans.KeepSweepRuns("quick");
+        Assert.Equal(12, quick.Count);
+        Assert.Equal(12, Plans.KeepSweep.Runs("quick").Runs.Count);
+        Assert.Equal([0.05, 0.1, 0.2, 0.3, 0.5, 0.7], quick.Select(r => r.Config.Masking.KeepFraction).Distinct());
+        Assert.Equal(["Mask", "RP 1e-2"], quick.Select(r => r.Point.Series).Distinct());
+        Assert.All(quick, r => Assert.Equal(0, r.Seed));
+        Assert.All(quick, r => Assert.Equal(ExperimentPresets.Quick.Model, r.Config.Model));
+        // At k = 0.5 the configs are the ladder's seed-0 rungs: the same run ids, so the plan copies those runs.
+        var ladder = Plans.Ladder.Runs("quick").Runs.Where(c => c.Training.Seed == 0).Select(ExperimentJson.RunId).ToHashSet();
+        var half = quick.Where(r => r.Point.Label == Plans.KeepLabel(0.5)).Select(r => ExperimentJson.RunId(r.Config)).ToList();
+        Assert.Equal(2, half.Count);
+        Assert.All(half, id => Assert.Contains(id, ladder));
+        Assert.All(quick.Where(r => r.Point.Label != Plans.KeepLabel(0.5)), r => Assert.DoesNotContain(ExperimentJson.RunId(r.Config), ladder));
+        Assert.True(Plans.KeepSweep.PacksRuns && Plans.KeepSweep.ReusesRuns);
+        Assert.False(Plans.Ladder.PacksRuns || Plans.Ladder.ReusesRuns);
+        Assert.Same(Plans.KeepSweep, Plans.Get("k-sweep"));
+    }
 }

@@ -113,12 +113,12 @@ public class SparseRunTests : IDisposable
     }
 
     [Fact]
-    public void ASparseRunIsRefusedByThePemnFileNamingWhy()
+    public void ASparseRunPacksAsASparseNetworkInAVersion2File()
     {
         var run = new ExperimentRunner().Run(Sparse(StrategyName.SparseRandom), folder);
-        var error = Assert.Throws<ArgumentException>(() => RunPacking.PackRun(run.RunDirectory));
-        Assert.Equal("strategy.name", error.ParamName);
-        Assert.Contains("sparse_random cannot be packed", error.Message);
+        var packed = RunPacking.PackRun(run.RunDirectory);
+        Assert.Equal(PEMN.Storage.PackedKind.Sparse, RunPacking.ConfigOf(packed).Kind);
+        Assert.Equal(PEMN.Storage.PemnFile.Version2, PEMN.Storage.PemnFile.VersionOf(packed));
     }
 
     [Fact]

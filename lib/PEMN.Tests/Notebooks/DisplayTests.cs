@@ -137,6 +137,52 @@ public class DisplayTests
         Assert.Throws<ArgumentException>(() => Charts.Compression(result with { Points = [Point("Dense", "Dense", 0, 928, 0.9)] }));
     }
 
+    /// <summary>A PEMN series at two k, a sparse baseline at two q and dense, as packed files.</summary>
+    private static IReadOnlyList<FilePoint> Files() =>
+    [
+        new("Mask", "k = 0.5", 0.5, "m5", 5000, 3000, 500, 1000, 500, 1.0, 0.83, 0.82),
+        new("Mask", "k = 0.05", 0.05, "m05", 4500, 3000, 150, 1000, 350, 0.3, 0.71, 0.70),
+        new("Random", "Random 96 %", 0.03, "r96", 2000, 300, 100, 1000, 600, 0.27, 0.40, 0.39) { IsSparse = true },
+        new("Random", "Random 90 %", 0.08, "r90", 2600, 800, 200, 1000, 600, 0.45, 0.60, 0.59) { IsSparse = true },
+        new("Dense", "Dense", 1, "d", 100_000, 0, 0, 98_000, 2000, 0, 0.88, 0.87),
+    ];
+
+    [Fact]
+    public void FileChartsDrawEachSeriesInOrderOfKWithDenseAndHOfK()
+    {
+        var trade = Json(Charts.FileTradeOff(Files())).AsObject();
+        var data = trade["data"]!.AsArray();
+        Assert.Equal(["PEMN Mask (k swept)", "sparse: Random", "Dense (100,000 bytes)"], data.Take(3).Select(t => (string)t!["name"]!));
+        Assert.Equal([4500.0, 5000], data[0]!["x"]!.AsArray().Select(v => (double)v!));         // k = 0.05 first
+        Assert.Equal([70.0, 82.0], data[0]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6))); // final accuracy, %
+        Assert.Equal(["0.05", "0.5"], data[0]!["text"]!.AsArray().Select(t => (string)t!));
+        Assert.Equal([2000.0, 100_000], data[2]!["x"]!.AsArray().Select(v => (double)v!));        // dense spans every file
+        Assert.Equal("log", (string)trade["layout"]!["xaxis"]!["type"]!);
+
+        var bits = Json(Charts.MaskBits(Files()))["data"]!.AsArray();
+        var entropy = bits[0]!;
+        var at = entropy["x"]!.AsArray().Select(v => (double)v!).ToList().IndexOf(0.5);
+        Assert.Equal(1.0, (double)entropy["y"]![at]!, 12);
+        Assert.Equal([1.0, 1.0], bits[1]!["y"]!.AsArray().Select(v => (double)v!));                // the bitmap
+        Assert.Equal([0.05, 0.5], bits[2]!["x"]!.AsArray().Select(v => (double)v!));
+        Assert.DoesNotContain(bits, t => ((string)t!["name"]!).Contains("Dense"));
+
+        // Bytes per part: the parts of each file stack to its length; the checkpoint is its own bar.
+        var parts = Json(Charts.FileBytes(Files().Take(2).ToList(), 60_000))["data"]!.AsArray();
+        Assert.Equal(5000.0, parts.Take(4).Sum(t => (double)t!["x"]![0]!));
+        Assert.Equal(60_000.0, (double)parts[4]!["x"]![2]!);
+        Assert.Throws<ArgumentException>(() => Charts.FileBytes([], 1));
+        Assert.Throws<ArgumentException>(() => Charts.MaskBits([Files()[^1]]));
+    }
+
+    [Fact]
+    public void TheFilesTableGivesBytesPartByPartAndBothAccuracies()
+    {
+        var html = System.Net.WebUtility.HtmlDecode(Tables.Files(Files()).ToHtml());
+        foreach (var cell in new[] { ">4,500<", ">0.300<", ">0.286<", ">70.00 %<", ">71.00 %<", ">100,000<" }) Assert.Contains(cell, html);
+        Assert.NotNull(HtmlFormatters.TryRender(Files()));
+    }
+
     [Fact]
     public void SideBySideLaddersGiveEachModelItsOwnAxisOnOneAccuracyScale()
     {

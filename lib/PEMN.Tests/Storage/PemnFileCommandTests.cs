@@ -142,10 +142,47 @@ public sealed class PemnFileCommandTests(SmokeRuns runs) : IDisposable
         Assert.Equal(3, json.RootElement.GetProperty("masks").GetArrayLength());
     }
 
+    [Fact]
+    public void InfoOfASparseFileGivesBitsPerKeptValueAndPerPosition()
+    {
+        var file = Pack("sparse_magnitude");
+        var (code, output, error) = Pemn("info", file, "--json");
+        Assert.True(code == ExitCodes.Ok, error);
+        using var json = JsonDocument.Parse(output);
+        var r = json.RootElement;
+        Assert.Equal((2, "sparse", 0.1), (r.GetProperty("version").GetInt32(), r.GetProperty("kind").GetString(), r.GetProperty("keep_fraction").GetDouble()));
+        Assert.Equal("sparse_layers", r.GetProperty("sections").EnumerateArray().ToList()[^2].GetProperty("kind").GetString());
+
+        // One set of positions per conv and linear layer of the smoke ConvMixer (928 weights), q = 0.1 of each kept.
+        var masks = r.GetProperty("masks").EnumerateArray().ToList();
+        Assert.All(masks, m => Assert.Equal("sparse", m.GetProperty("form").GetString()));
+        Assert.Equal(928, masks.Sum(m => m.GetProperty("entries").GetInt64()));
+        var kept = masks.Sum(m => m.GetProperty("kept").GetInt64());
+        Assert.Equal(kept, r.GetProperty("kept_values").GetInt64());
+        foreach (var m in masks)
+            Assert.Equal(8.0 * m.GetProperty("bytes").GetInt64() / m.GetProperty("kept").GetInt64(), m.GetProperty("bits_per_kept").GetDouble(), 12);
+        // 32 bits per value plus the positions' share.
+        Assert.Equal(32 + 8.0 * masks.Sum(m => m.GetProperty("bytes").GetInt64()) / kept, r.GetProperty("sparse_bits_per_kept_value").GetDouble(), 12);
+
+        // The values agree with the accounting to the bit (32 per kept weight); the positions are the accounting's narrow CSR against the coded masks.
+        var accounting = r.GetProperty("accounting").EnumerateArray().ToDictionary(a => a.GetProperty("part").GetString()!);
+        Assert.Equal(32 * kept, accounting["values (C_w)"].GetProperty("accounting_bits").GetInt64());
+        Assert.Equal(32 * kept, accounting["values (C_w)"].GetProperty("file_bits").GetInt64());
+        Assert.Contains("narrow_csr", accounting["positions (C_m)"].GetProperty("why").GetString());
+
+        (code, output, error) = Pemn("info", file);
+        Assert.True(code == ExitCodes.Ok, error);
+        foreach (var line in new[] { "format version 2", "stored as sparse", "keep fraction q 0.1", "bits per kept value", "bits/position", "bits/kept", "H(q)", "sparse_layers" })
+            Assert.Contains(line, output);
+        Assert.Equal(string.Join(Environment.NewLine, PemnFileInfo.Read(file).Lines()).Trim(), output.Trim());
+    }
+
     [Theory]
     [InlineData("mask")]
     [InlineData("rp_rand_rescale")]
     [InlineData("dense")]
+    [InlineData("sparse_random")]
+    [InlineData("sparse_magnitude_trained")]
     public void EvalGivesTheRunsFinalTestAccuracy(string name)
     {
         var (code, output, error) = Pemn("eval", Pack(name), "--json");
@@ -214,7 +251,7 @@ public sealed class PemnFileCommandTests(SmokeRuns runs) : IDisposable
 
     [Theory]
     [InlineData("pack", "Pack a complete run", "--seed-storage", "--force")]
-    [InlineData("info", "Describe a .pemn file", "bits per weight", "--json")]
+    [InlineData("info", "Describe a .pemn file", "bits per weight", "bits per kept value", "--json")]
     [InlineData("eval", "accuracy of its network", "--dataset", "--data-dir")]
     [InlineData("unpack", "TorchSharp state_dict checkpoint", "--config-out", "--force")]
     public void HelpSaysWhatEachFileCommandDoes(string command, params string[] says)

@@ -5,34 +5,60 @@ using static PEMN.Tests.Storage.PemnFileSamples;
 namespace PEMN.Tests.Storage;
 
 /// <summary>
-/// The committed test vector fixtures/tiny.pemn (walked through byte by byte in FileFormat.md). Reading it must give
-/// the literal network of <see cref="PemnFileSamples.Tiny"/> and writing that network must give the file again, so a
-/// change of the format on either side fails here. If the format changes on purpose, bump
-/// <see cref="PemnFile.Version"/>, then regenerate: PEMN_WRITE_FIXTURES=1 dotnet test --filter PemnFileFixture.
+/// The committed test vectors fixtures/tiny.pemn (version 1) and fixtures/tiny-sparse.pemn (version 2), walked through byte
+/// by byte in FileFormat.md. Reading each must give the literal network of <see cref="PemnFileSamples.Tiny"/> or
+/// <see cref="PemnFileSamples.TinySparse"/> and writing that network must give the file again, so a change of the format on
+/// either side fails here (and a version-2 reader still reads the version-1 vector). If the format changes on purpose, add a
+/// version (<see cref="PemnFile.Version"/>), then regenerate: PEMN_WRITE_FIXTURES=1 dotnet test --filter PemnFileFixture.
 /// </summary>
 public class PemnFileFixtureTests
 {
-    private static readonly string FixturePath = Path.Combine(AppContext.BaseDirectory, "Storage", "fixtures", "tiny.pemn");
+    private const string TinyFile = "tiny.pemn";
+    private const string TinySparseFile = "tiny-sparse.pemn";
 
-    private static string SourceFixturePath([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "fixtures", "tiny.pemn");
+    private static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "Storage", "fixtures", name);
 
-    [Fact]
-    public void WriterReproducesTheFixtureByteForByte()
+    private static string SourceFixturePath(string name, [CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "fixtures", name);
+
+    [Theory]
+    [InlineData(TinyFile)]
+    [InlineData(TinySparseFile)]
+    public void WriterReproducesTheFixtureByteForByte(string name)
     {
-        var written = PemnFile.Write(Tiny());
+        var written = PemnFile.Write(name == TinyFile ? Tiny() : TinySparse());
         if (Environment.GetEnvironmentVariable("PEMN_WRITE_FIXTURES") == "1")
         {
-            File.WriteAllBytes(SourceFixturePath(), written);
-            Directory.CreateDirectory(Path.GetDirectoryName(FixturePath)!);
-            File.WriteAllBytes(FixturePath, written);
+            File.WriteAllBytes(SourceFixturePath(name), written);
+            Directory.CreateDirectory(Path.GetDirectoryName(FixturePath(name))!);
+            File.WriteAllBytes(FixturePath(name), written);
         }
-        Assert.Equal(File.ReadAllBytes(FixturePath), written);
+        Assert.Equal(File.ReadAllBytes(FixturePath(name)), written);
+    }
+
+    [Fact]
+    public void SparseFixtureReadsToItsLiteralContent()
+    {
+        var bytes = File.ReadAllBytes(FixturePath(TinySparseFile));
+        var (network, layout) = PemnFile.ReadWithLayout(bytes);
+        Assert.Null(PackedNetwork.FirstDifference(TinySparse(), network));
+
+        // The header, literally: magic, version 2, 6 sections, the file's length.
+        Assert.Equal("8950454D4E0D0A1A" + "02000000" + "06000000", Convert.ToHexString(bytes, 0, 16));
+        Assert.Equal(bytes.Length, BitConverter.ToInt64(bytes, 16));
+        Assert.Equal(PemnSectionKind.SparseLayers, layout.Sections[^1].Kind);
+        Assert.Empty(network.Prototypes);
+        Assert.Empty(network.Layers);
+        Assert.Equal(["conv", "head"], network.SparseLayers.Select(l => l.Path));
+        Assert.Equal([0.25f, -1.5f, 3f], network.SparseLayers[0].Values);
+        Assert.Equal([16L * 1 + 6, 16 * 5 + 13, 16 * 7], Enumerable.Range(0, 128).Where(i => network.SparseLayers[0].Mask[i]).Select(i => (long)i));
+        Assert.Equal([-0.5f, 0f, 0f, 0f, 0f, 2f], network.SparseLayers[1].Weights());
+        Assert.Equal([(MaskCoding.ContextCoded, PemnLayerForm.Sparse), (MaskCoding.Bitmap, PemnLayerForm.Sparse)], layout.Masks.Select(m => (m.Coding, m.Form)));
     }
 
     [Fact]
     public void FixtureReadsToItsLiteralContent()
     {
-        var bytes = File.ReadAllBytes(FixturePath);
+        var bytes = File.ReadAllBytes(FixturePath(TinyFile));
         var (network, layout) = PemnFile.ReadWithLayout(bytes);
         Assert.Null(PackedNetwork.FirstDifference(Tiny(), network));
 

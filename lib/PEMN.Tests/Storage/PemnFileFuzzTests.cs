@@ -42,6 +42,9 @@ public class PemnFileFuzzTests(ITestOutputHelper output)
     /// <summary>Where the header keeps the file length (after magic, version and section count).</summary>
     private const int FileLengthOffset = 16;
 
+    /// <summary>Where the header keeps the version (after the magic); the section count follows it.</summary>
+    private const int VersionOffset = 8;
+
     private sealed record Mutant(string Description, byte[] Bytes, bool Sealed);
 
     private sealed record Sample(string Name, byte[] Bytes, PemnFileLayout Layout);
@@ -50,7 +53,8 @@ public class PemnFileFuzzTests(ITestOutputHelper output)
     public void EveryMutantIsRejectedWithTheTypedErrorOrReadsBackIdentically()
     {
         var rng = new Random(Seed);
-        var sources = new[] { Source("tiny", Tiny()), Source("rich", Rich(1)) };
+        // Version 1 (tiny, rich) and version 2 (sparse layers beside every other field kind).
+        var sources = new[] { Source("tiny", Tiny()), Source("rich", Rich(1)), Source("sparse", RichSparse(1)) };
         var mutants = sources.SelectMany(s => Mutants(s, rng)).ToList();
 
         var clock = Stopwatch.StartNew();
@@ -181,6 +185,20 @@ public class PemnFileFuzzTests(ITestOutputHelper output)
             yield return new($"{s.Name}: section {section.Kind} with 8 extra bytes", Reframe(s, index, old => [.. old, .. new byte[8]]), true);
         }
 
+        // The other version declared (with its section count), the sections as they are: the table of contents no longer fits.
+        var other = s.Layout.Version == PemnFile.Version1 ? PemnFile.Version2 : PemnFile.Version1;
+        yield return new($"{s.Name}: declared version {other} with {PemnFile.SectionCountOf(other)} sections", Seal(With(bytes, b =>
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(VersionOffset), other);
+            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(VersionOffset + 4), (uint)PemnFile.SectionCountOf(other));
+        })), true);
+        // Framed as the other version: a version-1 file given an empty sparse section (not canonical: rejected), a version-2
+        // file without its sparse section (a valid version-1 file of the network without its sparse layers).
+        var sections = SectionBytes(s);
+        yield return other == PemnFile.Version2
+            ? new($"{s.Name}: framed as version 2 with no sparse layer", Frame(bytes, other, [.. sections, new byte[4]]), true)
+            : new($"{s.Name}: framed as version 1 without its sparse layers", Frame(bytes, other, sections[..^1]), true);
+
         // A few random bytes changed anywhere in the content, then sealed.
         for (var i = 0; i < 150; i++)
         {
@@ -266,15 +284,28 @@ public class PemnFileFuzzTests(ITestOutputHelper output)
     /// </summary>
     private static byte[] Reframe(Sample s, int index, Func<byte[], byte[]> edit)
     {
-        var sections = s.Layout.Sections.Select(x => s.Bytes.AsSpan((int)x.Offset, (int)x.Length).ToArray()).ToList();
+        var sections = SectionBytes(s);
         sections[index] = edit(sections[index]);
-        var file = new List<byte>(s.Bytes[..FileLengthOffset]);
-        var total = PemnFile.HeaderBytes + PemnFile.SectionCount * PemnFile.TocEntryBytes + sections.Sum(x => x.Length) + PemnFile.ChecksumBytes;
+        return Frame(s.Bytes, s.Layout.Version, sections);
+    }
+
+    private static List<byte[]> SectionBytes(Sample s) => s.Layout.Sections.Select(x => s.Bytes.AsSpan((int)x.Offset, (int)x.Length).ToArray()).ToList();
+
+    /// <summary>
+    /// A file of <paramref name="version"/> holding <paramref name="sections"/> (kinds 1, 2, ... in order), with magic from
+    /// <paramref name="original"/> and header, table of contents, file length and checksum made consistent here.
+    /// </summary>
+    private static byte[] Frame(byte[] original, uint version, List<byte[]> sections)
+    {
+        var file = new List<byte>(original[..VersionOffset]);
+        file.AddRange(Le(b => BinaryPrimitives.WriteUInt32LittleEndian(b, version), 4));
+        file.AddRange(Le(b => BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)sections.Count), 4));
+        var total = PemnFile.HeaderBytes + sections.Count * PemnFile.TocEntryBytes + sections.Sum(x => x.Length) + PemnFile.ChecksumBytes;
         file.AddRange(Le(b => BinaryPrimitives.WriteUInt64LittleEndian(b, (ulong)total), 8));
-        long offset = PemnFile.HeaderBytes + PemnFile.SectionCount * PemnFile.TocEntryBytes;
+        long offset = PemnFile.HeaderBytes + sections.Count * PemnFile.TocEntryBytes;
         for (var i = 0; i < sections.Count; i++)
         {
-            file.AddRange(Le(b => BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)s.Layout.Sections[i].Kind), 4));
+            file.AddRange(Le(b => BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)(i + 1)), 4));
             file.AddRange(Le(b => BinaryPrimitives.WriteUInt64LittleEndian(b, (ulong)offset), 8));
             file.AddRange(Le(b => BinaryPrimitives.WriteUInt64LittleEndian(b, (ulong)sections[i].Length), 8));
             offset += sections[i].Length;

@@ -20,6 +20,93 @@ public class PemnFileRoundTripTests
     [Fact]
     public void TinyNetworkRoundTrips() => RoundTrip(Tiny());
 
+    [Fact]
+    public void TinySparseNetworkRoundTrips() => RoundTrip(TinySparse());
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void NetworkWithSparseLayersBesideEveryFieldKindRoundTrips(int seed) => RoundTrip(RichSparse(seed));
+
+    [Fact]
+    public void AFileIsVersion2ExactlyWhenItsNetworkHasSparseLayers()
+    {
+        // Version 1 files stay what they were: a network without sparse layers is written as before, five sections.
+        foreach (var (network, version, sections) in new[] { (Tiny(), 1u, 5), (Rich(1), 1u, 5), (TinySparse(), 2u, 6), (RichSparse(1), 2u, 6) })
+        {
+            var (bytes, layout) = PemnFile.WriteWithLayout(network);
+            Assert.Equal((version, (uint)sections), (BitConverter.ToUInt32(bytes, 8), BitConverter.ToUInt32(bytes, 12)));
+            Assert.Equal(version, layout.Version);
+            Assert.Equal(sections, layout.Sections.Count);
+            Assert.Equal(version, PemnFile.ReadWithLayout(bytes).Layout.Version);
+        }
+    }
+
+    [Fact]
+    public void SparseLayerWeightsPutTheValuesAtTheKeptEntriesAndZeroElsewhere()
+    {
+        var layer = new PackedSparseLayer("a", [2, 3], Mask("010 110"), [5f, -2f, 0.5f]);
+        Assert.Equal([0f, 5f, 0f, -2f, 0.5f, 0f], layer.Weights());
+        var again = PackedSparseLayer.Of("a", [2, 3], Mask("010 110"), [9f, 5f, 9f, -2f, 0.5f, 9f]);
+        Assert.Equal(layer.Values, again.Values);
+        var wrong = layer with { Values = [1f] };
+        Assert.Contains("keeps 3 entries for 1 values", Assert.Throws<InvalidOperationException>(() => wrong.Weights()).Message);
+    }
+
+    [Fact]
+    public void AVersion2FileWithoutSparseLayersIsNotCanonicalAndIsRejected()
+    {
+        // Tiny's five sections and an empty sixth, framed as version 2 by hand: valid in every field but the sparse count.
+        var (bytes, layout) = PemnFile.WriteWithLayout(Tiny());
+        var sections = layout.Sections.Select(x => bytes.AsSpan((int)x.Offset, (int)x.Length).ToArray()).Append(new byte[4]).ToList();
+        var error = Assert.Throws<PemnFileException>(() => PemnFile.Read(Assemble(2, sections)));
+        Assert.Equal(PemnFileError.InvalidField, error.Reason);
+        Assert.Contains("holds at least one sparse layer", error.Message);
+        // The same six sections declared as version 1: a version-1 file has five.
+        var v1 = Assert.Throws<PemnFileException>(() => PemnFile.Read(Assemble(1, sections)));
+        Assert.Equal(PemnFileError.BadTableOfContents, v1.Reason);
+        Assert.Contains("a version-1 file has 5 sections, this one declares 6", v1.Message);
+        // Version 3 is not read.
+        var v3 = Assert.Throws<PemnFileException>(() => PemnFile.Read(Assemble(3, sections)));
+        Assert.Equal(PemnFileError.UnsupportedVersion, v3.Reason);
+        Assert.Contains("reads versions 1 and 2", v3.Message);
+    }
+
+    [Fact]
+    public void SparseAndMaskedLayersShareOneNameSpace()
+    {
+        var both = TinySparse() with { Layers = [], SparseLayers = [.. TinySparse().SparseLayers, TinySparse().SparseLayers[0]] };
+        Assert.Contains("path 'conv' appears twice", Assert.Throws<ArgumentException>(() => PemnFile.Write(both)).Message);
+        var rich = RichSparse(1);
+        var clash = rich with { SparseLayers = [rich.SparseLayers[0] with { Path = rich.Layers[0].Path }, .. rich.SparseLayers.Skip(1)] };
+        Assert.Contains("path 'stem' appears twice", Assert.Throws<ArgumentException>(() => PemnFile.Write(clash)).Message);
+    }
+
+    /// <summary>A file of <paramref name="sections"/> (kinds 1, 2, ... in order) with header, table of contents and SHA-256, assembled here.</summary>
+    private static byte[] Assemble(uint version, IReadOnlyList<byte[]> sections)
+    {
+        var toc = PemnFile.HeaderBytes + sections.Count * PemnFile.TocEntryBytes;
+        var length = toc + sections.Sum(x => x.Length) + PemnFile.ChecksumBytes;
+        var file = new byte[length];
+        PemnFile.Magic.CopyTo(file);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), version);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), (uint)sections.Count);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(16), (ulong)length);
+        long offset = toc;
+        for (var i = 0; i < sections.Count; i++)
+        {
+            var entry = file.AsSpan(PemnFile.HeaderBytes + i * PemnFile.TocEntryBytes);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(entry, (uint)(i + 1));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(entry[4..], (ulong)offset);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(entry[12..], (ulong)sections[i].Length);
+            sections[i].CopyTo(file.AsSpan((int)offset));
+            offset += sections[i].Length;
+        }
+        System.Security.Cryptography.SHA256.HashData(file.AsSpan(0, length - PemnFile.ChecksumBytes), file.AsSpan(length - PemnFile.ChecksumBytes));
+        return file;
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -112,6 +199,22 @@ public class PemnFileRoundTripTests
         var torch = Assert.Throws<InvalidOperationException>(() => PackedNetwork.PermutationOf(network.Permutations[1]));
         Assert.Contains("not specified by the format", torch.Message);
         Assert.Equal([3L, 1, 4, 0, 7, 5, 2, 6], PackedNetwork.PermutationOf(network.Permutations[1], _ => [3, 1, 4, 0, 7, 5, 2, 6]));
+    }
+
+    public static TheoryData<string, Func<PackedNetwork, PackedNetwork>> BrokenSparseNetworks => new()
+    {
+        { "holds 2 values for the 3 entries its mask keeps", n => n with { SparseLayers = [n.SparseLayers[0] with { Values = [1f, 2f] }, n.SparseLayers[1]] } },
+        { "the mask has 6 entries for 128 weights", n => n with { SparseLayers = [n.SparseLayers[0] with { Mask = Mask("100 001") }, n.SparseLayers[1]] } },
+        { "dimension 0 is 0, below 1", n => n with { SparseLayers = [n.SparseLayers[0], n.SparseLayers[1] with { Shape = [0, 6] }] } },
+        { "the name is empty", n => n with { SparseLayers = [n.SparseLayers[0], n.SparseLayers[1] with { Path = "" }] } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenSparseNetworks))]
+    public void WriterRefusesSparseLayersThatBreakARuleAndSaysWhich(string expected, Func<PackedNetwork, PackedNetwork> breakIt)
+    {
+        var error = Assert.Throws<ArgumentException>(() => PemnFile.Write(breakIt(TinySparse())));
+        Assert.Contains(expected, error.Message);
     }
 
     public static TheoryData<string, Func<PackedNetwork, PackedNetwork>> BrokenNetworks => new()

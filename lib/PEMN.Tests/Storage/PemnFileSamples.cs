@@ -99,4 +99,46 @@ public static class PemnFileSamples
                 PackedTensor.Of("indices", [3], [-1L, long.MaxValue, long.MinValue]),
             ]);
     }
+
+    /// <summary>
+    /// The content of fixtures/tiny-sparse.pemn, the version-2 test vector (FileFormat.md walks through its bytes): two sparse
+    /// layers, one context-coded (3 of 128 kept) and one a bitmap, with their values, and one tensor.
+    /// </summary>
+    public static PackedNetwork TinySparse() => new(
+        """{"model":"tiny","strategy":"sparse","q":0.03}""",
+        [], [], [],
+        [PackedTensor.Of("bn.weight", [2], [1f, 0.5f])],
+        [
+            new PackedSparseLayer("conv", [8, 4, 2, 2], Mask(
+                "0000000000000000 0000001000000000 0000000000000000 0000000000000000" +
+                "0000000000000000 0000000000000100 0000000000000000 1000000000000000"), [0.25f, -1.5f, 3f]),
+            new PackedSparseLayer("head", [2, 3], Mask("100 001"), [-0.5f, 2f]),
+        ]);
+
+    /// <summary>
+    /// <see cref="Rich"/> with sparse layers beside its masked layers (a version-2 file): sparse and dense masks, every entry
+    /// kept, none kept, odd sizes, rank 1 to 4, special float values and a non-ASCII path.
+    /// </summary>
+    public static PackedNetwork RichSparse(int seed)
+    {
+        var rng = new Random(seed + 1_000);
+        PackedSparseLayer Layer(string path, long[] shape, long kept, params float[] special)
+        {
+            var n = shape.Aggregate(1L, (a, b) => a * b);
+            var values = Enumerable.Range(0, (int)kept).Select(i => i < special.Length ? special[i] : (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            return new PackedSparseLayer(path, shape, RandomMask(n, kept, rng), values);
+        }
+        return Rich(seed) with
+        {
+            SparseLayers =
+            [
+                Layer("sparse.stem", [16, 8, 3, 3], 58, float.NaN, float.NegativeInfinity, -0f, float.Epsilon),
+                Layer("sparse.half", [16, 16, 1, 1], 128),
+                Layer("sparse.all", [10, 16], 160),
+                Layer("sparse.none", [5, 5], 0),
+                Layer("sparse.odd", [7], 3),
+                Layer("spärse.γ", [2, 3], 2),
+            ],
+        };
+    }
 }

@@ -62,23 +62,31 @@ public class PemnPackingTests(SmokeRuns runs)
         Assert.Equal(accounting.DenseLayerBits + accounting.OtherBits, Bits(PemnFilePart.TrainedTensors));
         Assert.Equal(accounting.RunningStatsBits, Bits(PemnFilePart.RunningStatistics));
         // Masks: a bitmap is the accounting's 1 bit per weight padded to whole bytes; a context-coded mask is shorter than that bitmap.
-        foreach (var (mask, layer) in report.Masks.Zip(packed.Layers))
+        // A sparse layer's positions are a mask too, which the accounting prices in narrow CSR instead (on these tiny layers the two
+        // are close, either may be smaller): what holds is the bitmap bound.
+        var sparse = packed.SparseLayers.Count > 0;
+        Assert.Equal(sparse ? PemnLayerForm.Sparse : PemnLayerForm.Masked, Assert.Single(report.Masks.Select(m => m.Form).Distinct().DefaultIfEmpty(PemnLayerForm.Masked)));
+        foreach (var mask in report.Masks)
         {
             var bitmap = MaskBits.PackedBytes(mask.Entries);
             if (mask.Coding == MaskCoding.Bitmap) Assert.Equal(bitmap, mask.Bytes);
-            else Assert.True(mask.Bytes < bitmap, layer.Path);
+            else Assert.True(mask.Bytes < bitmap, mask.Path);
         }
-        Assert.InRange(Bits(PemnFilePart.Masks), 0, accounting.MaskBits + 7L * packed.Layers.Count);
+        if (sparse) Assert.InRange(Bits(PemnFilePart.Masks), 0, 8 * report.Masks.Sum(m => MaskBits.PackedBytes(m.Entries)));
+        else Assert.InRange(Bits(PemnFilePart.Masks), 0, accounting.MaskBits + 7L * packed.Layers.Count);
 
-        // The overhead, stated: a 156-byte container (24 header, 100 table of contents, 32 SHA-256); the configuration JSON; every
-        // name with its 2-byte length; descriptors of 16 bytes of table counts, 17 per stored prototype (source, length, tiled length),
-        // 34 + 8 rank per layer (rank, shape, prototype, offset, scale, kept, coding, payload length) and 2 + 8 rank per tensor
+        // The overhead, stated: a container of 24 header bytes, 20 per section in the table of contents (5 sections; 6 in version 2)
+        // and a 32-byte SHA-256; the configuration JSON; every name with its 2-byte length; descriptors of 4 bytes per table count,
+        // 17 per stored prototype (source, length, tiled length), 34 + 8 rank per layer (rank, shape, prototype, offset, scale, kept,
+        // coding, payload length), 18 + 8 rank per sparse layer (rank, shape, kept, coding, payload length) and 2 + 8 rank per tensor
         // (dtype, rank, shape); 8 bytes per int64 counter; 56 per permutation. Nothing else is in a file.
-        const long Container = 24 + 100 + 32;
-        Assert.Equal(Container, report.Parts[PemnFilePart.Container]);
+        var sections = sparse ? 6 : 5;
+        Assert.Equal(24 + 20 * sections + 32, report.Parts[PemnFilePart.Container]);
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(packed.ConfigJson), report.Parts[PemnFilePart.Config]);
-        Assert.Equal(packed.Layers.Sum(l => 2 + Utf8(l.Path)) + packed.Tensors.Sum(t => 2 + Utf8(t.Name)), report.Parts[PemnFilePart.Names]);
-        Assert.Equal(16 + 17 * packed.Prototypes.Count + packed.Layers.Sum(l => 34 + 8 * l.Shape.Length) + packed.Tensors.Sum(t => 2 + 8 * t.Shape.Length),
+        Assert.Equal(packed.Layers.Sum(l => 2 + Utf8(l.Path)) + packed.SparseLayers.Sum(l => 2 + Utf8(l.Path)) + packed.Tensors.Sum(t => 2 + Utf8(t.Name)),
+            report.Parts[PemnFilePart.Names]);
+        Assert.Equal(4 * (sections - 1) + 17 * packed.Prototypes.Count + packed.Layers.Sum(l => 34 + 8 * l.Shape.Length)
+            + packed.SparseLayers.Sum(l => 18 + 8 * l.Shape.Length) + packed.Tensors.Sum(t => 2 + 8 * t.Shape.Length),
             report.Parts[PemnFilePart.Descriptors]);
         Assert.Equal(8 * packed.Tensors.Where(t => t.DType == TensorDType.Int64).Sum(t => t.DataLength), report.Parts[PemnFilePart.Counters]);
         Assert.Equal(56 * packed.Permutations.Count, report.Parts[PemnFilePart.Permutations]);
@@ -107,6 +115,56 @@ public class PemnPackingTests(SmokeRuns runs)
         Assert.NotEmpty(weights);
         foreach (var layer in weights)
             Assert.Contains(packed.Tensors, t => t.Name == layer.Path + ".weight" && t.Shape.SequenceEqual(layer.Shape) && t.DType == TensorDType.Float32);
+    }
+
+    [Theory]
+    [InlineData("sparse_random")]
+    [InlineData("sparse_magnitude")]
+    [InlineData("sparse_magnitude_trained")]
+    public void ASparseBaselineIsAVersion2FileOfItsKeptWeightsAndPositions(string name)
+    {
+        var run = runs.Get(name);
+        var (config, trained) = RunPacking.LoadRun(run.RunDirectory);
+        using var _ = trained;
+        var packed = RunPacking.PackRun(run.RunDirectory);
+        var bytes = PemnFile.Write(packed);
+        Assert.Equal(PemnFile.Version2, PemnFile.ReadWithLayout(bytes).Layout.Version);
+        Assert.Equal(PackedKind.Sparse, RunPacking.ConfigOf(packed).Kind);
+        Assert.Empty(packed.Prototypes);
+        Assert.Empty(packed.Layers);
+
+        // One sparse layer per conv and linear layer, keeping q of it; its values are the trained weights at the kept entries.
+        var layers = WeightLayers.Of(trained.Model);
+        Assert.Equal(layers.Select(l => l.Path), packed.SparseLayers.Select(l => l.Path));
+        foreach (var (layer, file) in layers.Zip(packed.SparseLayers))
+        {
+            Assert.Equal(TopKMask.KeptCount(layer.Count, SmokeRuns.SparseKeep), file.Mask.CountOnes());
+            using var effective = layer.Sparse!.EffectiveWeight();
+            using var flat = effective.detach().flatten();
+            Assert.Equal(flat.data<float>().ToArray(), file.Weights());
+        }
+        // The weights and keep masks are not other tensors: the file holds them once, as sparse layers.
+        Assert.DoesNotContain(packed.Tensors, t => t.Name.EndsWith(".weight", StringComparison.Ordinal) && layers.Any(l => t.Name == l.Path + ".weight"));
+        Assert.DoesNotContain(packed.Tensors, t => t.Name.EndsWith("." + SparseLayer.KeepMaskName, StringComparison.Ordinal));
+
+        // Loaded from the file alone (magnitude after training too: no parent run is read), the keep masks are the trained ones.
+        var (_, loaded) = RunPacking.Load(PemnFile.Read(bytes));
+        using var __ = loaded;
+        foreach (var (a, b) in WeightLayers.Of(trained.Model).Zip(WeightLayers.Of(loaded.Model)))
+            Assert.True(a.Sparse!.KeepMask.eq(b.Sparse!.KeepMask).all().item<bool>(), a.Path);
+    }
+
+    [Fact]
+    public void ASparseFileOfAnotherQIsRefusedNamingTheLayerAndTheKeptCount()
+    {
+        var packed = RunPacking.PackRun(runs.Get("sparse_random").RunDirectory);
+        var config = RunPacking.ConfigOf(packed);
+        var other = config.Experiment with { Masking = config.Experiment.Masking with { KeepFraction = 0.2 } };
+        var forged = packed with { ConfigJson = RunPacking.ConfigJson(other, config.Run) };
+        var error = Assert.Throws<PemnFileException>(() => RunPacking.Load(PemnFile.Read(PemnFile.Write(forged))));
+        Assert.Equal(PemnFileError.InvalidField, error.Reason);
+        Assert.Contains("sparse layer 0 ('stem.conv') kept", error.Message);
+        Assert.Contains("q = 0.2 keeps", error.Message);
     }
 
     [Theory]

@@ -14,8 +14,9 @@ public sealed class SmokeRuns : IDisposable
 {
     /// <summary>
     /// Every strategy (RP at the smoke model's default ratio 0.1: 26 of the largest layer's 256 values), the rescaled
-    /// forms, and a ViT and a ResNet, whose other tensors (position embedding, class token; a deeper BN stack) and
-    /// layer orders differ from ConvMixer's.
+    /// forms, a ViT and a ResNet, whose other tensors (position embedding, class token; a deeper BN stack) and
+    /// layer orders differ from ConvMixer's, and the three sparse baselines at q = <see cref="SparseKeep"/> (magnitude
+    /// after training prunes the "dense" case, its parent).
     /// </summary>
     public static IReadOnlyDictionary<string, ExperimentConfig> Cases { get; } = new Dictionary<string, ExperimentConfig>
     {
@@ -35,7 +36,16 @@ public sealed class SmokeRuns : IDisposable
         {
             Model = new ModelConfig(ModelName.ResNet, Depth: 8, InChannels: 1, ImageSize: 8, Classes: 4),
         },
+        ["sparse_random"] = Sparse(StrategyName.SparseRandom),
+        ["sparse_magnitude"] = Sparse(StrategyName.SparseMagnitude),
+        ["sparse_magnitude_trained"] = Sparse(StrategyName.SparseMagnitudeTrained),
     };
+
+    /// <summary>
+    /// q of the sparse cases: low enough that the context coder beats the bitmap on the larger layers (H(0.1) = 0.47 bits per
+    /// position), so both codings of a sparse layer's positions are exercised.
+    /// </summary>
+    public const double SparseKeep = 0.1;
 
     /// <summary>The case names, for [MemberData].</summary>
     public static TheoryData<string> Names => [.. Cases.Keys];
@@ -50,9 +60,19 @@ public sealed class SmokeRuns : IDisposable
     public RunOutcome Get(string name)
     {
         if (!trained.TryGetValue(name, out var outcome))
+        {
+            // Magnitude pruning after training needs its parent dense run complete in the same folder first.
+            if (ParentRun.ConfigOf(Cases[name]) is { } parent) new ExperimentRunner().Run(parent, Folder);
             trained[name] = outcome = new ExperimentRunner().Run(Cases[name], Folder);
+        }
         return outcome;
     }
+
+    /// <summary>The smoke preset as the sparse baseline <paramref name="name"/> at q = <see cref="SparseKeep"/>, one epoch.</summary>
+    public static ExperimentConfig Sparse(StrategyName name) => Smoke(new StrategyConfig(name)) with
+    {
+        Masking = ExperimentPresets.Smoke.Masking with { KeepFraction = SparseKeep },
+    };
 
     /// <summary>The smoke preset with <paramref name="strategy"/>, trained for one epoch.</summary>
     public static ExperimentConfig Smoke(StrategyConfig strategy) => ExperimentPresets.Smoke with

@@ -37,6 +37,18 @@ public sealed record FigurePlan(string Name, string Folder, string Description, 
     /// <summary>Whether the plan has compression panels (sparse baselines against PEMN).</summary>
     public bool HasComparisons => Panels is not null;
 
+    /// <summary>
+    /// Whether its figure reads the runs' packed files (<see cref="TrainedRun.PackedFile"/>), so <c>pemn plan</c> packs every
+    /// complete run that has its checkpoint (<see cref="PlanPacking"/>) without being asked (<c>--pack</c> asks it of any plan).
+    /// </summary>
+    public bool PacksRuns { get; init; }
+
+    /// <summary>
+    /// Whether a run complete in another plan's folder (the same run id) is copied in instead of trained
+    /// (<see cref="RunReuse"/>): for compression panels and points parts, whose runs repeat other plans' (ladders train their own).
+    /// </summary>
+    public bool ReusesRuns => HasComparisons || Points.Count > 0;
+
     /// <summary>The compression panels at <paramref name="scale"/> (empty for a plan without them).</summary>
     public IReadOnlyList<CompressionPanel> PanelsAt(string scale) => Panels?.Invoke(Plans.ValidateScale(scale)) ?? [];
 
@@ -54,13 +66,20 @@ public sealed record FigurePlan(string Name, string Folder, string Description, 
     }
 
     /// <summary>
-    /// Every points part's results, in the order of <see cref="Points"/>: trains what is missing first, or with
-    /// <paramref name="trainMissing"/> false reads only the runs that are complete (a notebook showing what another plan trained).
+    /// Every points part's results, in the order of <see cref="Points"/>: copies in the runs other plans' folders have complete
+    /// (<see cref="RunReuse"/>) and trains what is missing first, or with <paramref name="trainMissing"/> false reads only the runs
+    /// that are complete (a notebook showing what another plan trained).
     /// </summary>
     public IReadOnlyList<IReadOnlyList<PointResult>> RunPoints(string scale, string results, bool trainMissing = true,
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
-        RunOptions? options = null) =>
-        Points.Select(p => PointPlan.Run(p.Runs(scale), CsvPath(results, scale), trainMissing, observerFor, cancellation, options)).ToList();
+        RunOptions? options = null)
+    {
+        var csv = CsvPath(results, scale);
+        if (trainMissing)
+            foreach (var part in Points)
+                RunReuse.CopyInto(PointPlan.Sweep(PointPlan.Plan(part.Runs(scale))), csv, results, scale, cancellation);
+        return Points.Select(p => PointPlan.Run(p.Runs(scale), csv, trainMissing, observerFor, cancellation, options)).ToList();
+    }
 
     /// <summary>
     /// Trains what is missing (skipping complete runs, resuming interrupted ones, waiting for runs another process is
@@ -209,9 +228,49 @@ public static class Plans
         "Fig. 5: the ConvMixer, test accuracy against storage compression: PEMN (RP 1e-1, 1e-2, 1e-3) and sparse baselines at 90-96 %, one seed",
         [], Panels: ConvMixerPanels);
 
+    /// <summary>
+    /// The keep fractions of the k sweep (issue 15): from far below the paper's 0.5, where a context-coded mask costs
+    /// H(k) bits per weight (0.29 at k = 0.05), to 0.7, above it (H(0.7) = 0.88).
+    /// </summary>
+    public static IReadOnlyList<double> SweepKeepFractions { get; } = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7];
+
+    /// <summary>The strategies of the k sweep: Mask (every layer its own values) and RP 1e-2 (41 values on the quick ConvMixer).</summary>
+    public static IReadOnlyList<LadderRung> SweepRungs { get; } =
+    [
+        StrategyLadder.Rungs[1],
+        new(new StrategyConfig(StrategyName.RandomVectorPadding, 1e-2)),
+    ];
+
+    /// <summary>
+    /// The k sweep's runs at a scale: <see cref="SweepRungs"/> at every <see cref="SweepKeepFractions"/> on the scale's ConvMixer,
+    /// seed 0. Each config is the strategy ladder's rung with masking.keep_fraction replaced, so the k = 0.5 runs are the ladder's
+    /// own (the same run ids: copied, not trained again). Ordered by k, both strategies at each.
+    /// </summary>
+    public static IReadOnlyList<PointRun> KeepSweepRuns(string scale)
+    {
+        var steps = StrategyLadder.Steps(Ladder.Ladders[0].Base(ValidateScale(scale)), SweepRungs);
+        return SweepKeepFractions.SelectMany(k => steps.Select(step => new PointRun(
+            new PlanPoint(step.Label, KeepLabel(k), step.Config with { Masking = step.Config.Masking with { KeepFraction = k } }),
+            OneSeed(scale)[0]))).ToList();
+    }
+
+    /// <summary>How the k sweep labels a point: "k = 0.05".</summary>
+    public static string KeepLabel(double k) => FormattableString.Invariant($"k = {k}");
+
+    /// <summary>
+    /// Issue 15, accuracy against bytes on disk: keep fraction k swept for Mask and RP 1e-2 on the scale's ConvMixer, one seed,
+    /// every run packed into its folder's network.pemn (the figure reads the files).
+    /// </summary>
+    public static FigurePlan KeepSweep { get; } = new("k_sweep", "k-sweep",
+        "Keep fraction k swept (0.05 ... 0.7) for Mask and RP 1e-2 on the ConvMixer, one seed, every run packed: accuracy against bytes on disk",
+        [], [new PointsPart("k-sweep", KeepSweepRuns)])
+    {
+        PacksRuns = true,
+    };
+
     /// <summary>Every plan, in the order the main job runs them.</summary>
     public static IReadOnlyList<FigurePlan> All { get; } =
-        [Ladder, VitLadder, ResNetLadder, WidthDepth, FewValuesCore, FewValuesExtended, ResNetCompression, ConvMixerCompression];
+        [Ladder, VitLadder, ResNetLadder, WidthDepth, FewValuesCore, FewValuesExtended, ResNetCompression, ConvMixerCompression, KeepSweep];
 
     private static CompressionPanel Panel(ExperimentConfig baseConfig, IReadOnlyList<StrategyConfig> pemn, IReadOnlyList<long> seeds)
     {

@@ -16,7 +16,7 @@ public sealed record PackedRunInfo(string Id, double? FinalTestAccuracy, double?
 
 /// <summary>
 /// The configuration section of a file packed from an experiment: one JSON object
-/// <c>{"kind": "masked" | "dense", "experiment": {config.json}, "run": {"id", "final_test_accuracy", "best_test_accuracy", "epochs"}}</c>,
+/// <c>{"kind": "masked" | "dense" | "sparse", "experiment": {config.json}, "run": {"id", "final_test_accuracy", "best_test_accuracy", "epochs"}}</c>,
 /// compact. <c>experiment</c> is the run's config without data.data_dir (a path on the packing machine; <c>pemn eval</c>
 /// takes --data-dir); <c>run</c> is absent when the network did not come from a run folder.
 /// </summary>
@@ -55,7 +55,10 @@ public static class RunPacking
         return null;
     }
 
-    /// <summary>The trained network of a complete run: its config built (<see cref="PemnNetwork.Build"/>) on the CPU, its last checkpoint loaded.</summary>
+    /// <summary>
+    /// The trained network of a complete run: its config built on the CPU (<see cref="PemnPacking.BuildForState"/>: a sparse run
+    /// pruned from a trained parent loads without its parent), its last checkpoint loaded.
+    /// </summary>
     /// <exception cref="ArgumentException">The folder is not a complete run (the message names it and what is missing).</exception>
     public static (ExperimentConfig Config, PemnNetwork Network) LoadRun(string runDirectory)
     {
@@ -64,7 +67,7 @@ public static class RunPacking
         var config = ExperimentJson.Load(Path.Combine(dir, ExperimentRunner.ConfigFile));
         var checkpoint = Path.Combine(dir, ExperimentRunner.CheckpointFolder);
         var state = Training.Checkpoint.TryReadState(checkpoint)!;
-        var network = PemnNetwork.Build(config.Network);
+        var network = PemnPacking.BuildForState(config.Network);
         try
         {
             using (NewDisposeScope()) network.Model.load(Path.Combine(checkpoint, state.ModelFile));

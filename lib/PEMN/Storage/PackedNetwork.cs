@@ -121,8 +121,50 @@ public sealed record PackedTensor(string Name, long[] Shape, float[]? Float32, l
 }
 
 /// <summary>
-/// Everything a PEMN file holds: what is needed to rebuild a trained PEMN network bit for bit, with no
-/// TorchSharp type in it (FileFormat.md). Equality of the record is by reference for its arrays; compare
+/// One sparse layer (format version 2): trained weights stored at the kept entries of <see cref="Mask"/> and zero
+/// elsewhere, the layer form of a conventional sparse network (the baselines of the paper's Fig. 4 and 5). Its positions
+/// cost what its mask's coding costs (about H(q) bits per weight when context-coded), its values 32 bits each.
+/// </summary>
+/// <param name="Path">Module path of the layer, e.g. "blocks.0.pointwise".</param>
+/// <param name="Shape">Weight shape.</param>
+/// <param name="Mask">Which weights are kept (1) and stored; the others are zero.</param>
+/// <param name="Values">The kept weights in row-major order of their positions: exactly one per 1 of <see cref="Mask"/>.</param>
+public sealed record PackedSparseLayer(string Path, long[] Shape, MaskBits Mask, float[] Values)
+{
+    /// <summary>
+    /// The layer's weights, flattened row-major: W[i] = Values[j] where entry i is the j-th kept entry of the mask
+    /// (counting from 0), +0 where the mask drops it (FileFormat.md, "Semantics of a sparse layer").
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The values are not one per kept entry (a network that breaks the format's rules).</exception>
+    public float[] Weights()
+    {
+        var kept = Mask.CountOnes();
+        if (kept != Values.LongLength)
+            throw new InvalidOperationException($"Sparse layer '{Path}': its mask keeps {kept} entries for {Values.LongLength} values.");
+        var weights = new float[Mask.Length];
+        var next = 0L;
+        for (var i = 0L; i < Mask.Length; i++)
+            if (Mask[i]) weights[i] = Values[next++];
+        return weights;
+    }
+
+    /// <summary>The sparse layer of dense weights <paramref name="weights"/> under <paramref name="mask"/>: the values at its kept entries.</summary>
+    /// <exception cref="ArgumentException">The mask and the weights differ in length.</exception>
+    public static PackedSparseLayer Of(string path, long[] shape, MaskBits mask, ReadOnlySpan<float> weights)
+    {
+        if (mask.Length != weights.Length)
+            throw new ArgumentException($"Sparse layer '{path}': a mask of {mask.Length} entries for {weights.Length} weights.", nameof(weights));
+        var values = new float[mask.CountOnes()];
+        var next = 0;
+        for (var i = 0; i < weights.Length; i++)
+            if (mask[i]) values[next++] = weights[i];
+        return new PackedSparseLayer(path, shape, mask, values);
+    }
+}
+
+/// <summary>
+/// Everything a PEMN file holds: what is needed to rebuild a trained PEMN network (or a dense or sparse baseline) bit for
+/// bit, with no TorchSharp type in it (FileFormat.md). Equality of the record is by reference for its arrays; compare
 /// contents with <see cref="FirstDifference"/>.
 /// </summary>
 /// <param name="ConfigJson">The model / masking / strategy configuration, a JSON object (opaque to the file format).</param>
@@ -130,13 +172,18 @@ public sealed record PackedTensor(string Name, long[] Shape, float[]? Float32, l
 /// <param name="Layers">The masked layers, shallow to deep.</param>
 /// <param name="Permutations">RP 'rand' permutations, ascending by prototype index (empty otherwise).</param>
 /// <param name="Tensors">Every other tensor the network needs, in the model's order.</param>
+/// <param name="SparseLayers">Sparse layers, shallow to deep (none by default; any makes the file version 2).</param>
 public sealed record PackedNetwork(
     string ConfigJson,
     IReadOnlyList<PackedPrototype> Prototypes,
     IReadOnlyList<PackedLayer> Layers,
     IReadOnlyList<PackedPermutation> Permutations,
-    IReadOnlyList<PackedTensor> Tensors)
+    IReadOnlyList<PackedTensor> Tensors,
+    IReadOnlyList<PackedSparseLayer>? SparseLayers = null)
 {
+    /// <summary>Sparse layers, shallow to deep (empty for PEMN and dense networks).</summary>
+    public IReadOnlyList<PackedSparseLayer> SparseLayers { get; init; } = SparseLayers ?? [];
+
     /// <summary>
     /// Throws <see cref="ArgumentException"/> naming the first rule of FileFormat.md the network breaks
     /// (the rules a reader enforces, under <paramref name="limits"/>); returns this.
@@ -185,6 +232,14 @@ public sealed record PackedNetwork(
             if (x.Name != y.Name || !x.Shape.SequenceEqual(y.Shape) || x.DType != y.DType) return $"Tensors[{i}] name, shape or dtype";
             if (x.Float32 is not null && !Bits(x.Float32).SequenceEqual(Bits(y.Float32!))) return $"Tensors[{i}].Float32";
             if (x.Int64 is not null && !x.Int64.AsSpan().SequenceEqual(y.Int64)) return $"Tensors[{i}].Int64";
+        }
+        if (Count("SparseLayers", a.SparseLayers, b.SparseLayers) is { } s) return s;
+        for (var i = 0; i < a.SparseLayers.Count; i++)
+        {
+            var (x, y) = (a.SparseLayers[i], b.SparseLayers[i]);
+            if (x.Path != y.Path || !x.Shape.SequenceEqual(y.Shape)) return $"SparseLayers[{i}] path or shape";
+            if (!x.Mask.Equals(y.Mask)) return $"SparseLayers[{i}].Mask";
+            if (!Bits(x.Values).SequenceEqual(Bits(y.Values))) return $"SparseLayers[{i}].Values";
         }
         return null;
     }
@@ -424,6 +479,18 @@ internal static class PackedRules
         return null;
     }
 
+    /// <summary>Null when sparse layer <paramref name="layer"/> obeys the rules (<paramref name="elements"/>: its weight count).</summary>
+    public static string? SparseLayerError(PackedSparseLayer layer, PemnLimits limits, out long elements)
+    {
+        elements = 0;
+        if (NameError(layer.Path, limits.MaxStringBytes) is { } name) return $"path: {name}";
+        if (ShapeError(layer.Shape, 1, 1, limits.MaxElements, out elements) is { } shape) return $"shape: {shape}";
+        if (layer.Mask.Length != elements) return $"the mask has {layer.Mask.Length} entries for {elements} weights";
+        var kept = layer.Mask.CountOnes();
+        if (layer.Values.LongLength != kept) return $"it holds {layer.Values.LongLength} values for the {kept} entries its mask keeps";
+        return null;
+    }
+
     /// <summary>Null when permutation <paramref name="p"/> obeys the rules; <paramref name="previous"/> is the prototype index of the one before (-1 for the first).</summary>
     public static string? PermutationError(PackedPermutation p, int previous, IReadOnlyList<PackedPrototype> prototypes)
     {
@@ -468,6 +535,13 @@ internal static class PackedRules
         {
             if (TensorError(n.Tensors[i], limits) is { } e) return $"tensor {i} ('{n.Tensors[i].Name}'): {e}";
             if (!names.Add(n.Tensors[i].Name)) return $"tensor {i}: name '{n.Tensors[i].Name}' appears twice";
+        }
+        if (TableError("sparse layers", n.SparseLayers.Count, limits) is { } sparseTable) return sparseTable;
+        for (var i = 0; i < n.SparseLayers.Count; i++)
+        {
+            // One path names one layer, whichever its form.
+            if (SparseLayerError(n.SparseLayers[i], limits, out _) is { } e) return $"sparse layer {i} ('{n.SparseLayers[i].Path}'): {e}";
+            if (!paths.Add(n.SparseLayers[i].Path)) return $"sparse layer {i}: path '{n.SparseLayers[i].Path}' appears twice";
         }
         return null;
     }

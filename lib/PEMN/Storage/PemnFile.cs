@@ -2,7 +2,10 @@ using PEMN.Runtime;
 
 namespace PEMN.Storage;
 
-/// <summary>Kinds of section in a PEMN file; version 1 holds each exactly once, in this order.</summary>
+/// <summary>
+/// Kinds of section in a PEMN file, in file order: version 1 holds kinds 1-5 exactly once each, version 2 adds
+/// <see cref="SparseLayers"/> after them.
+/// </summary>
 public enum PemnSectionKind : uint
 {
     /// <summary>The configuration, UTF-8 JSON.</summary>
@@ -15,6 +18,17 @@ public enum PemnSectionKind : uint
     Permutations = 4,
     /// <summary>Every other tensor.</summary>
     Tensors = 5,
+    /// <summary>Sparse layers: trained values at the kept entries of a mask (version 2 only: the sparse baselines).</summary>
+    SparseLayers = 6,
+}
+
+/// <summary>The two layer forms a file holds: a mask over random values, or trained values at a mask's kept entries.</summary>
+public enum PemnLayerForm
+{
+    /// <summary>A masked layer (section 3): frozen weights cut from a prototype, and a mask.</summary>
+    Masked,
+    /// <summary>A sparse layer (section 6, version 2): a mask and one stored value per kept entry.</summary>
+    Sparse,
 }
 
 /// <summary>Encodings of one field in a PEMN file, for the annotated layout.</summary>
@@ -48,14 +62,26 @@ public sealed record PemnSection(PemnSectionKind Kind, long Offset, long Length)
 /// <param name="Coding">The coding chosen.</param>
 /// <param name="PayloadOffset">Where the payload starts in the file.</param>
 /// <param name="PayloadBytes">Its size.</param>
-public sealed record PemnMaskLayout(string Path, long Entries, MaskCoding Coding, long PayloadOffset, long PayloadBytes)
+/// <param name="Form">Whether the mask selects random values (a masked layer) or positions of stored values (a sparse layer).</param>
+public sealed record PemnMaskLayout(string Path, long Entries, MaskCoding Coding, long PayloadOffset, long PayloadBytes,
+    PemnLayerForm Form = PemnLayerForm.Masked)
 {
     /// <summary>Payload bits per mask entry.</summary>
     public double BitsPerEntry => Entries == 0 ? 0 : 8.0 * PayloadBytes / Entries;
 }
 
-/// <summary>Where everything is in a file: sections, mask payloads and (when asked for) every field.</summary>
-public sealed record PemnFileLayout(long FileBytes, IReadOnlyList<PemnSection> Sections, IReadOnlyList<PemnMaskLayout> Masks, IReadOnlyList<PemnField>? Fields);
+/// <summary>Where everything is in a file: sections, mask payloads (masked layers first, then sparse layers) and (when asked for) every field.</summary>
+/// <param name="FileBytes">The file's length.</param>
+/// <param name="Sections">The table of contents.</param>
+/// <param name="Masks">Every mask payload: the masked layers' in order, then the sparse layers'.</param>
+/// <param name="Fields">Every field, when recorded.</param>
+/// <param name="Version">The format version of the file.</param>
+public sealed record PemnFileLayout(long FileBytes, IReadOnlyList<PemnSection> Sections, IReadOnlyList<PemnMaskLayout> Masks, IReadOnlyList<PemnField>? Fields,
+    uint Version = PemnFile.Version1)
+{
+    /// <summary>Bytes of the header and the table of contents.</summary>
+    public long HeaderAndTocBytes => PemnFile.HeaderBytes + Sections.Count * (long)PemnFile.TocEntryBytes;
+}
 
 /// <summary>A network read from a file, with the file's layout.</summary>
 public sealed record PemnFileContents(PackedNetwork Network, PemnFileLayout Layout);
@@ -74,8 +100,17 @@ public static class PemnFile
     /// <summary>The customary file name extension.</summary>
     public const string Extension = ".pemn";
 
-    /// <summary>The format version this code writes and the only one it reads.</summary>
-    public const uint Version = 1;
+    /// <summary>
+    /// The newest format version this code reads and writes. A file is written in the lowest version that holds its network
+    /// (<see cref="VersionOf"/>): version 1 without sparse layers, so files of PEMN and dense networks stay what they were.
+    /// </summary>
+    public const uint Version = Version2;
+
+    /// <summary>Format version 1: masked layers over prototypes, permutations, other tensors (five sections).</summary>
+    public const uint Version1 = 1;
+
+    /// <summary>Format version 2: version 1 plus a sixth section of sparse layers (the sparse baselines).</summary>
+    public const uint Version2 = 2;
 
     /// <summary>Bytes of the fixed header: magic, version, section count, file length.</summary>
     public const int HeaderBytes = 24;
@@ -88,6 +123,21 @@ public static class PemnFile
 
     /// <summary>Sections of a version-1 file.</summary>
     public const int SectionCount = 5;
+
+    /// <summary>Sections of a version-2 file: version 1's and the sparse layers.</summary>
+    public const int SectionCountV2 = 6;
+
+    /// <summary>The version a network is written in: 2 when it has sparse layers, else 1 (a file is canonical: one network, one version).</summary>
+    public static uint VersionOf(PackedNetwork network) => network.SparseLayers.Count > 0 ? Version2 : Version1;
+
+    /// <summary>The number of sections of a file of <paramref name="version"/> (1 or 2).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Another version.</exception>
+    public static int SectionCountOf(uint version) => version switch
+    {
+        Version1 => SectionCount,
+        Version2 => SectionCountV2,
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, $"Format versions are {Version1} and {Version2}."),
+    };
 
     /// <summary>
     /// The first 8 bytes: 0x89 "PEMN" CR LF 0x1A. As PNG's signature: the high byte catches 7-bit transfers,

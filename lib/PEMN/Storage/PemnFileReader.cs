@@ -22,6 +22,9 @@ internal static class PemnFileReader
     /// <summary>Smallest encoded tensor: a 1-byte name, a rank-0 float32 scalar.</summary>
     private const int MinTensorBytes = 2 + 1 + 1 + 1 + 4;
 
+    /// <summary>Smallest encoded sparse layer: a 1-byte path, rank 1, a 1-byte payload and no value (nothing kept).</summary>
+    private const int MinSparseLayerBytes = 2 + 1 + 1 + 8 + 8 + 1 + 8 + 1;
+
     public static PemnFileContents Read(ReadOnlySpan<byte> file, PemnLimits limits, bool recordFields)
     {
         var fields = recordFields ? new List<PemnField>() : null;
@@ -36,9 +39,9 @@ internal static class PemnFileReader
         var header = new Cursor(file, 0, file.Length, "header", fields);
         header.Skip("header.magic", magic.Length);
         var version = header.U32("header.version");
-        if (version != PemnFile.Version)
+        if (version is not (PemnFile.Version1 or PemnFile.Version2))
             throw new PemnFileException(PemnFileError.UnsupportedVersion, "header version", header.LastOffset,
-                $"the file is format version {version}; this reader reads version {PemnFile.Version}");
+                $"the file is format version {version}; this reader reads versions {PemnFile.Version1} and {PemnFile.Version2}");
         var sectionCount = header.U32("header.sectionCount");
         var sectionCountAt = header.LastOffset;
         var declared = header.U64("header.fileLength");
@@ -58,12 +61,13 @@ internal static class PemnFileReader
             throw new PemnFileException(PemnFileError.ChecksumMismatch, "checksum", contentEnd,
                 $"the SHA-256 of bytes 0 to {contentEnd - 1} is {Convert.ToHexString(hash)}, the file stores {Convert.ToHexString(file[contentEnd..])}");
 
-        var sections = ReadTableOfContents(file, sectionCount, sectionCountAt, contentEnd, fields);
+        var sections = ReadTableOfContents(file, version, sectionCount, sectionCountAt, contentEnd, fields);
         string? config = null;
         List<PackedPrototype>? prototypes = null;
         List<PackedLayer>? layers = null;
         List<PackedPermutation>? permutations = null;
         List<PackedTensor>? tensors = null;
+        List<PackedSparseLayer> sparse = [];
         var masks = new List<PemnMaskLayout>();
         foreach (var s in sections)
         {
@@ -75,23 +79,26 @@ internal static class PemnFileReader
                 case PemnSectionKind.Layers: layers = ReadLayers(ref c, limits, prototypes!, masks); break;
                 case PemnSectionKind.Permutations: permutations = ReadPermutations(ref c, limits, prototypes!); break;
                 case PemnSectionKind.Tensors: tensors = ReadTensors(ref c, limits); break;
+                case PemnSectionKind.SparseLayers: sparse = ReadSparseLayers(ref c, limits, layers!, masks); break;
             }
             c.End();
         }
         fields?.Add(new PemnField("checksum", contentEnd, PemnFile.ChecksumBytes, PemnFieldType.Bytes));
-        var network = new PackedNetwork(config!, prototypes!, layers!, permutations!, tensors!);
-        return new PemnFileContents(network, new PemnFileLayout(file.Length, sections, masks, fields));
+        var network = new PackedNetwork(config!, prototypes!, layers!, permutations!, tensors!, sparse);
+        return new PemnFileContents(network, new PemnFileLayout(file.Length, sections, masks, fields, version));
     }
 
-    private static List<PemnSection> ReadTableOfContents(ReadOnlySpan<byte> file, uint sectionCount, int sectionCountAt, int contentEnd, List<PemnField>? fields)
+    private static List<PemnSection> ReadTableOfContents(ReadOnlySpan<byte> file, uint version, uint sectionCount, int sectionCountAt, int contentEnd,
+        List<PemnField>? fields)
     {
-        if (sectionCount != PemnFile.SectionCount)
+        var count = PemnFile.SectionCountOf(version);
+        if (sectionCount != count)
             throw new PemnFileException(PemnFileError.BadTableOfContents, "header sectionCount", sectionCountAt,
-                $"a version-{PemnFile.Version} file has {PemnFile.SectionCount} sections, this one declares {sectionCount}");
+                $"a version-{version} file has {count} sections, this one declares {sectionCount}");
         var toc = new Cursor(file, PemnFile.HeaderBytes, contentEnd, "table of contents", fields);
-        var sections = new List<PemnSection>(PemnFile.SectionCount);
-        long expected = PemnFile.HeaderBytes + PemnFile.SectionCount * PemnFile.TocEntryBytes;
-        for (var i = 0; i < PemnFile.SectionCount; i++)
+        var sections = new List<PemnSection>(count);
+        long expected = PemnFile.HeaderBytes + count * PemnFile.TocEntryBytes;
+        for (var i = 0; i < count; i++)
         {
             var kind = toc.U32($"toc[{i}].kind");
             var kindAt = toc.LastOffset;
@@ -178,34 +185,76 @@ internal static class PemnFileReader
             var scale = c.F32($"{name}.scale");
             var kept = c.U64($"{name}.kept");
             var keptAt = c.LastOffset;
-            var coding = c.U8($"{name}.coding");
-            var codingAt = c.LastOffset;
-            if (coding != (byte)MaskCoding.Bitmap && coding != (byte)MaskCoding.ContextCoded)
-                throw c.Error(PemnFileError.InvalidField, $"{where} coding", codingAt, $"mask coding {coding} is neither 1 (bitmap) nor 2 (context-coded)");
-            var payloadLength = c.U64($"{name}.payloadLength");
-            if (payloadLength > (ulong)c.Remaining)
-                throw c.Error(PemnFileError.LimitExceeded, $"{where} payloadLength", c.LastOffset,
-                    $"the mask payload declares {payloadLength} bytes, the section has {c.Remaining} left");
-            var payloadAt = c.Position;
-            var payload = c.Bytes($"{name}.payload", (int)payloadLength);
             if (prototype >= (uint)prototypes.Count)
                 throw c.Error(PemnFileError.InvalidField, $"{where} prototype", entryAt, $"prototype index {prototype} is outside [0, {prototypes.Count})");
             var tiled = prototypes[(int)prototype].TiledLength;
             if (elements > tiled || offset > (ulong)(tiled - elements))
                 throw c.Error(PemnFileError.InvalidField, $"{where} offset", entryAt,
                     $"offset {offset} + {elements} weights runs past the {tiled} values of prototype {prototype}");
-            // The decoder checks the payload can carry this many entries before it allocates the mask.
-            var mask = MaskCoder.TryDecode((MaskCoding)coding, payload, elements, MaskCoder.RowLength(shape), out var maskError)
-                ?? throw c.Error(PemnFileError.InvalidMask, $"{where} payload", payloadAt, maskError!);
+            var (mask, coding, payloadAt, payloadLength) = ReadMask(ref c, name, where, shape, elements);
             var ones = mask.CountOnes();
             if ((ulong)ones != kept)
                 throw c.Error(PemnFileError.InvalidMask, $"{where} kept", keptAt, $"the layer declares {kept} kept entries, its mask keeps {ones}");
             var layer = new PackedLayer(path, shape, (int)prototype, (long)offset, scale, mask);
             if (PackedRules.LayerError(layer, prototypes, limits, out _) is { } error) throw c.Error(PemnFileError.InvalidField, where, entryAt, error);
-            masks.Add(new PemnMaskLayout(path, elements, (MaskCoding)coding, payloadAt, (long)payloadLength));
+            masks.Add(new PemnMaskLayout(path, elements, coding, payloadAt, payloadLength));
             layers.Add(layer);
         }
         return layers;
+    }
+
+    private static List<PackedSparseLayer> ReadSparseLayers(ref Cursor c, PemnLimits limits, List<PackedLayer> maskedLayers, List<PemnMaskLayout> masks)
+    {
+        var countAt = c.Position;
+        var count = c.Count("sparse.count", "sparse layers", MinSparseLayerBytes, limits);
+        // Canonical files: a network without sparse layers is written as version 1, so version 2 holds at least one.
+        if (count == 0)
+            throw c.Error(PemnFileError.InvalidField, "sparse layers count", countAt,
+                $"a version-{PemnFile.Version2} file holds at least one sparse layer; a network without one is a version-{PemnFile.Version1} file");
+        var layers = new List<PackedSparseLayer>(count);
+        var paths = maskedLayers.Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"sparse[{i}]";
+            var entryAt = c.Position;
+            var path = c.String($"{name}.path", $"sparse layer {i} path", limits);
+            var where = $"sparse layer {i} ('{path}')";
+            if (!paths.Add(path)) throw c.Error(PemnFileError.InvalidField, $"{where} path", entryAt, $"the path '{path}' appears twice (masked and sparse layers share one name space)");
+            var shape = c.Shape(name, where, minRank: 1, minDim: 1, limits, out var elements);
+            var kept = c.U64($"{name}.kept");
+            var keptAt = c.LastOffset;
+            var (mask, coding, payloadAt, payloadLength) = ReadMask(ref c, name, where, shape, elements);
+            var ones = mask.CountOnes();
+            if ((ulong)ones != kept)
+                throw c.Error(PemnFileError.InvalidMask, $"{where} kept", keptAt, $"the layer declares {kept} kept entries, its mask keeps {ones}");
+            // After the mask: kept <= n is proven, and the values are checked against the bytes left before they are allocated.
+            var values = c.Floats($"{name}.values", $"{where} values", ones);
+            var layer = new PackedSparseLayer(path, shape, mask, values);
+            if (PackedRules.SparseLayerError(layer, limits, out _) is { } error) throw c.Error(PemnFileError.InvalidField, where, entryAt, error);
+            masks.Add(new PemnMaskLayout(path, elements, coding, payloadAt, payloadLength, PemnLayerForm.Sparse));
+            layers.Add(layer);
+        }
+        return layers;
+    }
+
+    /// <summary>
+    /// The coding, payload length and payload of a layer's mask, decoded: the payload length is checked against the bytes left,
+    /// and the decoder checks the payload can carry <paramref name="elements"/> entries before it allocates the mask.
+    /// </summary>
+    private static (MaskBits Mask, MaskCoding Coding, int PayloadAt, long PayloadLength) ReadMask(ref Cursor c, string name, string where, long[] shape, long elements)
+    {
+        var coding = c.U8($"{name}.coding");
+        if (coding != (byte)MaskCoding.Bitmap && coding != (byte)MaskCoding.ContextCoded)
+            throw c.Error(PemnFileError.InvalidField, $"{where} coding", c.LastOffset, $"mask coding {coding} is neither 1 (bitmap) nor 2 (context-coded)");
+        var payloadLength = c.U64($"{name}.payloadLength");
+        if (payloadLength > (ulong)c.Remaining)
+            throw c.Error(PemnFileError.LimitExceeded, $"{where} payloadLength", c.LastOffset,
+                $"the mask payload declares {payloadLength} bytes, the section has {c.Remaining} left");
+        var payloadAt = c.Position;
+        var payload = c.Bytes($"{name}.payload", (int)payloadLength);
+        var mask = MaskCoder.TryDecode((MaskCoding)coding, payload, elements, MaskCoder.RowLength(shape), out var maskError)
+            ?? throw c.Error(PemnFileError.InvalidMask, $"{where} payload", payloadAt, maskError!);
+        return (mask, (MaskCoding)coding, payloadAt, (long)payloadLength);
     }
 
     private static List<PackedPermutation> ReadPermutations(ref Cursor c, PemnLimits limits, List<PackedPrototype> prototypes)

@@ -17,10 +17,13 @@ public enum PemnFilePart
     /// <summary>Table counts, shapes, prototype sources and lengths, layer indices, offsets, scales, kept counts, codings, payload lengths, dtypes.</summary>
     [Runtime.Name("descriptors")]
     Descriptors,
-    /// <summary>C_w: stored prototype values (float32), or a regenerated prototype's recipe (generator, seed, drawn shape, SHA-256).</summary>
+    /// <summary>
+    /// C_w: stored prototype values (float32), or a regenerated prototype's recipe (generator, seed, drawn shape, SHA-256); a sparse
+    /// layer's kept values (float32).
+    /// </summary>
     [Runtime.Name("values")]
     Values,
-    /// <summary>C_m: the mask payloads (bitmap or context-coded).</summary>
+    /// <summary>C_m: the mask payloads (bitmap or context-coded), of masked layers and of sparse layers (their positions).</summary>
     [Runtime.Name("masks")]
     Masks,
     /// <summary>RP rand permutations: prototype, generator, seed, length, SHA-256.</summary>
@@ -46,14 +49,18 @@ public sealed record PemnFileComparison(string Part, long AccountingBits, long F
 
 /// <summary>The storage of one mask in a file.</summary>
 /// <param name="Path">The layer's path.</param>
-/// <param name="Entries">Mask entries (the layer's weights).</param>
+/// <param name="Entries">Mask entries (the layer's weights, or positions of a sparse layer).</param>
 /// <param name="Kept">Entries kept.</param>
 /// <param name="Coding">How the payload codes the mask.</param>
 /// <param name="Bytes">Payload bytes.</param>
-public sealed record PemnFileMask(string Path, long Entries, long Kept, MaskCoding Coding, long Bytes)
+/// <param name="Form">A masked layer's mask (it selects random values) or a sparse layer's (the positions of its stored values).</param>
+public sealed record PemnFileMask(string Path, long Entries, long Kept, MaskCoding Coding, long Bytes, PemnLayerForm Form = PemnLayerForm.Masked)
 {
-    /// <summary>Payload bits per mask entry.</summary>
+    /// <summary>Payload bits per mask entry (per weight; for a sparse layer, per position).</summary>
     public double BitsPerWeight => Entries == 0 ? 0 : 8.0 * Bytes / Entries;
+
+    /// <summary>Payload bits per kept entry: what a sparse layer pays for the position of each value it stores (0 when nothing is kept).</summary>
+    public double BitsPerKept => Kept == 0 ? 0 : 8.0 * Bytes / Kept;
 
     /// <summary>H(k) of the kept fraction: the bits per entry of a mask keeping it at random positions.</summary>
     public double EntropyBitsPerWeight => PemnFileReport.Entropy(Entries == 0 ? 0 : (double)Kept / Entries);
@@ -87,6 +94,26 @@ public sealed partial record PemnFileReport(
     /// <summary>Payload bits per mask entry over all layers (0 without masks).</summary>
     public double MaskBitsPerWeight => MaskEntries == 0 ? 0 : 8.0 * Masks.Sum(m => m.Bytes) / MaskEntries;
 
+    /// <summary>The format version of the file.</summary>
+    public uint Version => Sections.Count == PemnFile.SectionCountV2 ? PemnFile.Version2 : PemnFile.Version1;
+
+    /// <summary>Values stored by sparse layers (one float32 per kept weight; 0 without sparse layers).</summary>
+    public long KeptValues => Network.SparseLayers.Sum(l => l.Values.LongLength);
+
+    /// <summary>
+    /// Bits per stored value of the sparse layers: the 32 of the value plus what its position costs in the mask payloads
+    /// (0 without sparse layers). The accounting's narrow CSR pays 32 plus about 9-10 on the quick models.
+    /// </summary>
+    public double SparseBitsPerKeptValue
+    {
+        get
+        {
+            var kept = KeptValues;
+            var positions = Masks.Where(m => m.Form == PemnLayerForm.Sparse).Sum(m => m.Bytes);
+            return kept == 0 ? 0 : StorageReport.FloatBits + 8.0 * positions / kept;
+        }
+    }
+
     /// <summary>Bytes that carry no number of the network: container, configuration, names and descriptors.</summary>
     public long OverheadBytes => Parts[PemnFilePart.Container] + Parts[PemnFilePart.Config] + Parts[PemnFilePart.Names] + Parts[PemnFilePart.Descriptors];
 
@@ -97,7 +124,9 @@ public sealed partial record PemnFileReport(
         var (network, layout) = PemnFile.ReadWithLayout(file, limits, fields: true);
         var parts = Enum.GetValues<PemnFilePart>().ToDictionary(p => p, _ => 0L);
         foreach (var field in layout.Fields!) parts[PartOf(field.Name, network)] += field.Size;
-        var masks = layout.Masks.Select((m, i) => new PemnFileMask(m.Path, m.Entries, network.Layers[i].Mask.CountOnes(), m.Coding, m.PayloadBytes)).ToList();
+        // The layout lists the masked layers' masks, then the sparse layers'.
+        var kept = network.Layers.Select(l => l.Mask.CountOnes()).Concat(network.SparseLayers.Select(l => l.Mask.CountOnes())).ToList();
+        var masks = layout.Masks.Select((m, i) => new PemnFileMask(m.Path, m.Entries, kept[i], m.Coding, m.PayloadBytes, m.Form)).ToList();
         return new PemnFileReport(file.Length, Convert.ToHexStringLower(file[^PemnFile.ChecksumBytes..]), parts, layout.Sections, masks,
             network.Prototypes.Sum(p => p.Length), network.Prototypes.Count(p => p.Source == PrototypeSource.Regenerated), network);
     }
@@ -112,13 +141,16 @@ public sealed partial record PemnFileReport(
     {
         long Bits(PemnFilePart part) => 8 * Parts[part];
         var layers = Masks.Count;
+        var coded = $"bitmaps padded to whole bytes, or the context coder where it is smaller ({Masks.Count(m => m.Coding == MaskCoding.ContextCoded)} of {layers} layers)";
+        var sparse = Network.SparseLayers.Count > 0;
         return
         [
             new("values (C_w)", accounting.PrototypeBits, Bits(PemnFilePart.Values) + Bits(PemnFilePart.Permutations), ValuesWhy()),
-            new("masks (C_m)", accounting.MaskBits, Bits(PemnFilePart.Masks), layers == 0
+            new(sparse ? "positions (C_m)" : "masks (C_m)", accounting.MaskBits, Bits(PemnFilePart.Masks), layers == 0
                 ? "no masks"
-                : $"the accounting: 1 bit per masked weight; the file: bitmaps padded to whole bytes, or the context coder where it is smaller " +
-                  $"({Masks.Count(m => m.Coding == MaskCoding.ContextCoded)} of {layers} layers)"),
+                : sparse
+                    ? $"the accounting: the kept positions in its index encoding ({accounting.Scheme}); the file: each layer's kept positions as a mask, {coded}"
+                    : $"the accounting: 1 bit per masked weight; the file: {coded}"),
             new("trained tensors", accounting.DenseLayerBits + accounting.OtherBits, Bits(PemnFilePart.TrainedTensors),
                 "32 bits per value in both: dense layers' weights and the other trained parameters (norm affine, embeddings)"),
             new("running statistics", accounting.RunningStatsBits, Bits(PemnFilePart.RunningStatistics),
@@ -134,6 +166,7 @@ public sealed partial record PemnFileReport(
 
     private string ValuesWhy()
     {
+        if (Network.SparseLayers.Count > 0 && Network.Prototypes.Count == 0) return "32 bits per kept value in both";
         var why = RegeneratedPrototypes == 0
             ? "32 bits per unique value in both"
             : $"{RegeneratedPrototypes} prototype(s) as recipes: generator, seed, drawn shape and SHA-256 each (the accounting: one 64-bit seed)";
@@ -155,8 +188,9 @@ public sealed partial record PemnFileReport(
             "header" or "toc" or "checksum" => PemnFilePart.Container,
             "config" => PemnFilePart.Config,
             "values" when name is "values" or "generator" or "seed" or "rank" or "sha256" || name.StartsWith("shape[", StringComparison.Ordinal) => PemnFilePart.Values,
-            "layers" when name == "payload" => PemnFilePart.Masks,
-            "layers" or "tensors" when name is "path" or "pathLength" or "name" or "nameLength" => PemnFilePart.Names,
+            "layers" or "sparse" when name == "payload" => PemnFilePart.Masks,
+            "sparse" when name == "values" => PemnFilePart.Values,
+            "layers" or "sparse" or "tensors" when name is "path" or "pathLength" or "name" or "nameLength" => PemnFilePart.Names,
             "permutations" when index.Length > 0 => PemnFilePart.Permutations,
             "tensors" when name == "data" => TensorPart(network.Tensors[int.Parse(index, System.Globalization.CultureInfo.InvariantCulture)]),
             _ => PemnFilePart.Descriptors,

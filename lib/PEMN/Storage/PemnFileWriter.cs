@@ -9,13 +9,15 @@ internal static class PemnFileWriter
     public static (byte[] Bytes, PemnFileLayout Layout) Write(PackedNetwork network, PemnWriteOptions options, List<PemnField>? fields)
     {
         network.Validate();
+        var version = PemnFile.VersionOf(network);
         var w = new FieldWriter(fields);
         w.Raw("header.magic", PemnFile.Magic, PemnFieldType.Bytes);
-        w.U32("header.version", PemnFile.Version);
-        w.U32("header.sectionCount", PemnFile.SectionCount);
+        w.U32("header.version", version);
+        w.U32("header.sectionCount", (uint)PemnFile.SectionCountOf(version));
         var fileLengthAt = w.U64("header.fileLength", 0);
 
-        var kinds = Enum.GetValues<PemnSectionKind>();
+        // Kinds 1 .. section count, in order (the enum's order).
+        var kinds = Enum.GetValues<PemnSectionKind>()[..PemnFile.SectionCountOf(version)];
         var offsetAt = new int[kinds.Length];
         var lengthAt = new int[kinds.Length];
         for (var i = 0; i < kinds.Length; i++)
@@ -37,6 +39,7 @@ internal static class PemnFileWriter
                 case PemnSectionKind.Layers: WriteLayers(w, network.Layers, options, masks); break;
                 case PemnSectionKind.Permutations: WritePermutations(w, network.Permutations); break;
                 case PemnSectionKind.Tensors: WriteTensors(w, network.Tensors); break;
+                case PemnSectionKind.SparseLayers: WriteSparseLayers(w, network.SparseLayers, options, masks); break;
             }
             w.PatchU64(offsetAt[i], (ulong)start);
             w.PatchU64(lengthAt[i], (ulong)(w.Position - start));
@@ -46,7 +49,7 @@ internal static class PemnFileWriter
         var fileLength = w.Position + PemnFile.ChecksumBytes;
         w.PatchU64(fileLengthAt, (ulong)fileLength);
         w.Raw("checksum", SHA256.HashData(w.Written), PemnFieldType.Bytes);
-        return (w.ToArray(), new PemnFileLayout(fileLength, sections, masks, fields));
+        return (w.ToArray(), new PemnFileLayout(fileLength, sections, masks, fields, version));
     }
 
     private static void WriteValues(FieldWriter w, IReadOnlyList<PackedPrototype> prototypes)
@@ -84,15 +87,36 @@ internal static class PemnFileWriter
             w.U32($"{name}.prototype", (uint)l.Prototype);
             w.U64($"{name}.offset", (ulong)l.Offset);
             w.F32($"{name}.scale", l.Scale);
-            w.U64($"{name}.kept", (ulong)l.Mask.CountOnes());
-            var (coding, payload) = options.Coding is { } forced
-                ? (forced, MaskCoder.Encode(l.Mask, l.Shape, forced))
-                : MaskCoder.Encode(l.Mask, l.Shape);
-            w.U8($"{name}.coding", (byte)coding);
-            w.U64($"{name}.payloadLength", (ulong)payload.Length);
-            masks.Add(new PemnMaskLayout(l.Path, l.Mask.Length, coding, w.Position, payload.Length));
-            w.Raw($"{name}.payload", payload, PemnFieldType.Bytes);
+            WriteMask(w, name, l.Path, l.Shape, l.Mask, PemnLayerForm.Masked, options, masks);
         }
+    }
+
+    private static void WriteSparseLayers(FieldWriter w, IReadOnlyList<PackedSparseLayer> layers, PemnWriteOptions options, List<PemnMaskLayout> masks)
+    {
+        w.U32("sparse.count", (uint)layers.Count);
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var l = layers[i];
+            var name = $"sparse[{i}]";
+            WriteString(w, $"{name}.path", l.Path);
+            WriteShape(w, name, l.Shape);
+            WriteMask(w, name, l.Path, l.Shape, l.Mask, PemnLayerForm.Sparse, options, masks);
+            w.Floats($"{name}.values", l.Values);
+        }
+    }
+
+    /// <summary>kept, coding, payload length and payload: the mask fields both layer forms share.</summary>
+    private static void WriteMask(FieldWriter w, string name, string path, long[] shape, MaskBits mask, PemnLayerForm form,
+        PemnWriteOptions options, List<PemnMaskLayout> masks)
+    {
+        w.U64($"{name}.kept", (ulong)mask.CountOnes());
+        var (coding, payload) = options.Coding is { } forced
+            ? (forced, MaskCoder.Encode(mask, shape, forced))
+            : MaskCoder.Encode(mask, shape);
+        w.U8($"{name}.coding", (byte)coding);
+        w.U64($"{name}.payloadLength", (ulong)payload.Length);
+        masks.Add(new PemnMaskLayout(path, mask.Length, coding, w.Position, payload.Length, form));
+        w.Raw($"{name}.payload", payload, PemnFieldType.Bytes);
     }
 
     private static void WritePermutations(FieldWriter w, IReadOnlyList<PackedPermutation> permutations)

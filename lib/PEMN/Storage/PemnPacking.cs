@@ -31,7 +31,10 @@ public sealed record PemnPackOptions(bool SeedStorage = false);
 /// <para><b>Tensors.</b> Every other entry of the state_dict, in its order: norm affine parameters, BatchNorm running
 /// statistics and num_batches_tracked, ViT position embedding and class token, and for a Dense network every weight.
 /// Dense is packed as a plain stored network (no prototypes, no layers) so that every strategy has a file; it is not
-/// small, and is not meant to be (the sparse baselines will get their own layer form; see <see cref="PackedKind"/>).</para>
+/// small, and is not meant to be.</para>
+/// <para><b>Sparse baselines</b> (format version 2) are packed as sparse layers: each conv and linear layer's keep mask,
+/// coded as a PEMN mask is (bitmap or context-coded), and its trained weights at the kept entries, so that the two sides
+/// of Fig. 4 and 5 compare in bytes on disk. No prototypes: a sparse network stores no random values.</para>
 /// <para><b>Proof at packing.</b> After packing, every masked layer's frozen weights are rebuilt from the packed network
 /// (FileFormat.md, "Semantics") and compared bit for bit with the model's; a mismatch throws instead of writing a file
 /// that would load as another network.</para>
@@ -48,7 +51,22 @@ public static class PemnPacking
 
     /// <summary>How a network's layers are packed (the file configuration names it, so readers know what to expect).</summary>
     public static PackedKind KindOf(NetworkSpec spec) =>
-        spec.Strategy.Name == StrategyName.Dense ? PackedKind.Dense : PackedKind.Masked;
+        spec.Strategy.Name == StrategyName.Dense ? PackedKind.Dense
+        : spec.Strategy.Name.IsSparse() ? PackedKind.Sparse
+        : PackedKind.Masked;
+
+    /// <summary>
+    /// The network of <paramref name="spec"/> ready to receive a trained state (a checkpoint, or a packed file): built as
+    /// <see cref="PemnNetwork.Build"/> builds it, except that a strategy that prunes a trained parent
+    /// (<see cref="StrategyKinds.NeedsParent"/>) prunes an untrained stand-in of the same definition, since the state
+    /// overwrites every weight and keep mask the pruning chose; so a trained child loads without its parent run.
+    /// </summary>
+    public static PemnNetwork BuildForState(NetworkSpec spec, Device? device = null)
+    {
+        if (!spec.Strategy.Name.NeedsParent()) return PemnNetwork.Build(spec, device);
+        using var standIn = PemnNetwork.Build(spec with { Strategy = new StrategyConfig(StrategyName.Dense) });
+        return PemnNetwork.Build(spec, device, standIn.Model);
+    }
 
     /// <summary>Packs the trained <paramref name="network"/> with configuration <paramref name="configJson"/> (a JSON object, opaque here).</summary>
     /// <param name="network">A network built by <see cref="PemnNetwork.Build"/> whose scores and norms were then trained (or loaded).</param>
@@ -67,10 +85,8 @@ public static class PemnPacking
         var tensors = OtherTensors(model).Select(t => ToPacked(t.Name, t.Tensor)).ToList();
         if (KindOf(spec) == PackedKind.Dense)
             return new PackedNetwork(configJson, [], [], [], tensors).Validate();
-        if (spec.Strategy.Name.IsSparse())
-            throw new ArgumentException(
-                $"strategy.name = {Runtime.Names.Of(spec.Strategy.Name)} cannot be packed: a sparse baseline stores trained weights and their positions " +
-                "(SparseStorage prices them), not masks over random values; a PEMN file holds dense or masked networks.", "strategy.name");
+        if (KindOf(spec) == PackedKind.Sparse)
+            return new PackedNetwork(configJson, [], [], [], tensors, PackSparse(model)).Validate();
         // Refused up front with its reason, rather than by the bit-for-bit check below with a misleading one.
         if (spec.Strategy.Canonical().SignSymmetric)
             throw new ArgumentException(
@@ -122,13 +138,39 @@ public static class PemnPacking
     }
 
     /// <summary>
-    /// The working network <paramref name="packed"/> describes: <paramref name="spec"/> built on the CPU, checked against the
-    /// packed network (<see cref="Check"/>), filled with its values, masks and tensors, then moved to <paramref name="device"/>.
+    /// Every sparse layer of <paramref name="model"/> as a packed sparse layer: its keep mask and its weights at the kept entries.
+    /// The pruned weights are not stored, so they must be zero (as <see cref="SparseLayer"/> keeps them); the loaded layer
+    /// then holds exactly the trained one's weights.
+    /// </summary>
+    private static List<PackedSparseLayer> PackSparse(nn.Module model)
+    {
+        var layers = WeightLayers.Sparse(model);
+        if (layers.Count == 0)
+            throw new InvalidOperationException("A sparse baseline's model has no sparse layers: it was not built by PemnNetwork.Build from its spec.");
+        return layers.Select(l =>
+        {
+            var sparse = l.Sparse!;
+            if (!sparse.IsPruned)
+                throw new InvalidOperationException($"Sparse layer '{l.Path}' is not pruned yet: a sparse baseline's layers keep a fixed fraction q, set by its strategy.");
+            var weights = Floats(sparse.Weight);
+            var mask = MaskBits.FromValues(Floats(sparse.KeepMask));
+            for (var i = 0; i < weights.Length; i++)
+                if (!mask[i] && weights[i] != 0)
+                    throw new InvalidOperationException(
+                        $"Sparse layer '{l.Path}': weight {i} is pruned by its keep mask but holds {weights[i]}, not 0; a sparse layer keeps its pruned weights at 0 " +
+                        "(SparseLayer.Prune), and the file stores the kept ones only.");
+            return PackedSparseLayer.Of(l.Path, l.Shape, mask, weights);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The working network <paramref name="packed"/> describes: <paramref name="spec"/> built on the CPU (<see cref="BuildForState"/>),
+    /// checked against the packed network (<see cref="Check"/>), filled with its values, masks and tensors, then moved to <paramref name="device"/>.
     /// </summary>
     /// <exception cref="PemnFileException">The packed network does not fit the spec, or regenerated data does not match its digest.</exception>
     public static PemnNetwork Unpack(PackedNetwork packed, NetworkSpec spec, Device? device = null)
     {
-        var network = PemnNetwork.Build(spec);
+        var network = BuildForState(spec);
         try
         {
             Check(packed, network);
@@ -155,13 +197,31 @@ public static class PemnPacking
         var strategy = built.Values;
         var label = spec.Strategy.Label();
 
-        if (KindOf(spec) == PackedKind.Dense)
+        var kind = KindOf(spec);
+        if (kind != PackedKind.Sparse)
+            Expect("SparseLayers", "sparse layer count", packed.SparseLayers.Count, 0, $"a {label} network has no sparse layers");
+        if (kind is PackedKind.Dense or PackedKind.Sparse)
         {
-            Expect("Values", "prototype count", packed.Prototypes.Count, 0, $"a {label} network stores every weight as a tensor");
+            var stores = kind == PackedKind.Dense ? "stores every weight as a tensor" : "stores trained values, no random ones";
+            Expect("Values", "prototype count", packed.Prototypes.Count, 0, $"a {label} network {stores}");
             Expect("Layers", "layer count", packed.Layers.Count, 0, $"a {label} network has no masked layers");
             Expect("Permutations", "permutation count", packed.Permutations.Count, 0, $"a {label} network has no permutation");
         }
-        else
+        if (kind == PackedKind.Sparse)
+        {
+            var sparse = WeightLayers.Sparse(built.Model);
+            Expect("SparseLayers", "sparse layer count", packed.SparseLayers.Count, sparse.Count, "the model built from the configuration has that many conv and linear layers");
+            for (var i = 0; i < sparse.Count; i++)
+            {
+                var (file, layer) = (packed.SparseLayers[i], sparse[i]);
+                var where = $"sparse layer {i} ('{file.Path}')";
+                if (file.Path != layer.Path) throw Mismatch("SparseLayers", $"sparse layer {i} path", $"'{file.Path}'", $"'{layer.Path}'", "layers are in the model's order");
+                if (!file.Shape.SequenceEqual(layer.Shape)) throw Mismatch("SparseLayers", $"{where} shape", Shape(file.Shape), Shape(layer.Shape), "the model's weight shape");
+                var kept = TopKMask.KeptCount(layer.Count, layer.Sparse!.KeepFraction);
+                Expect("SparseLayers", $"{where} kept", file.Mask.CountOnes(), kept, $"q = {Float(layer.Sparse.KeepFraction)} keeps {kept} of {layer.Count}");
+            }
+        }
+        if (kind == PackedKind.Masked)
         {
             Expect("Values", "prototype count", packed.Prototypes.Count, strategy.Prototypes.Count, $"{label} of this model keeps that many prototypes");
             var rp = spec.Strategy.Name == StrategyName.RandomVectorPadding;
@@ -237,6 +297,16 @@ public static class PemnPacking
             using var scores = tensor(packed.Layers[i].Mask.ToValues()).reshape(layer.Scores.shape);
             layer.Scores.copy_(scores);
         }
+        var sparse = WeightLayers.Sparse(network.Model);
+        for (var i = 0; i < sparse.Count; i++)
+        {
+            var layer = sparse[i].Sparse!;
+            var file = packed.SparseLayers[i];
+            // Prune checks the mask against q again and zeroes the dropped weights; the kept ones are then the file's.
+            using (var mask = tensor(file.Mask.ToValues()).reshape(layer.Weight.shape)) layer.Prune(mask);
+            using var weights = tensor(file.Weights()).reshape(layer.Weight.shape);
+            layer.Weight.copy_(weights);
+        }
         var state = OtherTensors(network.Model).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         foreach (var t in packed.Tensors)
         {
@@ -247,15 +317,24 @@ public static class PemnPacking
 
     /// <summary>
     /// Every state_dict entry of <paramref name="model"/> except the masked layers' frozen weights and scores (which
-    /// the file holds as prototypes and masks), in state_dict order.
+    /// the file holds as prototypes and masks) and the sparse layers' weights and keep masks (which it holds as sparse
+    /// layers), in state_dict order.
     /// </summary>
     public static IReadOnlyList<(string Name, Tensor Tensor)> OtherTensors(nn.Module model)
     {
         var excluded = new HashSet<IntPtr>();
-        foreach (var layer in WeightLayers.Masked(model))
+        foreach (var layer in WeightLayers.Of(model))
         {
-            excluded.Add(layer.Masked!.Weight.Handle);
-            excluded.Add(layer.Masked.Scores.Handle);
+            if (layer.Masked is { } masked)
+            {
+                excluded.Add(masked.Weight.Handle);
+                excluded.Add(masked.Scores.Handle);
+            }
+            else if (layer.Sparse is { } sparse)
+            {
+                excluded.Add(sparse.Weight.Handle);
+                excluded.Add(sparse.KeepMask.Handle);
+            }
         }
         return model.state_dict().Where(e => !excluded.Contains(e.Value.Handle)).Select(e => (e.Key, e.Value)).ToList();
     }
@@ -342,6 +421,10 @@ public enum PackedKind
     /// <summary>A plain stored network: every weight a float32 tensor, no masks (the Dense baseline).</summary>
     [Runtime.Name("dense")]
     Dense,
-    // Extension point: the conventional sparse baselines (trained values at the kept positions plus the positions) need a
-    // layer whose values follow its mask's kept entries, a new layer form of a format version 2; they get a kind here.
+    /// <summary>
+    /// Sparse layers: every conv and linear layer's keep mask and its trained values at the kept entries, other tensors
+    /// (the sparse baselines of Fig. 4 and 5; format version 2).
+    /// </summary>
+    [Runtime.Name("sparse")]
+    Sparse,
 }
