@@ -67,13 +67,32 @@ def topk_mask(scores, k):
         return mask.view_as(scores)
 
 
-def effective_weight_ours(weight, scores, k):
+def topk_mask_select(scores, k):
+    """The same mask as topk_mask by one kthvalue selection instead of a sort, as TopKMask.Compute computes it.
+
+    Ties at the threshold keep the lower flat indices, counted on the device (no value goes to the host).
+    """
+    with torch.no_grad():
+        flat = scores.detach().abs().flatten()
+        n = flat.numel()
+        keep = kept_count(n, k)
+        if keep == n:
+            return torch.ones_like(scores)
+        threshold = flat.kthvalue(n - keep).values
+        above = flat > threshold
+        tied = flat == threshold
+        missing = keep - above.sum()
+        mask = above | (tied & (tied.long().cumsum(0) <= missing))
+        return mask.to(scores.dtype).view_as(scores)
+
+
+def effective_weight_ours(weight, scores, k, mask_of=topk_mask):
     """W * ((|S| - stop_gradient(|S|)) + M), as lib/PEMN/Masking/MaskedWeight.cs writes it.
 
     The bracket is exactly 0 in value, so the result is exactly W * M; autograd sees dM/d|S| = 1,
     so dL/dS = (dL/dW_eff * W) * sign(S). Without gradients it is plain W * M (the C# no-grad branch).
     """
-    mask = topk_mask(scores, k)
+    mask = mask_of(scores, k)
     if not (scores.requires_grad and torch.is_grad_enabled()):
         return weight * mask
     magnitude = scores.abs()
@@ -101,7 +120,12 @@ def effective_weight_authors(weight, scores, k):
     return weight * _GetSubnet.apply(scores.abs(), k)
 
 
-STE = {"ours": effective_weight_ours, "authors": effective_weight_authors}
+def effective_weight_ours_select(weight, scores, k):
+    """Our estimator with the mask by selection: what our library computes, step for step (the speed benchmark's masked model)."""
+    return effective_weight_ours(weight, scores, k, topk_mask_select)
+
+
+STE = {"ours": effective_weight_ours, "authors": effective_weight_authors, "ours_select": effective_weight_ours_select}
 
 
 def kaiming_normal_(t):

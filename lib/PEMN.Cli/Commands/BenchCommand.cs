@@ -11,9 +11,12 @@ public static class BenchCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks that print timings.");
+        var command = new Command("bench", "Benchmarks that print timings; `bench suite` runs them side by side with PyTorch (scripts/bench.sh).");
         command.Subcommands.Add(Masks());
         command.Subcommands.Add(BenchDataCommand.Create());
+        command.Subcommands.Add(BenchStepsCommand.Create());
+        command.Subcommands.Add(BenchEpochsCommand.Create());
+        command.Subcommands.Add(BenchSuiteCommand.Create());
         return command;
     }
 
@@ -43,6 +46,9 @@ public static class BenchCommand
                 Console.WriteLine($"{config.Model.ShortName}, batch {config.Training.BatchSize}, {result.Layers} masked layers, {result.MaskedWeights:N0} masked weights, {result.Threads} threads");
                 Console.WriteLine($"mask per step   full sort {result.MaskMsSort,8:F2} ms   selection {result.MaskMs,8:F2} ms   speed-up {result.MaskSpeedup:F2}x");
                 Console.WriteLine($"training step   dense     {result.StepSDense,8:F3} s    masked    {result.StepSMasked,8:F3} s    ratio    {result.StepRatio:F3}x");
+                Console.WriteLine($"inference       dense     {result.InferenceDense,8:F0} images/s    masked    {result.InferenceMasked,8:F0} images/s");
+                if (result.GflopsAt(result.StepSMasked) is { } gflops)
+                    Console.WriteLine($"training        {gflops:F1} GFLOP/s masked, {result.GflopsAt(result.StepSDense):F1} GFLOP/s dense ({result.TrainingMultiplyAddsPerImage:N0} multiply-adds per image)");
             }
             return ExitCodes.Ok;
         }));

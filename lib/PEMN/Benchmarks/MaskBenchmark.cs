@@ -11,10 +11,12 @@ namespace PEMN.Benchmarks;
 /// <param name="Warmup">Untimed steps first (allocator and thread pools warm up).</param>
 /// <param name="Steps">Timed training steps per model.</param>
 /// <param name="MaskRepeats">Timed repetitions of the mask computation over all layers.</param>
+/// <param name="InferenceBatches">Timed batches of inference (eval mode, no gradients) per model.</param>
 public sealed record MaskBenchmarkOptions(
     int Warmup = 2,
     int Steps = 5,
-    int MaskRepeats = 20)
+    int MaskRepeats = 20,
+    int InferenceBatches = 5)
 {
     /// <summary>The default experiment measured: the paper's ConvMixer-256/8 (kernel 5, patch 2, CIFAR-10 geometry) at batch 64 on the CPU.</summary>
     public static ExperimentConfig DefaultExperiment { get; } = ExperimentPresets.Paper with
@@ -30,6 +32,7 @@ public sealed record MaskBenchmarkOptions(
         if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "Warmup must be >= 0.");
         if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "Steps must be >= 1.");
         if (MaskRepeats < 1) throw new ArgumentOutOfRangeException(nameof(MaskRepeats), MaskRepeats, "Mask repeats must be >= 1.");
+        if (InferenceBatches < 1) throw new ArgumentOutOfRangeException(nameof(InferenceBatches), InferenceBatches, "Inference batches must be >= 1.");
         return this;
     }
 }
@@ -44,13 +47,24 @@ public sealed record MaskBenchmarkOptions(
 /// <param name="Threads">Torch intra-op threads.</param>
 /// <param name="Layers">Masked layers.</param>
 /// <param name="MaskedWeights">Weights under masks.</param>
+/// <param name="Batch">Images per step.</param>
+/// <param name="InferenceDense">Images per second of the dense model in eval mode without gradients (median batch).</param>
+/// <param name="InferenceMasked">The same for the masked model.</param>
+/// <param name="TrainingMultiplyAddsPerImage">Multiply-adds of one training step per image (<see cref="Models.MultiplyAdds.Training"/>); null for models other than the ConvMixer.</param>
 public sealed record MaskBenchmarkResult(
     double MaskMsSort, double MaskMs, double StepSDense, double StepSMasked,
-    double MaskSpeedup, double StepRatio, int Threads, int Layers, long MaskedWeights);
+    double MaskSpeedup, double StepRatio, int Threads, int Layers, long MaskedWeights,
+    int Batch, double InferenceDense, double InferenceMasked, long? TrainingMultiplyAddsPerImage)
+{
+    /// <summary>GFLOP/s of a training step of the model at <paramref name="stepSeconds"/> per step (2 FLOPs per multiply-add).</summary>
+    public double? GflopsAt(double stepSeconds) =>
+        TrainingMultiplyAddsPerImage * Models.MultiplyAdds.FlopsPerMultiplyAdd * (double)Batch / stepSeconds / 1e9;
+}
 
 /// <summary>
-/// Measures the cost of sparse selection: the per-step mask computation (full sort vs selection)
-/// and a whole training step of the masked model against the dense model of the same definition.
+/// Measures the cost of sparse selection: the per-step mask computation (full sort vs selection), a whole training step
+/// of the masked model against the dense model of the same definition (steps alternate between the two, so that both see
+/// the same machine), and inference of both.
 /// </summary>
 public static class MaskBenchmark
 {
@@ -75,11 +89,14 @@ public static class MaskBenchmark
         using var generator = new Generator((ulong)experiment.Training.Seed);
         using var images = randn([batch, model.InChannels, model.ImageSize, model.ImageSize], generator: generator).to(device);
         using var labels = randint(model.Classes, [batch], generator: generator).to(device);
-        var denseStep = StepSeconds(dense, images, labels, options);
-        var maskedStep = StepSeconds(masked, images, labels, options);
+        var (denseStep, maskedStep) = StepSeconds(dense, masked, images, labels, options);
+        var denseInference = ImagesPerSecond(dense, images, options);
+        var maskedInference = ImagesPerSecond(masked, images, options);
+        long? multiplyAdds = model.Name == Models.ModelName.ConvMixer ? Models.MultiplyAdds.Training(masked, model) : null;
 
         return new MaskBenchmarkResult(sortMs, selectMs, denseStep, maskedStep, sortMs / selectMs,
-            maskedStep / denseStep, get_num_threads(), layers.Count, layers.Sum(l => l.Count));
+            maskedStep / denseStep, get_num_threads(), layers.Count, layers.Sum(l => l.Count),
+            batch, denseInference, maskedInference, multiplyAdds);
     }
 
     private static double TimeMs(int repeats, Action action)
@@ -90,24 +107,61 @@ public static class MaskBenchmark
         return watch.Elapsed.TotalMilliseconds / repeats;
     }
 
-    private static double StepSeconds(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, MaskBenchmarkOptions options)
+    /// <summary>Median seconds per training step of each model, the two stepping in turn.</summary>
+    private static (double Dense, double Masked) StepSeconds(nn.Module<Tensor, Tensor> dense, nn.Module<Tensor, Tensor> masked,
+        Tensor images, Tensor labels, MaskBenchmarkOptions options)
     {
-        model.train();
-        var trainable = model.parameters().Where(p => p.requires_grad).ToList();
-        using var optimizer = optim.AdamW(trainable);
-        var times = new List<double>();
+        using var denseOptimizer = Optimizer(dense);
+        using var maskedOptimizer = Optimizer(masked);
+        var (denseTimes, maskedTimes) = (new List<double>(), new List<double>());
         for (var step = 0; step < options.Warmup + options.Steps; step++)
         {
-            var watch = Stopwatch.StartNew();
-            using (var scope = NewDisposeScope())
-            {
-                optimizer.zero_grad();
-                nn.functional.cross_entropy(model.forward(images), labels).backward();
-                optimizer.step();
-            }
-            if (step >= options.Warmup) times.Add(watch.Elapsed.TotalSeconds);
+            var d = Step(dense, denseOptimizer, images, labels);
+            var m = Step(masked, maskedOptimizer, images, labels);
+            if (step < options.Warmup) continue;
+            denseTimes.Add(d);
+            maskedTimes.Add(m);
         }
-        times.Sort();
-        return times[times.Count / 2];
+        return (Median(denseTimes), Median(maskedTimes));
+    }
+
+    private static TorchSharp.Modules.OptimizerHelper Optimizer(nn.Module<Tensor, Tensor> model)
+    {
+        model.train();
+        return optim.AdamW(model.parameters().Where(p => p.requires_grad));
+    }
+
+    private static double Step(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, Tensor images, Tensor labels)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var scope = NewDisposeScope())
+        {
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(model.forward(images), labels).backward();
+            optimizer.step();
+        }
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Median images per second of inference on <paramref name="images"/> after one untimed batch, as <see cref="Training.Trainer.Evaluate"/> runs it: eval mode, no gradients.</summary>
+    private static double ImagesPerSecond(nn.Module<Tensor, Tensor> model, Tensor images, MaskBenchmarkOptions options)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var times = new List<double>();
+        for (var batch = 0; batch <= options.InferenceBatches; batch++)
+        {
+            var watch = Stopwatch.StartNew();
+            using (var scope = NewDisposeScope()) model.forward(images);
+            if (batch > 0) times.Add(watch.Elapsed.TotalSeconds);
+        }
+        model.train();
+        return images.shape[0] / Median(times);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
     }
 }
