@@ -38,11 +38,13 @@ public static class LadderCommand
         var restart = RunCommands.RestartOption();
         var slurm = new SlurmCommands();
         slurm.AddTo(command);
+        var workers = WorkerProcesses.CreateOption();
         command.Options.Add(output);
         command.Options.Add(seeds);
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.Options.Add(restart);
+        command.Options.Add(workers);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             foreach (var path in new[] { "strategy.name", "strategy.ratio" })
@@ -79,8 +81,13 @@ public static class LadderCommand
                         Console.WriteLine($"{l.label,-10} seed {l.seed,-3} {l.unique_values,10:N0} values  {l.status,-9} {l.run_id}{(l.same_as is null ? "" : $"  (= {l.same_as})")}");
                 return ExitCodes.Ok;
             }
+            var (workerCount, workerThreads) = WorkerProcesses.Split(parse.GetValue(workers), experiment.IsGiven(parse, "threads") ? config.Threads : 0,
+                Environment.ProcessorCount, gpu: config.Device != "cpu");
+            using var pool = WorkerProcesses.Start(parse,
+                Math.Min(workerCount, WorkerProcesses.Trainable(SweepRunner.Describe(plan, csv), parse.GetValue(restart))), workerThreads);
             var rows = StrategyLadder.Run(config, seedList, csv, p => new ConsoleProgress(p.RunId), cancellation,
                 options: RunCommands.Options(parse.GetValue(restart)));
+            pool.Wait();
             // The committed-results table names what produced it (command, commit, machine, date).
             var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
             var commandLine = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));

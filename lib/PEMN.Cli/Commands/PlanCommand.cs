@@ -36,6 +36,7 @@ public static class PlanCommand
                 $"Always on for plans whose figures read the files ({string.Join(", ", Plans.All.Where(p => p.PacksRuns).Select(p => p.Name))}).",
         };
         var slurm = new SlurmCommands();
+        var workers = WorkerProcesses.CreateOption();
         command.Arguments.Add(names);
         command.Options.Add(scale);
         command.Options.Add(results);
@@ -45,6 +46,7 @@ public static class PlanCommand
         command.Options.Add(restart);
         command.Options.Add(pack);
         slurm.AddTo(command);
+        command.Options.Add(workers);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             var requested = parse.GetValue(names)!;
@@ -65,6 +67,10 @@ public static class PlanCommand
                 return runs.Select(r => slurm.Run(parse, $"plan-{r.Plan.Name}-{s}", r.Runs, r.Csv, parse.GetValue(json))).ToList().Max();
             }
             var total = 0;
+            var (workerCount, workerThreads) = WorkerProcesses.Split(parse.GetValue(workers), parse.GetValue(threads), Environment.ProcessorCount,
+                gpu: runs.Any(r => r.Runs.Runs.Any(c => c.Device != "cpu")));
+            var trainable = runs.Sum(r => WorkerProcesses.Trainable(SweepRunner.Describe(r.Runs, r.Csv), parse.GetValue(restart)));
+            using var pool = parse.GetValue(dryRun) ? null : WorkerProcesses.Start(parse, Math.Min(workerCount, trainable), workerThreads);
             foreach (var (plan, csv, planRuns) in runs)
             {
                 if (parse.GetValue(dryRun))
@@ -116,8 +122,10 @@ public static class PlanCommand
                     var panelRuns = points.DistinctBy(p => p.RunId).ToList();
                     Console.WriteLine($"{plan.Name} {panel.Key}: {panelRuns.Count(p => !p.Reused)} trained now, {panelRuns.Count(p => p.Reused)} reused; table {table}{(written ? "" : " (unchanged)")}");
                 }
-                if (parse.GetValue(pack) || plan.PacksRuns) Pack(plan, s, resultsDir, cancellation);
+                // Workers train; the first process, which waits for every run, packs them once.
+                if ((parse.GetValue(pack) || plan.PacksRuns) && !WorkerProcesses.IsWorker) Pack(plan, s, resultsDir, cancellation);
             }
+            pool?.Wait();
             if (parse.GetValue(dryRun) && !parse.GetValue(json) && plans.Count > 1)
                 Console.WriteLine($"all ({s}): {total} runs in {plans.Count} plans");
             return ExitCodes.Ok;

@@ -21,11 +21,13 @@ public static class SweepCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON summary line on stdout." };
         var restart = RunCommands.RestartOption();
         var slurm = new SlurmCommands();
+        var workers = WorkerProcesses.CreateOption();
         command.Options.Add(grid);
         command.Options.Add(output);
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.Options.Add(restart);
+        command.Options.Add(workers);
         slurm.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
@@ -38,7 +40,7 @@ public static class SweepCommand
                 RunCommands.Check(() => new SweepRunner().Preflight(plan, csvFile.FullName), ("--out", csvFile.FullName));
                 return slurm.Run(parse, "sweep-" + Path.GetFileNameWithoutExtension(gridFile.Name), plan, csvFile.FullName, parse.GetValue(json));
             }
-            return Run(gridFile, csvFile, parse.GetValue(dryRun), parse.GetValue(json), parse.GetValue(restart), cancellation);
+            return Run(gridFile, csvFile, parse.GetValue(dryRun), parse.GetValue(json), parse.GetValue(restart), cancellation, parse, workers);
         }, "the same command continues the sweep")));
         return command;
     }
@@ -58,7 +60,8 @@ public static class SweepCommand
         }
     }
 
-    private static int Run(FileInfo gridFile, FileInfo csvFile, bool dryRun, bool json, bool restart, CancellationToken cancellation)
+    private static int Run(FileInfo gridFile, FileInfo csvFile, bool dryRun, bool json, bool restart, CancellationToken cancellation,
+        ParseResult parse, Option<int?> workers)
     {
         var plan = LoadPlan(gridFile);
         var sweep = new SweepRunner();
@@ -87,7 +90,11 @@ public static class SweepCommand
             return 0;
         }
 
+        var (workerCount, workerThreads) = WorkerProcesses.Split(parse.GetValue(workers), 0, Environment.ProcessorCount,
+            gpu: plan.Runs.Any(c => c.Device != "cpu"));
+        using var pool = WorkerProcesses.Start(parse, Math.Min(workerCount, WorkerProcesses.Trainable(planned, restart)), workerThreads);
         var results = sweep.Run(plan, csvFile.FullName, p => new ConsoleProgress(p.RunId), cancellation, RunCommands.Options(restart));
+        pool.Wait();
         foreach (var r in results.Where(r => r.Error is not null))
         {
             Console.Error.WriteLine($"{r.RunId}: failed: {r.Error}");

@@ -15,7 +15,7 @@ public class PlanCommandTests : IDisposable
     [Fact]
     public void APlanTrainsWhatIsMissingWritesItsTablesAndReusesTheRunsTheSecondTime()
     {
-        var (code, output, error) = PemnHarness.Run("plan", "width-depth", "--scale", "smoke", "--results", folder);
+        var (code, output, error) = PemnHarness.Run("plan", "width-depth", "--scale", "smoke", "--results", folder, "--workers", "1");
         Assert.True(code == 0, error);
         var runs = Directory.GetDirectories(Path.Combine(folder, "width-depth", "smoke", ExperimentRunner.RunsFolder));
         // Two variants x (Dense, Mask, RP 1e-2, RP 1e-3) at one seed; none of these rungs shares a network on the smoke models.
@@ -25,7 +25,7 @@ public class PlanCommandTests : IDisposable
         foreach (var variant in new[] { "wide", "deep" })
             Assert.True(File.Exists(Path.Combine(folder, "width-depth", "smoke", $"ladder-{variant}.md")));
 
-        var again = PemnHarness.Run("plan", "width_depth", "--scale", "smoke", "--results", folder);
+        var again = PemnHarness.Run("plan", "width_depth", "--scale", "smoke", "--results", folder, "--workers", "1");
         Assert.Equal(0, again.Code);
         Assert.Contains("0 trained now, 4 reused", again.Out);
         Assert.Contains("(unchanged)", again.Out);

@@ -43,7 +43,8 @@ public class ConcurrentRunsTests : IDisposable
             var outDir = Directory.CreateDirectory(Path.Combine(folder, $"r{repetition}")).FullName;
             var csv = Path.Combine(outDir, ExperimentRunner.CsvFile);
             string[] Train(long seed) => ["train", "--preset", "smoke", "--per-class", $"{PerClass}", "--seed", $"{seed}", "--out", outDir, "--json"];
-            string[] sweep = ["sweep", "--grid", grid, "--out", csv, "--json"];
+            // One process each: the test counts what every process it started did (--workers would start more).
+            string[] sweep = ["sweep", "--grid", grid, "--out", csv, "--json", "--workers", "1"];
             var commands = new[] { sweep, sweep, Train(GridSeeds[1]), Train(OutsideSeed) };
             var processes = commands.Select(args => PemnProcess.Start(folder, args)).ToList();
             var results = processes.Select(p => p.Wait(ProcessTimeout)).ToList();
