@@ -45,10 +45,10 @@ public static class BenchStepsCommand
             foreach (var (key, experiment) in Models)
             {
                 var r = MaskBenchmark.Run(experiment, options, ExperimentRunner.ResolveDevice(experiment.Device));
-                models.Add(new ModelSteps(key, r.Batch, r.StepSDense, r.StepSMasked, r.MaskMsSort, r.MaskMs, r.InferenceDense, r.InferenceMasked, r.TrainingMultiplyAddsPerImage));
+                models.Add(new ModelSteps(key, r.Batch, r.StepSDense, r.StepSMasked, r.MaskMsSort, r.MaskMs, r.InferenceDense, r.InferenceMasked, r.TrainingMultiplyAddsPerImage, r.InferenceMaskedLive));
                 if (!parse.GetValue(json))
                     Console.WriteLine($"{key,-12} batch {r.Batch,4}: step dense {r.StepSDense:F3} s, masked {r.StepSMasked:F3} s ({r.StepRatio:F3}x); " +
-                        $"masks sort {r.MaskMsSort:F2} ms, selection {r.MaskMs:F2} ms; inference dense {r.InferenceDense:F0}, masked {r.InferenceMasked:F0} images/s; " +
+                        $"masks sort {r.MaskMsSort:F2} ms, selection {r.MaskMs:F2} ms; inference dense {r.InferenceDense:F0}, masked {r.InferenceMasked:F0} (live masks {r.InferenceMaskedLive:F0}) images/s; " +
                         $"{r.GflopsAt(r.StepSMasked):F1} GFLOP/s masked");
             }
             if (parse.GetValue(json))

@@ -78,6 +78,7 @@ public static class BenchmarkReport
             rows.Add(new($"{label}: masks of all layers, selection", "ms", Ours(m => m.MaskMsSelect), Theirs(m => m.MaskMsSelect), 2));
             rows.Add(new($"{label}: inference, dense", "images/s", Ours(m => m.InferenceImagesPerSecondDense), Theirs(m => m.InferenceImagesPerSecondDense), 0));
             rows.Add(new($"{label}: inference, masked", "images/s", Ours(m => m.InferenceImagesPerSecondMasked), Theirs(m => m.InferenceImagesPerSecondMasked), 0));
+            rows.Add(new($"{label}: inference, masked, masks selected at every batch", "images/s", Ours(m => m.InferenceImagesPerSecondMaskedLive), null, 0));
             var multiplyAdds = run.OursSteps.SelectMany(s => s.Models).FirstOrDefault(m => m.Model == model)?.TrainingMultiplyAddsPerImage;
             if (multiplyAdds is { } macs && batch is { } b)
             {

@@ -49,12 +49,13 @@ public sealed record MaskBenchmarkOptions(
 /// <param name="MaskedWeights">Weights under masks.</param>
 /// <param name="Batch">Images per step.</param>
 /// <param name="InferenceDense">Images per second of the dense model in eval mode without gradients (median batch).</param>
-/// <param name="InferenceMasked">The same for the masked model.</param>
+/// <param name="InferenceMasked">The same for the masked model, its masks frozen as evaluation runs them (<see cref="FrozenMasks"/>).</param>
+/// <param name="InferenceMaskedLive">The masked model with its masks selected again at every batch (as before <see cref="FrozenMasks"/>).</param>
 /// <param name="TrainingMultiplyAddsPerImage">Multiply-adds of one training step per image (<see cref="Models.MultiplyAdds.Training"/>); null for models other than the ConvMixer.</param>
 public sealed record MaskBenchmarkResult(
     double MaskMsSort, double MaskMs, double StepSDense, double StepSMasked,
     double MaskSpeedup, double StepRatio, int Threads, int Layers, long MaskedWeights,
-    int Batch, double InferenceDense, double InferenceMasked, long? TrainingMultiplyAddsPerImage)
+    int Batch, double InferenceDense, double InferenceMasked, double InferenceMaskedLive, long? TrainingMultiplyAddsPerImage)
 {
     /// <summary>GFLOP/s of a training step of the model at <paramref name="stepSeconds"/> per step (2 FLOPs per multiply-add).</summary>
     public double? GflopsAt(double stepSeconds) =>
@@ -92,11 +93,12 @@ public static class MaskBenchmark
         var (denseStep, maskedStep) = StepSeconds(dense, masked, images, labels, options);
         var denseInference = ImagesPerSecond(dense, images, options);
         var maskedInference = ImagesPerSecond(masked, images, options);
+        var maskedLiveInference = ImagesPerSecond(masked, images, options, frozen: false);
         long? multiplyAdds = model.Name == Models.ModelName.ConvMixer ? Models.MultiplyAdds.Training(masked, model) : null;
 
         return new MaskBenchmarkResult(sortMs, selectMs, denseStep, maskedStep, sortMs / selectMs,
             maskedStep / denseStep, get_num_threads(), layers.Count, layers.Sum(l => l.Count),
-            batch, denseInference, maskedInference, multiplyAdds);
+            batch, denseInference, maskedInference, maskedLiveInference, multiplyAdds);
     }
 
     private static double TimeMs(int repeats, Action action)
@@ -143,11 +145,15 @@ public static class MaskBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Median images per second of inference on <paramref name="images"/> after one untimed batch, as <see cref="Training.Trainer.Evaluate"/> runs it: eval mode, no gradients.</summary>
-    private static double ImagesPerSecond(nn.Module<Tensor, Tensor> model, Tensor images, MaskBenchmarkOptions options)
+    /// <summary>
+    /// Median images per second of inference on <paramref name="images"/> after one untimed batch, as <see cref="Training.Trainer.Evaluate"/>
+    /// runs it: eval mode, no gradients, masks frozen (or, with <paramref name="frozen"/> false, selected at every batch).
+    /// </summary>
+    private static double ImagesPerSecond(nn.Module<Tensor, Tensor> model, Tensor images, MaskBenchmarkOptions options, bool frozen = true)
     {
         model.eval();
         using var noGrad = no_grad();
+        using var masks = frozen ? FrozenMasks.Over(model) : null;
         var times = new List<double>();
         for (var batch = 0; batch <= options.InferenceBatches; batch++)
         {

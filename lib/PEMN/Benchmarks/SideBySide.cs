@@ -18,10 +18,12 @@ public sealed record StepsMeasurement(string Framework, string Version, int Thre
 /// <param name="MaskMsSort">Masks of every layer by a full sort (the authors' method), ms.</param>
 /// <param name="MaskMsSelect">Masks of every layer by selection (kthvalue; this library's method), ms.</param>
 /// <param name="InferenceImagesPerSecondDense">Dense model, eval mode, no gradients, images/s.</param>
-/// <param name="InferenceImagesPerSecondMasked">Masked model, the same.</param>
+/// <param name="InferenceImagesPerSecondMasked">Masked model, the same, masks frozen (computed once) as evaluation runs them.</param>
+/// <param name="InferenceImagesPerSecondMaskedLive">Masked model with its masks selected at every batch (ours only: what the freeze saves).</param>
 /// <param name="TrainingMultiplyAddsPerImage">Multiply-adds of a training step per image (counted by our library; PyTorch leaves it null).</param>
 public sealed record ModelSteps(string Model, int Batch, double StepSecondsDense, double StepSecondsMasked, double MaskMsSort, double MaskMsSelect,
-    double InferenceImagesPerSecondDense, double InferenceImagesPerSecondMasked, long? TrainingMultiplyAddsPerImage = null);
+    double InferenceImagesPerSecondDense, double InferenceImagesPerSecondMasked, long? TrainingMultiplyAddsPerImage = null,
+    double? InferenceImagesPerSecondMaskedLive = null);
 
 /// <summary>What one benchmark process reports about whole epochs of the quick protocol: `pemn bench epochs --json` and pemn_bench.py epochs.</summary>
 /// <param name="Framework">"torchsharp" or "pytorch".</param>

@@ -14,6 +14,7 @@ public abstract class MaskedLayer : nn.Module<Tensor, Tensor>
 {
     private readonly Tensor weight;
     private readonly Parameter scores;
+    private Tensor? frozen;
 
     /// <summary>Takes over the frozen <paramref name="weight"/> and the initial <paramref name="scores"/> (same shape).</summary>
     /// <exception cref="ArgumentException">The shapes differ from <paramref name="shape"/>.</exception>
@@ -75,15 +76,73 @@ public abstract class MaskedLayer : nn.Module<Tensor, Tensor>
         weight.copy_(values.reshape(weight.shape).to(weight.dtype, weight.device));
     }
 
+    /// <summary>True inside <see cref="FrozenMasks"/>: the layer computes with a stored W * M.</summary>
+    public bool IsFrozen => frozen is not null;
+
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">A gradient is asked for while the mask is frozen.</exception>
     public override Tensor forward(Tensor input)
     {
+        if (frozen is not null)
+            return is_grad_enabled() && scores.requires_grad
+                ? throw new InvalidOperationException($"Layer '{GetName()}': its mask is frozen for inference (FrozenMasks); training needs the live mask.")
+                : Apply(input, frozen);
         using var w = EffectiveWeight();
         return Apply(input, w);
     }
 
+    /// <summary>Stores W * M for <see cref="FrozenMasks"/> (replacing a stored one).</summary>
+    internal void Freeze()
+    {
+        using var noGrad = no_grad();
+        var product = EffectiveWeight().DetachFromDisposeScope();
+        frozen?.Dispose();
+        frozen = product;
+    }
+
+    /// <summary>Drops the stored W * M: the mask is computed from the scores again at every forward pass.</summary>
+    internal void Thaw()
+    {
+        frozen?.Dispose();
+        frozen = null;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Thaw();
+        base.Dispose(disposing);
+    }
+
     /// <summary>The layer's operation with the effective weight <paramref name="weight"/>.</summary>
     protected abstract Tensor Apply(Tensor input, Tensor weight);
+}
+
+/// <summary>
+/// Masks computed once for inference: inside the scope every <see cref="MaskedLayer"/> of a module computes with a
+/// stored W * M instead of selecting the top-k of its scores and multiplying at every forward pass. The outputs are
+/// bit for bit those of the live masks (the same product, computed once); evaluation and `pemn eval` run inside one.
+/// The scores must not change inside the scope; a forward pass that needs their gradient throws.
+/// </summary>
+public sealed class FrozenMasks : IDisposable
+{
+    private readonly List<MaskedLayer> layers;
+
+    private FrozenMasks(List<MaskedLayer> layers)
+    {
+        this.layers = layers;
+        foreach (var layer in layers) layer.Freeze();
+    }
+
+    /// <summary>Freezes the masks of every masked layer of <paramref name="module"/> (none: the scope does nothing) until disposed.</summary>
+    public static FrozenMasks Over(nn.Module module) =>
+        new(module.modules().OfType<MaskedLayer>().Where(l => !l.IsFrozen).ToList());
+
+    /// <summary>Back to live masks.</summary>
+    public void Dispose()
+    {
+        foreach (var layer in layers) layer.Thaw();
+    }
 }
 
 /// <summary>A bias-free 2-D convolution with frozen random weights masked by the top-k of learnable scores.</summary>

@@ -1,6 +1,7 @@
 using PEMN.Runtime;
 using System.Diagnostics;
 using PEMN.Data;
+using PEMN.Masking;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,6 +27,7 @@ public sealed class Trainer
     {
         this.model = model;
         this.config = config.Validate();
+        NativeMemory.ReturnFreedTensors();
         this.lrMax = lrMax ?? config.LrMax;
         ConfigError.Range("lrMax", this.lrMax, 0, TrainingConfig.MaxLearningRate, lowOpen: true);
     }
@@ -115,6 +117,8 @@ public sealed class Trainer
     {
         model.eval();
         using var noGrad = no_grad();
+        // The scores do not change during a test pass: each mask is selected once, not once per batch.
+        using var masks = FrozenMasks.Over(model);
         long correct = 0, seen = 0;
         foreach (var (images, labels) in source.Epoch(epoch))
         {
