@@ -27,7 +27,6 @@ public sealed class Trainer
     {
         this.model = model;
         this.config = config.Validate();
-        NativeMemory.ReturnFreedTensors();
         this.lrMax = lrMax ?? config.LrMax;
         ConfigError.Range("lrMax", this.lrMax, 0, TrainingConfig.MaxLearningRate, lowOpen: true);
     }
