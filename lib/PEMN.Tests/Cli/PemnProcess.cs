@@ -21,12 +21,16 @@ public sealed class PemnProcess : IDisposable
     public static PemnProcess Start(string workingDirectory, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is missing: build lib/PEMN.Tests (it builds the command line too).");
-        var info = new ProcessStartInfo("dotnet")
+        // Through env(1), which execs dotnet in its place (same pid), with Ctrl+C's signal at its default, as a command started
+        // from a terminal has it: a test runner started in the background by a script inherits SIGINT ignored.
+        var info = new ProcessStartInfo("env")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         // The tests' own settings must not leak into the child (a stack trace would hide what a user sees).
