@@ -37,6 +37,12 @@ public static class HtmlFormatters
         Of<IEnumerable<TrainedRun>>(r => Tables.Trained(r).ToHtml()),
         Of<IReadOnlyList<FilePoint>>(p => Tables.Files(p).ToHtml()),
         Of<IEnumerable<RunFile>>(f => Tables.RunFiles(f).ToHtml()),
+        Of<IReadOnlyList<PointResult>>(r => Tables.Points(r).ToHtml()),
+        Of<IReadOnlyList<PointSummary>>(s => Tables.Points(s).ToHtml()),
+        Of<IReadOnlyList<SeedDraw>>(d => Tables.Draws(d).ToHtml()),
+        Of<NetworkAnalysis>(a => Tables.Analysis(a).ToHtml() + Tables.Norms(a).ToHtml()),
+        Of<IEnumerable<FewValuesVariant>>(v => Tables.Variants(v).ToHtml()),
+        Of<IReadOnlyList<VariantVerdict>>(v => Tables.Verdicts(v).ToHtml()),
         Of<HtmlTable>(t => t.ToHtml()),
     ];
 

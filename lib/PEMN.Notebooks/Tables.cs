@@ -9,7 +9,7 @@ namespace PEMN.Notebooks;
 /// a storage report, a run, a ladder, a comparison of ladders, masks and the set-up, so that no notebook carries its own
 /// table code. Accuracies are best test accuracy in percent (the paper's metric).
 /// </summary>
-public static class Tables
+public static partial class Tables
 {
     /// <summary>The set-up: its one-line summary (scale, device, threads, root) and the folders it reads and writes.</summary>
     public static HtmlTable Session(NotebookSession session) =>

@@ -13,6 +13,7 @@ namespace PEMN.Cli.Commands;
 /// its state (new, partial, complete, or copy: complete in another plan's folder), with the counts per plan. <c>--pack</c>
 /// (always on for plans whose figures read files, <see cref="FigurePlan.PacksRuns"/>) then packs every complete run that has
 /// its checkpoint into &lt;run folder&gt;/network.pemn, checked against the run's recorded final test accuracy (<see cref="PlanPacking"/>).
+/// Plans whose notebook explains single runs (<see cref="FigurePlan.AnalysesRuns"/>) get each complete run's analysis.json the same way.
 /// </summary>
 public static class PlanCommand
 {
@@ -124,6 +125,12 @@ public static class PlanCommand
                 }
                 // Workers train; the first process, which waits for every run, packs them once.
                 if ((parse.GetValue(pack) || plan.PacksRuns) && !WorkerProcesses.IsWorker) Pack(plan, s, resultsDir, cancellation);
+                if (plan.AnalysesRuns && !WorkerProcesses.IsWorker)
+                {
+                    var a = RunAnalysis.ForPlan(plan, s, resultsDir, cancellation);
+                    Console.WriteLine($"{plan.Name}: {RunAnalysis.AnalysisFile} written for {a.Written} run(s), present in {a.Present}" +
+                        (a.Missing > 0 ? $", missing in {a.Missing} (no checkpoint here: run the same command where they were trained)" : "") + ".");
+                }
             }
             pool?.Wait();
             if (parse.GetValue(dryRun) && !parse.GetValue(json) && plans.Count > 1)

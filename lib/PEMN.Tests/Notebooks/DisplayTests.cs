@@ -250,4 +250,54 @@ public class DisplayTests
         Assert.Equal("blocks.{0↔2}.pointwise", Charts.PairLabel(new MaskPairOverlap("blocks.0.pointwise", "blocks.2.pointwise", [4, 4], overlap, overlap)));
         Assert.Equal("head", Charts.PairLabel(new MaskPairOverlap("head", "head", [4, 4], overlap, overlap)));
     }
+
+    private static PointResult Point(string series, long values, long seed, double acc, bool reused = true, string? sameAs = null) =>
+        new(series, FewValues.Label(values), seed, $"{series}-{values}-{seed}", values, values, 32 * values, 0.97, acc, acc, 100, reused, sameAs);
+
+    [Fact]
+    public void PointsTableGivesEachSeedItsColumnAndSaysWhatWasReused()
+    {
+        var results = new[]
+        {
+            Point("copy", 1, 0, 0.70), Point("copy", 1, 1, 0.80), Point("copy", 1, 2, 0.75, reused: false),
+            Point("copy", 41, 0, 0.86),
+        };
+        var html = Tables.Points(results).ToHtml();
+        Assert.Contains("75.00 &#177; 5.00", html);                                      // mean ± sample sd over 3 seeds
+        Assert.Contains(">seed 2<", html);
+        Assert.Matches("41 values</td>.*<td[^>]*>86.00</td><td[^>]*></td><td[^>]*></td></tr>", html);   // no run of seeds 1, 2 at 41 values
+        Assert.Contains("4 run(s), 6 min 40 s of training in all, 3 reused, 1 trained now.", html);
+    }
+
+    [Fact]
+    public void FewValuesChartDrawsEverySeedAndTheMeanWithItsSdOnALogAxisOfStoredValues()
+    {
+        var results = new[]
+        {
+            Point("copy", 1, 0, 0.70), Point("copy", 1, 1, 0.80), Point("copy", 5, 0, 0.84), Point("copy", 5, 1, 0.86),
+            Point("rand", 1, 0, 0.70, sameAs: "copy-1-0"), Point("rand", 5, 0, 0.85),
+        };
+        var json = Json(Charts.FewValues(results, ["copy", "rand"]));
+        var data = json["data"]!.AsArray();
+        Assert.Equal(4, data.Count);                                                 // per series: seeds, mean
+        Assert.Equal([70.0, 80.0, 84.0, 86.0], data[0]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6)));
+        Assert.Equal([75.0, 85.0], data[1]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6)));
+        Assert.Equal(100 * Math.Sqrt(0.005), (double)data[1]!["error_y"]!["array"]![0]!, 6);
+        Assert.Single(data[2]!["y"]!.AsArray());                                     // rand's one-value run is copy's network: drawn once, by copy
+        Assert.True((double)data[0]!["x"]![0]! < 1 && (double)data[2]!["x"]![0]! > 5, "the series sit apart, either side of the count");
+        Assert.Equal("log", (string)json["layout"]!["xaxis"]!["type"]!);
+        Assert.Equal(["1", "5"], json["layout"]!["xaxis"]!["ticktext"]!.AsArray().Select(t => (string)t!));
+        var error = Assert.Throws<ArgumentException>(() => Charts.FewValues(results, ["signed constant"]));
+        Assert.Contains("copy, rand", error.Message);
+    }
+
+    [Fact]
+    public void VerdictsTableSaysStableOrNotAndWhatTheVariantCosts()
+    {
+        var html = Tables.Verdicts([new VariantVerdict("signed constant", 0.8, 0.005, 0.7, 0.04, true, -155, 0.002, 0.004, 2)]).ToHtml();
+        Assert.Contains(">yes<", html);
+        Assert.Contains("-155 bits", html);
+        Assert.Contains("no measurable difference", html);
+        Assert.Contains("+0.20 (noise &#177; 0.40)", html);
+    }
 }

@@ -35,6 +35,12 @@ public sealed record VariantVerdict(string Series, double FewMean, double FewMax
         : Math.Abs(d) <= noise ? "no measurable difference" : d > 0 ? "helps" : "hurts";
 }
 
+/// <summary>A run of RP copy at the few-values end and the values it drew (<see cref="FewValues.Draws"/>).</summary>
+/// <param name="Run">The run's result.</param>
+/// <param name="RunDirectory">Its folder.</param>
+/// <param name="Drawn">The values its network stores, relative to the largest layer's Kaiming std.</param>
+public sealed record SeedDraw(PointResult Run, string RunDirectory, DrawnValues Drawn);
+
 /// <summary>
 /// Issue 14's experiment: RP on the scale's ConvMixer by unique-value count (1, 2, 3, 5, 9, 17, 41, 410), copy against rand, over
 /// more seeds at the few-values end, and the variants that might remove the dependence on the draw there. The runs of
@@ -287,4 +293,24 @@ public static class FewValues
 
         string Share(double x) => double.IsNaN(x) ? "none (no such weight)" : x.ToString("0%", c);
     }
+
+    /// <summary>
+    /// Every run of RP copy with <see cref="FewValuesMax"/> values or fewer among <paramref name="results"/>, with the values it drew
+    /// (read from its config.json in <paramref name="folder"/>, the plans' results folder at a scale), by stored values then seed.
+    /// </summary>
+    public static IReadOnlyList<SeedDraw> Draws(IEnumerable<PointResult> results, string folder) =>
+        results.Where(r => r.Series == CopySeries && ValuesOf(r.Label) <= FewValuesMax)
+            .OrderBy(r => ValuesOf(r.Label)).ThenBy(r => r.Seed)
+            .Select(r =>
+            {
+                var run = Path.Combine(folder, ExperimentRunner.RunsFolder, r.RunId);
+                return new SeedDraw(r, run, RunAnalysis.DrawnOfRun(run)[0]);
+            })
+            .ToList();
+
+    /// <summary>The worst and the best seed of each few-values point (one draw where a point has one seed), fewest values first.</summary>
+    public static IReadOnlyList<SeedDraw> Extremes(IReadOnlyList<SeedDraw> draws) =>
+        draws.GroupBy(d => d.Run.Label).OrderBy(g => ValuesOf(g.Key))
+            .SelectMany(g => new[] { g.MinBy(d => d.Run.BestTestAccuracy)!, g.MaxBy(d => d.Run.BestTestAccuracy)! }.Distinct())
+            .ToList();
 }

@@ -44,6 +44,12 @@ public sealed record FigurePlan(string Name, string Folder, string Description, 
     public bool PacksRuns { get; init; }
 
     /// <summary>
+    /// Whether its notebook explains single runs from their trained networks (<see cref="RunAnalysis"/>), so <c>pemn plan</c> writes
+    /// every complete run's analysis.json while its checkpoint is there (<see cref="RunAnalysis.ForPlan"/>).
+    /// </summary>
+    public bool AnalysesRuns { get; init; }
+
+    /// <summary>
     /// Whether a run complete in another plan's folder (the same run id) is copied in instead of trained
     /// (<see cref="RunReuse"/>): for compression panels and points parts, whose runs repeat other plans' (ladders train their own).
     /// </summary>
@@ -150,7 +156,10 @@ public static class Plans
     /// </summary>
     public static FigurePlan FewValuesCore { get; } = new("few_values", FewValues.Folder,
         "How few values are enough (core): RP copy and the variants at 1 and 5 values over five seeds, copy, rand and the variants at 41 and 410 over three",
-        [], [new PointsPart("few-values", FewValues.CoreRuns)]);
+        [], [new PointsPart("few-values", FewValues.CoreRuns)])
+    {
+        AnalysesRuns = true,
+    };
 
     /// <summary>
     /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then the whole curve copy against
@@ -158,7 +167,10 @@ public static class Plans
     /// </summary>
     public static FigurePlan FewValuesExtended { get; } = new("few_values_extended", FewValues.Folder,
         "How few values are enough (extended): the core, then the whole curve copy against rand, the variants at 2, 3 and 410 values, and the three variants combined",
-        [], [new PointsPart("few-values-extended", FewValues.ExtendedRuns)]);
+        [], [new PointsPart("few-values-extended", FewValues.ExtendedRuns)])
+    {
+        AnalysesRuns = true,
+    };
 
 
     /// <summary>Storage compression targets of the sparse baselines (paper Fig. 4 and 5): 90, 92, 94 and 96 %.</summary>
