@@ -30,6 +30,34 @@ public class ModelTests
         Assert.Equal(new[] { channels * dim * patch * patch, dim * kernel * kernel, dim * dim, dim * classes }.Max(), largest);
     }
 
+    [Theory]
+    [InlineData(ModelName.ConvMixer, 64L, 4L, 1L)]
+    [InlineData(ModelName.ConvMixer, 48L, 3L, 1L)]
+    [InlineData(ModelName.ViT, 64L, 2L, 1L)]
+    [InlineData(ModelName.ViT, 32L, 3L, 1L)]
+    [InlineData(ModelName.ResNet, 16L, 8L, 1L)]
+    [InlineData(ModelName.ResNet, 16L, 20L, 2L)]
+    public void WeightCountFromTheShapesIsTheBuiltModels(ModelName name, long dim, long depth, long widthMultiplier)
+    {
+        var config = new ModelConfig(name, dim, depth, Kernel: 3, Patch: 4, InChannels: 3, ImageSize: 32, Classes: 10, Heads: 4, WidthMultiplier: widthMultiplier);
+        using var model = Build(config, LayerKind.Dense);
+        Assert.Equal(Counts(model).Total, (long)config.WeightCount());
+    }
+
+    [Theory]
+    [InlineData(ModelName.ConvMixer, "Dim")]
+    [InlineData(ModelName.ViT, "Dim")]
+    [InlineData(ModelName.ResNet, "WidthMultiplier")]
+    public void AModelTooLargeForAnyMachineIsRefusedBeforeAnythingIsAllocated(ModelName name, string field)
+    {
+        // Each size passes alone; together they would be about 10^16 weights (ResNet: width multiplier 10^6).
+        var config = new ModelConfig(name, Dim: 10_000_000, Depth: name == ModelName.ResNet ? 20 : 100, Heads: 8, WidthMultiplier: name == ModelName.ResNet ? 1_000_000 : 1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => config.Validate());
+        Assert.Equal(field, error.ParamName);
+        Assert.Contains("conv and linear weights; allowed: at most 1,073,741,824", error.Message);
+        Assert.True(new ModelConfig(name, Dim: 256, Depth: name == ModelName.ResNet ? 56 : 8).WeightCount() < ModelConfig.MaxWeights, "the paper's models pass");
+    }
+
     [Fact]
     public void ConvMixer256x6OnCifar10HasThePapersCounts()
     {

@@ -123,7 +123,45 @@ public sealed record ModelConfig(
                 ResNet.BlocksPerStage(Depth);
                 break;
         }
+        // Sizes that pass one by one can still multiply into a model no machine holds: say so before anything is allocated.
+        if (WeightCount() is var weights and > MaxWeights)
+            throw new ArgumentOutOfRangeException(Name == ModelName.ResNet ? nameof(WidthMultiplier) : nameof(Dim), Name == ModelName.ResNet ? WidthMultiplier : Dim,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{(Name == ModelName.ResNet ? $"resnet{Depth} with width multiplier {WidthMultiplier}" : $"{Names.Of(Name)} with dim {Dim} and depth {Depth}")} would have {weights:N0} conv and linear weights; " +
+                    $"allowed: at most {MaxWeights:N0} (4 GiB per float32 tensor, and training holds several such tensors)."));
         return this;
+    }
+
+    /// <summary>Most conv and linear weights a model may have: 2^30, 4 GiB per float32 tensor (weights, scores, gradients, optimiser state).</summary>
+    public const long MaxWeights = 1L << 30;
+
+    /// <summary>
+    /// The model's conv and linear weights (what the storage report calls p), from the shapes alone, without building it; a double,
+    /// so that hostile sizes cannot overflow.
+    /// </summary>
+    public double WeightCount()
+    {
+        double dim = Dim, depth = Depth, input = InChannels, classes = Classes;
+        switch (Name)
+        {
+            case ModelName.ConvMixer:
+                return dim * input * Patch * Patch + depth * (dim * Kernel * Kernel + dim * dim) + dim * classes;
+            case ModelName.ViT:
+                return dim * input * Patch * Patch + depth * (3 * dim * dim + dim * dim + 2 * dim * dim * MlpRatio) + dim * classes;
+            case ModelName.ResNet:
+                var n = (double)ResNet.BlocksPerStage(Depth);
+                var widths = ResNet.StageChannels.Select(c => (double)c * WidthMultiplier).ToArray();
+                var total = input * widths[0] * 9;
+                for (var stage = 0; stage < widths.Length; stage++)
+                {
+                    var into = stage == 0 ? widths[0] : widths[stage - 1];
+                    // The first block of a stage comes from the previous stage's width; every block has two 3x3 convs.
+                    total += 9 * (into * widths[stage] + widths[stage] * widths[stage]) + (n - 1) * 18 * widths[stage] * widths[stage];
+                }
+                return total + widths[^1] * classes;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(Name), Name, "Unknown model.");
+        }
     }
 
     /// <summary>Builds the model with <paramref name="layers"/> (dense or masked).</summary>
