@@ -4,7 +4,9 @@
 #   1. a smoke grid of 4 points submitted as a job array, waited for and collected gives the 4 rows, with the metrics
 #      of the same grid run locally;
 #   2. one array task cancelled mid-run (scancel: SIGTERM, pemn stops at a step boundary), the sweep submitted again:
-#      only that point is resubmitted, it resumes, and every point is in the table exactly once, trained once.
+#      only that point is resubmitted, it resumes, and every point is in the table exactly once, trained once;
+#   3. a sparse run fine-tuned from a trained dense run, submitted with its parent: its array waits for the parent's
+#      (a Slurm dependency), and both complete, the child recording its parent.
 # Last line: "slurm: N passed, N failed". Work folder: a temporary folder, removed unless PEMN_KEEP=1.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -116,6 +118,28 @@ sys.exit(0 if ok else 1)
 PY
 }
 check "every point is in the table exactly once, the cancelled one resumed" all_once
+
+# 3. A child run and its parent in one plan: the child's array starts after the parent's.
+cat >"$work/parent.json" <<'EOF'
+{ "preset": "smoke", "base": { "masking": { "keep_fraction": 0.1 } }, "grid": { "strategy.name": ["dense", "sparse_magnitude_trained"] } }
+EOF
+family="$(pemn sweep --grid "$work/parent.json" --out "$work/family/runs.csv" --slurm --cpus-per-task 1 --json)"
+echo "$family"
+read -r parent_job child_job < <(python3 -c 'import json,sys; print(*json.loads(sys.argv[1].splitlines()[-1])["jobs"])' "$family")
+# %E: the job's dependency as the controller holds it ("afterany:96_*(unfulfilled)" while the parent's array runs).
+child_waits() {
+  local dependency
+  dependency="$(squeue -h -j "$child_job" -o '%E' | tr -d ' ')"
+  echo "  job $child_job depends on: $dependency"
+  [[ "$dependency" == *"afterany:${parent_job}"* ]]
+}
+check "the child's array waits for its parent's (dependency)" child_waits
+wait_jobs "$(jobs_of <<<"$family")"
+family_complete() {
+  pemn sweep --grid "$work/parent.json" --out "$work/family/runs.csv" --collect || return 1
+  compgen -G "$work/family/runs/sparse_magnitude_trained-*/parent.json" >/dev/null
+}
+check "parent and child complete, the child records its parent" family_complete
 
 echo "slurm test: $((SECONDS - start)) s"
 echo "slurm: $passed passed, $failed failed"

@@ -93,14 +93,15 @@ public sealed class SlurmCommands
         var points = folder.Inspect(queue);
         var pending = SlurmJobFolder.ToSubmit(points);
         folder.WritePoints(settings.CpusPerTask);
-        var arrays = SlurmArray.Cut(pending, settings.MaxArraySize);
+        var arrays = folder.Waves(pending).SelectMany((wave, i) => SlurmArray.Cut(wave, settings.MaxArraySize, i)).ToList();
         var scripts = folder.WriteScripts(arrays, settings, PemnCommand());
         var jobs = new List<string>();
         if (!emit)
         {
             for (var k = 0; k < arrays.Count; k++)
             {
-                var id = Cluster(() => Slurm.Submit(scripts[k]));
+                var after = jobs.Where((_, j) => arrays[j].Wave < arrays[k].Wave).ToList();
+                var id = Cluster(() => Slurm.Submit(scripts[k], after));
                 folder.Record(new SlurmSubmission(id, scripts[k], arrays[k].Offset, arrays[k].Points, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
                 jobs.Add(id);
             }
@@ -115,6 +116,7 @@ public sealed class SlurmCommands
                 busy = points.Count(p => p.Status == RunStatus.InProgress || p.Queued is not null),
                 submitted = pending,
                 scripts,
+                waves = arrays.Select(a => a.Wave),
                 jobs,
             }));
             return ExitCodes.Ok;
@@ -123,11 +125,23 @@ public sealed class SlurmCommands
             $"{points.Count(p => p.Status == RunStatus.InProgress || p.Queued is not null)} running or queued, {pending.Count} to {(emit ? "write" : "submit")}");
         Console.WriteLine($"  job folder {folder.Path} (points/, logs/)");
         for (var k = 0; k < arrays.Count; k++)
-            Console.WriteLine($"  {scripts[k]}: array {arrays[k].Spec(settings.Throttle)} ({arrays[k].Points.Count} task(s)){(emit ? "" : $" -> job {jobs[k]}")}");
+            Console.WriteLine($"  {scripts[k]}: array {arrays[k].Spec(settings.Throttle)} ({arrays[k].Points.Count} task(s))" +
+                (arrays[k].Wave > 0 ? ", after the arrays that train their parent runs" : "") + (emit ? "" : $" -> job {jobs[k]}"));
         if (arrays.Count == 0) Console.WriteLine("  nothing to submit.");
-        else if (emit) Console.WriteLine($"  submit with: {string.Join(" && ", scripts.Select(s => $"sbatch {s}"))}");
+        else if (emit) Console.WriteLine($"  submit with: {SubmitLine(scripts, arrays)}");
         else Console.WriteLine($"  follow with: squeue -j {string.Join(",", jobs)}; then the same command with {CollectFlag} instead of {SlurmFlag}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The shell line that submits the written scripts as pemn would: the parents' arrays first, their children's after them.</summary>
+    private static string SubmitLine(IReadOnlyList<string> scripts, IReadOnlyList<SlurmArray> arrays)
+    {
+        var first = scripts.Where((_, k) => arrays[k].Wave == 0).ToList();
+        var later = scripts.Where((_, k) => arrays[k].Wave > 0).ToList();
+        if (later.Count == 0) return string.Join(" && ", first.Select(s => $"sbatch {s}"));
+        var ids = string.Join(" ", first.Select((s, i) => $"j{i}=$(sbatch --parsable {s})"));
+        var after = string.Join(":", first.Select((_, i) => $"${{j{i}%%;*}}"));
+        return $"{ids} && " + string.Join(" && ", later.Select(s => $"sbatch --dependency=afterany:{after} {s}"));
     }
 
     private static int Collect(SlurmJobFolder folder, bool json)

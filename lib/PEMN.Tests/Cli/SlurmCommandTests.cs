@@ -37,6 +37,36 @@ public class SlurmCommandTests : IDisposable
         Assert.Single(Directory.GetDirectories(Path.Combine(SweepRunner.OutDirectory(Csv), ExperimentRunner.RunsFolder))); // nothing trained here
     }
 
+    [Fact]
+    public void ARunPrunedFromATrainedParentIsSubmittedAfterTheArrayThatTrainsItsParent()
+    {
+        File.WriteAllText(Grid, """
+            { "preset": "smoke", "base": { "masking": { "keep_fraction": 0.1 } },
+              "grid": { "strategy.name": ["dense", "sparse_random", "sparse_magnitude_trained"] } }
+            """);
+        var (code, stdout, error) = PemnHarness.Run("sweep", "--grid", Grid, "--out", Csv, "--slurm", "--emit-only", "--json");
+        Assert.True(code == ExitCodes.Ok, error);
+        var summary = JsonNode.Parse(stdout)!;
+        Assert.Equal([0, 1], summary["waves"]!.AsArray().Select(n => n!.GetValue<int>()));
+        var scripts = summary["scripts"]!.AsArray().Select(n => File.ReadAllText(n!.GetValue<string>())).ToList();
+        Assert.Contains("#SBATCH --array=0-1\n", scripts[0]);                     // dense and random pruning at once
+        Assert.Contains("#SBATCH --array=0\n", scripts[1]);                       // the fine-tuned child, point 2, after them
+        Assert.Contains("point=$((2 + SLURM_ARRAY_TASK_ID))", scripts[1]);
+        Assert.Contains("--dependency=afterany", scripts[1]);
+
+        (code, stdout, error) = PemnHarness.Run("sweep", "--grid", Grid, "--out", Csv, "--slurm", "--emit-only");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Matches(@"submit with: j0=\$\(sbatch --parsable \S+job-0\.sbatch\) && sbatch --dependency=afterany:\$\{j0%%;\*\} \S+job-1\.sbatch", stdout);
+
+        // Once the parent is complete, the child waits for nothing: one array.
+        var plan = SweepPlan.Load(Grid);
+        new ExperimentRunner().Run(plan.Runs[0], SweepRunner.OutDirectory(Csv), Csv);
+        (code, stdout, error) = PemnHarness.Run("sweep", "--grid", Grid, "--out", Csv, "--slurm", "--emit-only", "--json");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal([0], JsonNode.Parse(stdout)!["waves"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal([1, 2], JsonNode.Parse(stdout)!["submitted"]!.AsArray().Select(n => n!.GetValue<int>()));
+    }
+
     [Theory]
     [InlineData("--collect:", "not both", "--slurm", "--collect")]
     [InlineData("--emit-only:", "together with --slurm", "--emit-only")]

@@ -19,11 +19,13 @@ public static class Slurm
     /// <summary>How long a client command may take (the controller answers in milliseconds; a minute means it is down).</summary>
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(1);
 
-    /// <summary>Submits <paramref name="script"/>; returns the job id.</summary>
+    /// <summary>Submits <paramref name="script"/>, to start after the jobs <paramref name="after"/> have ended (if any); returns the job id.</summary>
     /// <exception cref="SlurmException">sbatch is missing or refused the job (its message is included).</exception>
-    public static string Submit(string script)
+    public static string Submit(string script, IReadOnlyList<string>? after = null)
     {
-        var (code, output, error) = Command("sbatch", "--parsable", script);
+        var (code, output, error) = after is { Count: > 0 }
+            ? Command("sbatch", "--parsable", $"--dependency=afterany:{string.Join(':', after)}", script)
+            : Command("sbatch", "--parsable", script);
         if (code != 0) throw new SlurmException($"sbatch {script} failed (exit {code}): {error.Trim()}");
         // --parsable prints "jobid" or "jobid;cluster".
         return output.Trim().Split(';')[0];

@@ -8,7 +8,11 @@ namespace PEMN.Cluster;
 /// </summary>
 /// <param name="Offset">The plan index of array index 0.</param>
 /// <param name="Points">The plan indices this array runs, ascending.</param>
-public sealed record SlurmArray(int Offset, IReadOnlyList<int> Points)
+/// <param name="Wave">
+/// 0, or 1 for runs whose parent run is submitted in wave 0 (<see cref="SlurmJobFolder.Waves"/>): a wave-1 array is submitted to
+/// start after every wave-0 array has ended (sbatch --dependency=afterany).
+/// </param>
+public sealed record SlurmArray(int Offset, IReadOnlyList<int> Points, int Wave = 0)
 {
     /// <summary>
     /// The value of sbatch --array: the indices as ranges ("0,2-5,9"), with "%N" when at most N tasks may run at once.
@@ -31,7 +35,7 @@ public sealed record SlurmArray(int Offset, IReadOnlyList<int> Points)
     /// Cuts <paramref name="points"/> (plan indices) into arrays whose indices stay below <paramref name="maxArraySize"/>:
     /// each array starts at its first point, and holds every later point that fits under the limit.
     /// </summary>
-    public static IReadOnlyList<SlurmArray> Cut(IEnumerable<int> points, int maxArraySize)
+    public static IReadOnlyList<SlurmArray> Cut(IEnumerable<int> points, int maxArraySize, int wave = 0)
     {
         if (maxArraySize < 1) throw new ArgumentOutOfRangeException(nameof(maxArraySize), maxArraySize, "max_array_size must be at least 1.");
         var arrays = new List<SlurmArray>();
@@ -40,12 +44,12 @@ public sealed record SlurmArray(int Offset, IReadOnlyList<int> Points)
         {
             if (current.Count > 0 && point - current[0] >= maxArraySize)
             {
-                arrays.Add(new SlurmArray(current[0], current));
+                arrays.Add(new SlurmArray(current[0], current, wave));
                 current = [];
             }
             current.Add(point);
         }
-        if (current.Count > 0) arrays.Add(new SlurmArray(current[0], current));
+        if (current.Count > 0) arrays.Add(new SlurmArray(current[0], current, wave));
         return arrays;
     }
 

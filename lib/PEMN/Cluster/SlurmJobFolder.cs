@@ -134,6 +134,22 @@ public sealed class SlurmJobFolder
     public static IReadOnlyList<int> ToSubmit(IEnumerable<SlurmPoint> points) =>
         points.Where(p => p.Status is not (RunStatus.Complete or RunStatus.InProgress) && p.Queued is null).Select(p => p.Index).ToList();
 
+    /// <summary>
+    /// <paramref name="pending"/> in two waves: wave 0 the points that can start at once, wave 1 the points whose parent run
+    /// (<see cref="ParentRun"/>: a sparse network pruned from a trained dense run) is itself in wave 0. Array tasks start in any
+    /// order, and a child that starts before its parent has even begun fails (<see cref="ParentRunException"/>); a parent that is
+    /// complete or training already is waited for by the child itself.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> Waves(IReadOnlyList<int> pending)
+    {
+        var indexOf = Plan.Runs.Select((config, i) => (Id: ExperimentJson.RunId(config), i)).ToDictionary(x => x.Id, x => x.i);
+        var pendingSet = pending.ToHashSet();
+        bool WaitsForParent(int point) =>
+            ParentRun.ConfigOf(Plan.Runs[point]) is { } parent && indexOf.TryGetValue(ExperimentJson.RunId(parent), out var p) && pendingSet.Contains(p);
+        var later = pending.Where(WaitsForParent).ToList();
+        return later.Count == 0 ? [pending] : [pending.Except(later).ToList(), later];
+    }
+
     /// <summary>The sbatch script of one array.</summary>
     /// <param name="array">The array: its offset and points.</param>
     /// <param name="settings">Resources and throttle.</param>
@@ -147,13 +163,19 @@ public sealed class SlurmJobFolder
             "# Each task runs its point through the normal pemn entry (train --config points/<point>.json), so it has the run id and",
             "# run folder a local run would have: a requeued or resubmitted task resumes from the run's checkpoint, and a point that",
             "# another process finished is skipped. scancel and time limits send SIGTERM: pemn stops at a step boundary (exit 130).",
+        };
+        if (array.Wave > 0)
+            lines.Add("# These points start from parent runs trained by the folder's earlier array(s): pemn submits this array with " +
+                "--dependency=afterany on them (by hand: sbatch --dependency=afterany:<their job ids> this script).");
+        lines.AddRange(new[]
+        {
             $"#SBATCH --job-name=pemn-{Name}",
             $"#SBATCH --array={array.Spec(settings.Throttle)}",
             $"#SBATCH --chdir={Path}",
             $"#SBATCH --output={System.IO.Path.Combine(LogsFolder, "slurm-%A_%a.out")}",
             "#SBATCH --open-mode=append",
             "#SBATCH --requeue",
-        };
+        });
         lines.AddRange(settings.Directives().Select(d => $"#SBATCH {d}"));
         lines.Add("set -u");
         lines.Add($"point=$(({Text(array.Offset)} + SLURM_ARRAY_TASK_ID))");
