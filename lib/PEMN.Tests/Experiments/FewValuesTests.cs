@@ -39,13 +39,17 @@ public class FewValuesTests
         Assert.Equal(5, same.Count);
         Assert.All(same, p => Assert.Equal(("rand", "1 value"), (p.Run.Point.Series, p.Run.Point.Label)));
         Assert.All(same, p => Assert.Equal(planned.Single(q => q.Run.Point.Series == "copy" && q.Run.Point.Label == "1 value" && q.Run.Seed == p.Run.Seed).RunId, p.SameAs));
-        Assert.Equal(68, runs.Count);
-        Assert.Equal(63, PointPlan.Sweep(planned).Runs.Count);
-        Assert.Equal(63, Plans.FewValuesCore.Runs("quick").Runs.Count);
+        // The whole curve, copy against rand, at every target count.
+        foreach (var series in new[] { FewValues.CopySeries, FewValues.RandSeries })
+            Assert.Equal(FewValues.Targets.Where(t => series == FewValues.CopySeries || t != 410).Select(FewValues.Label),
+                runs.Where(r => r.Point.Series == series).Select(r => r.Point.Label).Distinct().OrderBy(FewValues.ValuesOf));
+        Assert.Equal(100, runs.Count);
+        Assert.Equal(95, PointPlan.Sweep(planned).Runs.Count);
+        Assert.Equal(95, Plans.FewValuesCore.Runs("quick").Runs.Count);
     }
 
     [Fact]
-    public void ExtendedPlanIsTheCoreThenTheRestOfTheCurveAndSkipsNetworksTheCoreTrains()
+    public void ExtendedPlanIsTheCoreThenTheRestAndSkipsNetworksTheCoreTrains()
     {
         var core = FewValues.CoreRuns("quick");
         var extended = FewValues.ExtendedRuns("quick");
@@ -60,7 +64,7 @@ public class FewValuesTests
         var repeats = planned.Where(p => p.SameAs is not null && p.Run.Point.Series == "signed constant").ToList();
         Assert.NotEmpty(repeats);
         Assert.All(repeats, p => Assert.Equal("1 value", planned.First(q => q.RunId == p.SameAs).Run.Point.Label));
-        Assert.Equal(core.Count + 87, extended.Count);
+        Assert.Equal(core.Count + 55, extended.Count);
         Assert.Equal(147, PointPlan.Sweep(planned).Runs.Count);
     }
 
@@ -81,7 +85,7 @@ public class FewValuesTests
     {
         // Smoke ConvMixer-16/2: N = 256, so 410 values cannot be drawn; two seeds at the few-values end, one above.
         Assert.Equal([1L, 2, 3, 5, 9, 17, 41], FewValues.TargetsFor(ExperimentPresets.Smoke));
-        Assert.Equal(23, Plans.FewValuesCore.Runs("smoke").Runs.Count);
+        Assert.Equal(35, Plans.FewValuesCore.Runs("smoke").Runs.Count);   // 23 at 1, 5 and 41 values, 12 over the rest of the curve
     }
 
     private static PointSummary Point(string series, long values, double mean, double sd, int seeds = 5, long bits = 160) =>

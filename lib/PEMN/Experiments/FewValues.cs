@@ -148,7 +148,8 @@ public static class FewValues
     /// <summary>
     /// The core plan's runs, most informative first: (1) seed by seed, RP copy and every variant at 1 and 5 values (the instability and
     /// whether a variant removes it); (2) rand at 1 and 5 values (1 value is copy's network: planned, not trained); (3) copy, rand and the
-    /// variants at 41 values and copy at 410 (whether a variant costs accuracy where RP is steady).
+    /// variants at 41 values and copy at 410 (whether a variant costs accuracy where RP is steady); (4) copy and rand over the rest of the
+    /// curve (2, 3, 9, 17 values; five seeds at 5 values or fewer, three above), so that the sweep has every target count.
     /// </summary>
     public static IReadOnlyList<PointRun> CoreRuns(string scale)
     {
@@ -167,6 +168,9 @@ public static class FewValues
                 runs.AddRange(new[] { Copy(many[0]), Rand(many[0]) }.Concat(Variants.Select(v => Point(v, many[0]))).Select(p => new PointRun(p, seed)));
             runs.AddRange(many.Skip(1).Select(values => new PointRun(Copy(values), seed)));
         }
+        foreach (var values in CurveRest(targets))
+            foreach (var seed in SeedsFor(scale, values))
+                runs.AddRange([new PointRun(Copy(values), seed), new PointRun(Rand(values), seed)]);
         return runs;
 
         PlanPoint Copy(long values) => new(CopySeries, Label(values), CopyConfig(scale, values));
@@ -176,19 +180,15 @@ public static class FewValues
 
     /// <summary>
     /// The extended plan's runs: the core's (<see cref="CoreRuns"/>, complete once the core has run), then the rest, most informative
-    /// first: (1) copy and rand over the rest of the curve (2, 3, 9, 17 values; rand also at 410); (2) the variants at 2 and 3 values;
-    /// (3) the three variants combined at 1, 5 and 41 values; (4) the variants at 410 values. Listing the core first lets the plan
-    /// see that a later run repeats a core run's network (signed constants whose m signs came out equal are the 1-value network).
+    /// first: (1) rand at 410 values; (2) the variants at 2 and 3 values; (3) the three variants combined at 1, 5 and 41 values; (4) the
+    /// variants at 410 values. Listing the core first lets the plan see that a later run repeats a core run's network (signed constants
+    /// whose m signs came out equal are the 1-value network).
     /// </summary>
     public static IReadOnlyList<PointRun> ExtendedRuns(string scale)
     {
         var targets = TargetsFor(ExperimentPresets.Get(scale, ""));
-        var core = new long[] { 1, FewValuesMax, ManyValues, 410 };
-        var rest = targets.Where(t => !core.Contains(t)).ToList();
+        var rest = CurveRest(targets);
         var runs = CoreRuns(scale).ToList();
-        foreach (var values in rest)
-            foreach (var seed in SeedsFor(scale, values))
-                runs.AddRange([new PointRun(new PlanPoint(CopySeries, Label(values), CopyConfig(scale, values)), seed), new PointRun(RandPoint(scale, values), seed)]);
         foreach (var values in new[] { 410L }.Where(targets.Contains))
             foreach (var seed in SeedsFor(scale, values))
                 runs.Add(new PointRun(RandPoint(scale, values), seed));
@@ -203,6 +203,10 @@ public static class FewValues
                 runs.AddRange(Variants.Select(v => new PointRun(VariantPoint(scale, v, values), seed)));
         return runs;
     }
+
+    /// <summary>The target counts besides the core's four (1, 5, 41, 410): the rest of the curve (2, 3, 9, 17 on the quick model).</summary>
+    private static IReadOnlyList<long> CurveRest(IReadOnlyList<long> targets) =>
+        targets.Where(t => t is not (1 or FewValuesMax or ManyValues or 410)).ToList();
 
     private static PlanPoint RandPoint(string scale, long values)
     {

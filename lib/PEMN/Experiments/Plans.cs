@@ -152,21 +152,21 @@ public static class Plans
     /// <summary>
     /// Issue 14, how few values are enough: RP by unique-value count on the scale's ConvMixer, copy against rand, and the variants
     /// meant to steady the few-values end (<see cref="FewValues"/>). The core: the instability and the variants at 1 and 5 values,
-    /// and at 41 and 410 whether they cost accuracy where RP is steady.
+    /// at 41 and 410 whether they cost accuracy where RP is steady, and the whole curve copy against rand (1 ... 410 values).
     /// </summary>
     public static FigurePlan FewValuesCore { get; } = new("few_values", FewValues.Folder,
-        "How few values are enough (core): RP copy and the variants at 1 and 5 values over five seeds, copy, rand and the variants at 41 and 410 over three",
+        "How few values are enough (core): RP copy and the variants at 1 and 5 values over five seeds, copy, rand and the variants at 41 and copy at 410 over three, and the whole curve copy against rand (2, 3, 9, 17 values)",
         [], [new PointsPart("few-values", FewValues.CoreRuns)])
     {
         AnalysesRuns = true,
     };
 
     /// <summary>
-    /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then the whole curve copy against
-    /// rand (2 ... 410 values), the variants at 2, 3 and 410 values and the three variants combined.
+    /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then rand at 410 values, the variants
+    /// at 2, 3 and 410 values and the three variants combined.
     /// </summary>
     public static FigurePlan FewValuesExtended { get; } = new("few_values_extended", FewValues.Folder,
-        "How few values are enough (extended): the core, then the whole curve copy against rand, the variants at 2, 3 and 410 values, and the three variants combined",
+        "How few values are enough (extended): the core, then rand at 410 values, the variants at 2, 3 and 410 values, and the three variants combined",
         [], [new PointsPart("few-values-extended", FewValues.ExtendedRuns)])
     {
         AnalysesRuns = true,
