@@ -59,8 +59,14 @@ public static class PlanCommand
                     : throw new UsageException("--threads", $"{t} is outside the allowed range [0, {Experiments.ExperimentConfig.MaxThreads}]."));
             // Every run of every plan, the outputs and the data are checked before anything is created or trained.
             var runs = plans.Select(plan => (Plan: plan, Csv: plan.CsvPath(resultsDir, s), Runs: plan.Runs(s))).ToList();
+            // A dry run only lists: a missing data set is said after the listing, not in its place (paper-scale plans on a laptop).
+            var missingData = new List<string>();
             foreach (var (_, csv, planRuns) in runs)
-                RunCommands.Check(() => new SweepRunner().Preflight(planRuns, csv), ("--results", csv));
+                RunCommands.Check(() =>
+                {
+                    try { new SweepRunner().Preflight(planRuns, csv); }
+                    catch (Data.DataSetException e) when (parse.GetValue(dryRun)) { missingData.Add(e.Message.Split('\n')[0]); }
+                }, ("--results", csv));
             if (slurm.IsRequested(parse))
             {
                 if (parse.GetValue(dryRun)) throw new UsageException("--dry-run", $"lists the runs here; with {SlurmCommands.SlurmFlag} use --emit-only to write the jobs without submitting them.");
@@ -135,6 +141,8 @@ public static class PlanCommand
             pool?.Wait();
             if (parse.GetValue(dryRun) && !parse.GetValue(json) && plans.Count > 1)
                 Console.WriteLine($"all ({s}): {total} runs in {plans.Count} plans");
+            foreach (var message in missingData.Distinct())
+                Console.Error.WriteLine($"note: these runs cannot train here yet: {message} (`pemn data --dataset NAME` says how to get it)");
             return ExitCodes.Ok;
         }, "the same command continues the plan")));
         return command;

@@ -18,7 +18,10 @@ public sealed class PemnProcess : IDisposable
         (this.process, stdout, stderr) = (process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
 
     /// <summary>Starts <c>pemn <paramref name="args"/></c> in <paramref name="workingDirectory"/>.</summary>
-    public static PemnProcess Start(string workingDirectory, params string[] args)
+    public static PemnProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string?>(), args);
+
+    /// <summary>Starts <c>pemn <paramref name="args"/></c> in <paramref name="workingDirectory"/> with <paramref name="environment"/> set (null: removed).</summary>
+    public static PemnProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is missing: build lib/PEMN.Tests (it builds the command line too).");
         // Through env(1), which execs dotnet in its place (same pid), with Ctrl+C's signal at its default, as a command started
@@ -35,6 +38,8 @@ public sealed class PemnProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         // The tests' own settings must not leak into the child (a stack trace would hide what a user sees).
         info.Environment.Remove(PEMN.Cli.Pemn.VerboseVariable);
+        foreach (var (name, value) in environment)
+            if (value is null) info.Environment.Remove(name); else info.Environment[name] = value;
         return new PemnProcess(Process.Start(info)!);
     }
 

@@ -47,6 +47,30 @@ public class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public void ADryRunListsAPlanWhoseDataIsNotHereAndSaysWhichDataIsMissing()
+    {
+        // A folder outside the repository, no PEMN_DATA: no data set is found.
+        Directory.CreateDirectory(folder);
+        var results = Path.Combine(folder, "results");
+        var environment = new Dictionary<string, string?> { [PEMN.Data.DataLocator.EnvironmentVariable] = null };
+        using (var dry = PemnProcess.Start(folder, environment, "plan", "ladder", "--scale", "paper", "--dry-run", "--results", results))
+        {
+            var (code, output, error) = dry.Wait(TimeSpan.FromMinutes(2));
+            Assert.True(code == ExitCodes.Ok, error);
+            Assert.StartsWith("ladder (paper): 27 runs, 0 complete, 0 to copy from other plans, 27 to train -> ", output);
+            Assert.Contains("note: these runs cannot train here yet: Data set cifar10 not found", error);
+        }
+        // Without --dry-run nothing starts: the data error, before any folder is made.
+        using (var run = PemnProcess.Start(folder, environment, "plan", "ladder", "--scale", "paper", "--results", results))
+        {
+            var (code, _, error) = run.Wait(TimeSpan.FromMinutes(2));
+            Assert.Equal(ExitCodes.Data, code);
+            Assert.Contains("cifar10", error);
+        }
+        Assert.False(Directory.Exists(results));
+    }
+
+    [Fact]
     public void ThePlanOfFilesPacksEveryRunAndAnyPlanPacksWithPack()
     {
         var (code, output, error) = PemnHarness.Run("plan", "k_sweep", "--scale", "smoke", "--threads", "1", "--results", folder);
