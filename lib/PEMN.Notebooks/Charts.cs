@@ -149,7 +149,8 @@ public static partial class Charts
         var traces = series.Select((s, i) => s.Method == CompressionComparison.PemnMethod
             ? Figures.Trace("scatter", new
             {
-                x = s.Compression, y = s.Accuracy, name = s.Method, mode = "markers+text", text = s.Labels, textposition = "top center",
+                x = s.Compression, y = s.Accuracy, name = s.Method, mode = "markers+text", text = s.Labels,
+                textposition = LabelSides(s.Compression, s.Accuracy),
                 marker = new { size = 11, color = Figures.Palette[i % Figures.Palette.Count], symbol = "diamond" },
             })
             : Figures.Trace("scatter", new
@@ -176,6 +177,17 @@ public static partial class Charts
         };
         return Figures.Chart(traces, layout);
     }
+
+    /// <summary>
+    /// Where each point's label goes: above when the point is higher than its nearest neighbour along x, below when lower, so that
+    /// two close points (RP 1e-2 and 1e-3 lie a tenth of a point apart in compression) put their labels on opposite sides.
+    /// </summary>
+    private static string[] LabelSides(IReadOnlyList<double> x, IReadOnlyList<double> y) =>
+        Enumerable.Range(0, x.Count).Select(i =>
+        {
+            var nearest = Enumerable.Range(0, x.Count).Where(j => j != i).OrderBy(j => Math.Abs(x[j] - x[i])).Cast<int?>().FirstOrDefault();
+            return nearest is { } j && y[i] < y[j] ? "bottom center" : "top center";
+        }).ToArray();
 
     /// <summary>
     /// Gaps to Dense (<see cref="LadderComparison.GapsToDense"/>) as grouped bars: per rung one bar per model, 0 = as good

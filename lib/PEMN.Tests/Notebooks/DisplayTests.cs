@@ -131,6 +131,8 @@ public class DisplayTests
         Assert.Equal(["PEMN", "Random", "Dense"], data.Select(t => (string)t!["name"]!));
         Assert.Equal(["RP 1e-1: 26 values", "RP 1e-2: 3 values"], data[0]!["text"]!.AsArray().Select(t => (string)t!));
         Assert.Equal("markers+text", (string)data[0]!["mode"]!);
+        // Close points put their labels on opposite sides: the higher one above, the lower one below.
+        Assert.Equal(["top center", "bottom center"], data[0]!["textposition"]!.AsArray().Select(t => (string)t!));
         Assert.Equal([90.0, 96.6], data[2]!["x"]!.AsArray().Select(v => Math.Round((double)v!, 6)));   // dense spans every drawn point
         Assert.Equal([90.0, 90.0], data[2]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6)));
         Assert.Equal("dash", (string)data[2]!["line"]!["dash"]!);
