@@ -69,23 +69,21 @@ public static partial class Tables
         foreach (var d in draws)
         {
             var cells = new List<string> { d.Run.Label, d.Run.Seed.ToString(CultureInfo.InvariantCulture), Numbers.Percent(d.Run.BestTestAccuracy) };
-            if (RunAnalysis.ForRun(d.RunDirectory) is not { } a)
+            var a = RunAnalysis.ForRun(d.RunDirectory);
+            if (a is null)
             {
                 missing++;
                 cells.AddRange(["(no analysis)", "", "", "", ""]);
             }
             else
-                cells.AddRange([Numbers.Percent(a.NegativeFraction, 1), Share(a.Layers.Select(l => l.KeptOfPositive)), Share(a.Layers.Select(l => l.KeptOfNegative)),
-                    Numbers.Percent(a.FlippedChannelFraction, 1), Mean(a.Norms.Where(n => n.Affine).Select(n => n.MeanAbsScale)) is { } g ? Numbers.Fixed(g, 2) : ""]);
-            table.Row(cells, muted: cells[3] == "(no analysis)");
+                cells.AddRange([Numbers.Percent(a.NegativeFraction, 1), Optional(a.KeptOfPositive), Optional(a.KeptOfNegative),
+                    Numbers.Percent(a.FlippedChannelFraction, 1), a.MeanAbsScale is { } g ? Numbers.Fixed(g, 2) : ""]);
+            table.Row(cells, muted: a is null);
         }
         if (missing > 0)
             table.Note($"{missing} run(s) without {RunAnalysis.AnalysisFile}: `scripts/pemn plan few_values` writes it where the run's checkpoint is.");
         table.Note("kept of positive / negative: of each layer's positive (negative) weights, the share its mask keeps, averaged over layers; empty where no layer has such weights.");
         return table;
-
-        static double? Mean(IEnumerable<double?> values) => values.Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(double.NaN).Average() is var m && double.IsNaN(m) ? null : m;
-        static string Share(IEnumerable<double?> values) => Mean(values) is { } m ? Numbers.Percent(m, 1) : "";
     }
 
     /// <summary>A trained network's masked layers (<see cref="NetworkAnalysis.Layers"/>): values and what the mask kept of each sign, sizes / the layer's Kaiming std.</summary>

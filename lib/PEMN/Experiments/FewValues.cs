@@ -280,25 +280,6 @@ public static class FewValues
     }
 
     /// <summary>
-    /// One line on what a run's values and layers did (<see cref="NetworkAnalysis"/>): the drawn values relative to the largest
-    /// layer's Kaiming std, the share of negative weights, what the masks kept of each sign, and how many BatchNorm channels flipped.
-    /// </summary>
-    public static string Describe(NetworkAnalysis analysis)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var drawn = analysis.Drawn.Count == 1 ? analysis.Drawn[0] : null;
-        var values = drawn is null ? "" : string.Format(c, "values/sigma = [{0}]{1}; ", string.Join(", ", drawn.Listed.Select(v => v.ToString("+0.00;-0.00", c))),
-            drawn.Count > drawn.Listed.Count ? " ..." : "");
-        var keptPos = analysis.Layers.Where(l => l.KeptOfPositive is not null).Select(l => l.KeptOfPositive!.Value).DefaultIfEmpty(double.NaN).Average();
-        var keptNeg = analysis.Layers.Where(l => l.KeptOfNegative is not null).Select(l => l.KeptOfNegative!.Value).DefaultIfEmpty(double.NaN).Average();
-        return string.Format(c, "{0}negative weights {1:0%}; masks keep {2} of positive, {3} of negative weights (mean over layers); BN flips {4:0%} of channels, mean |gamma| {5:0.00}",
-            values, analysis.NegativeFraction, Share(keptPos), Share(keptNeg), analysis.FlippedChannelFraction,
-            analysis.Norms.Where(n => n.Affine).Select(n => n.MeanAbsScale!.Value).DefaultIfEmpty(double.NaN).Average());
-
-        string Share(double x) => double.IsNaN(x) ? "none (no such weight)" : x.ToString("0%", c);
-    }
-
-    /// <summary>
     /// Every run of RP copy with <see cref="FewValuesMax"/> values or fewer among <paramref name="results"/>, with the values it drew
     /// (read from its config.json in <paramref name="folder"/>, the plans' results folder at a scale), by stored values then seed.
     /// </summary>

@@ -25,6 +25,24 @@ public sealed record NetworkAnalysis(string RunId, IReadOnlyList<DrawnValues> Dr
     [JsonIgnore]
     public double FlippedChannelFraction =>
         Norms.Where(n => n.Affine).Sum(n => n.NegativeScaleFraction!.Value * n.Channels) / Math.Max(1, Norms.Where(n => n.Affine).Sum(n => n.Channels));
+
+    /// <summary>Of each layer's positive weights, the share its mask keeps, averaged over layers (null when no layer has positive weights).</summary>
+    [JsonIgnore]
+    public double? KeptOfPositive => MeanOf(Layers.Select(l => l.KeptOfPositive));
+
+    /// <summary>Of each layer's negative weights, the share its mask keeps, averaged over layers (null when no layer has negative weights).</summary>
+    [JsonIgnore]
+    public double? KeptOfNegative => MeanOf(Layers.Select(l => l.KeptOfNegative));
+
+    /// <summary>Mean |gamma| over the affine norm layers (null without affine).</summary>
+    [JsonIgnore]
+    public double? MeanAbsScale => MeanOf(Norms.Where(n => n.Affine).Select(n => n.MeanAbsScale));
+
+    private static double? MeanOf(IEnumerable<double?> values)
+    {
+        var present = values.Where(v => v is not null).Select(v => v!.Value).ToList();
+        return present.Count == 0 ? null : present.Average();
+    }
 }
 
 /// <summary>What <see cref="RunAnalysis.ForPlan"/> found in a plan's run folders.</summary>
