@@ -21,3 +21,18 @@ ensure_setup() {
     "$ROOT/scripts/setup.sh"
   fi
 }
+
+# Builds a project when its DLL is missing or older than any source of the library it compiles from (lib/PEMN and the
+# project itself) or the repository's build props. Usage: build_if_stale PROJECT_DIR CONFIGURATION DLL
+build_if_stale() {
+  local project="$1" configuration="$2" dll="$3" newer=""
+  if [[ -f "$dll" ]]; then
+    newer=$(find "$ROOT/lib/PEMN" "$project" \( -name bin -o -name obj \) -prune -o \
+      -type f \( -name '*.cs' -o -name '*.csproj' \) -newer "$dll" -print -quit)
+    for f in "$ROOT"/Directory.*.props "$ROOT"/Directory.Build.targets; do [[ "$f" -nt "$dll" ]] && newer="$f"; done
+  fi
+  if [[ ! -f "$dll" || -n "$newer" ]]; then
+    echo "build: $(basename "$project") ($configuration)${newer:+, ${newer#"$ROOT"/} is newer than its build}" >&2
+    dotnet build "$project" -c "$configuration" -nologo -v q -clp:ErrorsOnly >&2
+  fi
+}

@@ -288,9 +288,10 @@ public static partial class Charts
     {
         var panels = new (string Title, float[][] Z, object Colorscale, double? Mid)[]
         {
-            ("frozen random values (red +, blue −)", view.Weights, "RdBu", 0),
-            (scoresTrained ? "|scores|: learned, brighter = larger" : "|scores|: not in a packed file (= the mask)", view.ScoreMagnitudes, "Viridis", null),
-            ("mask: top-k of |scores| (black = kept)", view.Mask, new object[] { new object[] { 0, "#ffffff" }, new object[] { 1, "#111111" } }, null),
+            // Two short lines each: a third of 1080 px holds about 45 characters of the 12 px font.
+            ("frozen random values<br>(red +, blue −)", view.Weights, "RdBu", 0),
+            (scoresTrained ? "|scores|: learned<br>(brighter = larger)" : "|scores|: not in a packed file<br>(shown: the mask)", view.ScoreMagnitudes, "Viridis", null),
+            ("mask: top-k of |scores|<br>(black = kept)", view.Mask, new object[] { new object[] { 0, "#ffffff" }, new object[] { 1, "#111111" } }, null),
         };
         var traces = new List<Trace>();
         var layout = new Dictionary<string, object>
@@ -300,7 +301,7 @@ public static partial class Charts
                 text = title ?? $"{view.Path} {Numbers.Shape(view.Shape)}: k = {Numbers.Short(view.KeepFraction)}, kept {Numbers.Percent(view.FractionKept, 1)}, " +
                     $"threshold |score| ≥ {Numbers.Short(view.Threshold)} (first {view.Rows} x {view.Columns} block)",
             },
-            ["margin"] = new { l = 60, r = 20, t = 90, b = 60 },
+            ["margin"] = new { l = 60, r = 20, t = 110, b = 60 },
         };
         var annotations = new List<object>();
         const double gap = 0.05;

@@ -62,11 +62,8 @@ public static class PlanCommand
             // A dry run only lists: a missing data set is said after the listing, not in its place (paper-scale plans on a laptop).
             var missingData = new List<string>();
             foreach (var (_, csv, planRuns) in runs)
-                RunCommands.Check(() =>
-                {
-                    try { new SweepRunner().Preflight(planRuns, csv); }
-                    catch (Data.DataSetException e) when (parse.GetValue(dryRun)) { missingData.Add(e.Message.Split('\n')[0]); }
-                }, ("--results", csv));
+                RunCommands.Check(() => new SweepRunner().Preflight(planRuns, csv,
+                    parse.GetValue(dryRun) ? e => missingData.Add(e.Message.Split('\n')[0]) : null), ("--results", csv));
             if (slurm.IsRequested(parse))
             {
                 if (parse.GetValue(dryRun)) throw new UsageException("--dry-run", $"lists the runs here; with {SlurmCommands.SlurmFlag} use --emit-only to write the jobs without submitting them.");

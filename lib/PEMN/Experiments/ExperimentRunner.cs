@@ -51,14 +51,22 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
     /// <exception cref="ArgumentException">A config field is invalid (its JSON path is the ParamName).</exception>
     /// <exception cref="OutputPathException">The output folder or the table cannot be written.</exception>
     /// <exception cref="RunsTableException">The table file is not a runs table.</exception>
-    /// <exception cref="Data.DataSetException">A data set is missing or unreadable.</exception>
-    public void Preflight(IEnumerable<ExperimentConfig> configs, string outDirectory, string csvPath)
+    /// <param name="configs">The runs to check.</param>
+    /// <param name="outDirectory">Their output folder.</param>
+    /// <param name="csvPath">Their runs table.</param>
+    /// <param name="onMissingData">When given, each data set that is missing or unreadable is passed here and the check
+    /// goes on to the next (a dry run lists them all); otherwise the first one throws.</param>
+    /// <exception cref="Data.DataSetException">A data set is missing or unreadable (without <paramref name="onMissingData"/>).</exception>
+    public void Preflight(IEnumerable<ExperimentConfig> configs, string outDirectory, string csvPath,
+        Action<Data.DataSetException>? onMissingData = null)
     {
         var list = configs.Select(c => c.Validate()).ToList();
         OutputPaths.CheckFolder(outDirectory);
         RunsTable.CheckTarget(csvPath);
         // One check per distinct data source: a sweep over seeds reads the same files.
-        foreach (var config in list.DistinctBy(c => (c.Data.Dataset, c.Data.DataDir))) data.Check(config);
+        foreach (var config in list.DistinctBy(c => (c.Data.Dataset, c.Data.DataDir)))
+            try { data.Check(config); }
+            catch (Data.DataSetException e) when (onMissingData is not null) { onMissingData(e); }
     }
 
     /// <summary>

@@ -35,7 +35,8 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
         plan.Runs.Select(c => new PlannedRun(ExperimentJson.RunId(c), c, ExperimentRunner.StatusOf(OutDirectory(csvPath), c))).ToList();
 
     /// <summary>Checks every point of <paramref name="plan"/> before compute (see <see cref="ExperimentRunner.Preflight"/>).</summary>
-    public void Preflight(SweepPlan plan, string csvPath) => runner.Preflight(plan.Runs, OutDirectory(csvPath), Path.GetFullPath(csvPath));
+    public void Preflight(SweepPlan plan, string csvPath, Action<Data.DataSetException>? onMissingData = null) =>
+        runner.Preflight(plan.Runs, OutDirectory(csvPath), Path.GetFullPath(csvPath), onMissingData);
 
     /// <summary>
     /// Runs every configuration of <paramref name="plan"/>, in plan order (results too); <paramref name="observerFor"/> may
