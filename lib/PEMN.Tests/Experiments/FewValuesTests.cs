@@ -100,11 +100,14 @@ public class FewValuesTests
             Point("copy", 1, 0.73, 0.045, bits: 32), Point("copy", 5, 0.74, 0.04), Point("copy", 41, 0.80, 0.003, 3), Point("copy", 410, 0.82, 0.003, 3),
             Point("steady", 1, 0.78, 0.005, bits: 1), Point("steady", 5, 0.79, 0.008, bits: 5), Point("steady", 41, 0.75, 0.003, 3),
             Point("steady", 410, 0.90, 0.003, 1), // one seed: not compared
+            Point("copy", 2, 0.74, 0.03), Point("steady", 2, 0.60, 0.0, 1), // one seed at 2 values: not in the verdict
             Point("shaky", 1, 0.76, 0.02), Point("shaky", 5, 0.77, 0.005), Point("shaky", 41, 0.801, 0.003, 3),
             Point("few seeds", 1, 0.80, 0.001, 2), Point("few seeds", 5, 0.80, 0.001, 2),
         };
         var verdicts = FewValues.Compare(summaries).ToDictionary(v => v.Series);
         Assert.True(verdicts["steady"].Stable);
+        Assert.Equal(2, verdicts["steady"].FewPoints);
+        Assert.Equal(0.785, verdicts["steady"].FewMean, 9);
         Assert.False(verdicts["shaky"].Stable);      // one point above 1 point of sd is enough to fail
         Assert.False(verdicts["few seeds"].Stable);  // two seeds say nothing about spread
         Assert.Equal("hurts", verdicts["steady"].ManyEffect);

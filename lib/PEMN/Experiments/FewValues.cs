@@ -227,8 +227,12 @@ public static class FewValues
         var verdicts = new List<VariantVerdict>();
         foreach (var group in summaries.Where(s => s.Series != CopySeries).GroupBy(s => s.Series))
         {
-            var few = group.Where(s => ValuesOf(s.Label) <= FewValuesMax && copy.ContainsKey(s.Label)).ToList();
-            if (few.Count == 0) continue;
+            var fewAll = group.Where(s => ValuesOf(s.Label) <= FewValuesMax && copy.ContainsKey(s.Label)).ToList();
+            if (fewAll.Count == 0) continue;
+            // A point with fewer seeds than a verdict needs (a plan still running, or a run that repeats another's network) would
+            // count an sd of one or two seeds as a spread: the verdict is over the points with enough seeds when there are any.
+            var complete = fewAll.Where(s => s.Seeds.Count >= MinSeedsForVerdict && copy[s.Label].Seeds.Count >= MinSeedsForVerdict).ToList();
+            var few = complete.Count > 0 ? complete : fewAll;
             // A difference needs a spread on both sides: points with fewer seeds than a verdict needs are not compared.
             var many = group.Where(s => ValuesOf(s.Label) >= ManyValues && copy.TryGetValue(s.Label, out var c)
                 && s.Seeds.Count >= MinSeedsForVerdict && c.Seeds.Count >= MinSeedsForVerdict).ToList();
