@@ -55,6 +55,24 @@ public static partial class Tables
     }
 
     /// <summary>
+    /// Each series at one stored value, its seeds split by the sign the value was drawn with (<see cref="FewValues.OneValueSigns"/>):
+    /// how many, their mean best test accuracy and each seed's.
+    /// </summary>
+    public static HtmlTable Signs(IReadOnlyList<SignSplit> splits)
+    {
+        var table = new HtmlTable("One stored value: best test accuracy by the sign the draw gave it")
+            .Column("series").Column("value < 0: seeds", Align.Right).Column("mean", Align.Right).Column("value > 0: seeds", Align.Right).Column("mean", Align.Right);
+        foreach (var s in splits)
+            table.Row(s.BothSigns ? $"{s.Series} (every layer holds both signs)" : s.Series, Seeds(s.Negative), Mean(s.Negative), Seeds(s.Positive), Mean(s.Positive));
+        table.Note("seeds: seed (best test accuracy, %); mean: over those seeds.");
+        return table;
+
+        static string Seeds(IReadOnlyList<PointResult> runs) => runs.Count == 0 ? "none"
+            : string.Join(", ", runs.Select(r => $"{r.Seed.ToString(CultureInfo.InvariantCulture)} ({Numbers.Points(r.BestTestAccuracy)})"));
+        static string Mean(IReadOnlyList<PointResult> runs) => runs.Count == 0 ? "" : Numbers.Percent(runs.Average(r => r.BestTestAccuracy));
+    }
+
+    /// <summary>
     /// How trained networks responded to their values (<see cref="RunAnalysis.ForRun"/>), one row per run: share of negative weights,
     /// what the masks kept of each sign (mean over layers), BatchNorm channels with a negative scale. A run with neither analysis.json
     /// nor checkpoint says so.

@@ -64,8 +64,11 @@ public class FewValuesTests
         var repeats = planned.Where(p => p.SameAs is not null && p.Run.Point.Series == "signed constant").ToList();
         Assert.NotEmpty(repeats);
         Assert.All(repeats, p => Assert.Equal("1 value", planned.First(q => q.RunId == p.SameAs).Run.Point.Label));
-        Assert.Equal(core.Count + 55, extended.Count);
-        Assert.Equal(147, PointPlan.Sweep(planned).Runs.Count);
+        // Signed constant at one value over five more seeds comes first: seeds 0-4 all drew -sigma.
+        Assert.All(extended.Skip(core.Count).Take(5), r => Assert.Equal(("signed constant", "1 value"), (r.Point.Series, r.Point.Label)));
+        Assert.Equal([5L, 6, 7, 8, 9], extended.Skip(core.Count).Take(5).Select(r => r.Seed));
+        Assert.Equal(core.Count + 60, extended.Count);
+        Assert.Equal(152, PointPlan.Sweep(planned).Runs.Count);
     }
 
     [Fact]
@@ -122,6 +125,47 @@ public class FewValuesTests
 
         var none = FewValues.Conclude(summaries.Where(s => s.Series != "steady").ToList());
         Assert.Contains("Conclusion: no variant tested makes the few-values end stable", none);
+    }
+
+    [Fact]
+    public void OneValueRunsSplitBySignAsTheBuiltNetworksWeightsHaveIt()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "pemn-signs-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var copy = new PlanPoint(FewValues.CopySeries, FewValues.Label(1), FewValues.CopyConfig("smoke", 1));
+            var points = FewValues.Variants.Select(v => new PlanPoint(v.Series, copy.Label, v.Apply(copy.Config))).Prepend(copy).ToList();
+            var runs = points.SelectMany(p => Enumerable.Range(0, 6).Select(seed => new PointRun(p, seed))).ToList();
+            var results = new List<PointResult>();
+            foreach (var run in runs)
+            {
+                var id = ExperimentJson.RunId(run.Config);
+                Directory.CreateDirectory(Path.Combine(folder, ExperimentRunner.RunsFolder, id));
+                ExperimentJson.Save(run.Config, Path.Combine(folder, ExperimentRunner.RunsFolder, id, ExperimentRunner.ConfigFile));
+                results.Add(new PointResult(run.Point.Series, run.Point.Label, run.Seed, id, 1, 1, 32, 0.97, 0.5 + run.Seed / 100.0, 0.5, 10, true, null));
+            }
+            // Rand at one value is copy's network: not listed again.
+            results.Add(results[0] with { Series = FewValues.RandSeries, SameAs = results[0].RunId });
+
+            var splits = FewValues.OneValueSigns(results, folder).ToDictionary(s => s.Series);
+            Assert.Equal(points.Select(p => p.Series), splits.Keys);
+            Assert.True(splits["sign-symmetric"].BothSigns);
+            Assert.False(splits["copy"].BothSigns);
+            foreach (var (run, result) in runs.Zip(results))
+            {
+                // The sign of the built network's weights, independently of the split.
+                using var built = PemnNetwork.Build(run.Config.Network);
+                var weights = WeightLayers.Masked(built.Model)[0].Weight;
+                var negative = weights.lt(0).any().item<bool>();
+                var positive = weights.gt(0).any().item<bool>();
+                var split = splits[run.Point.Series];
+                Assert.Equal(split.BothSigns, negative && positive);
+                if (!split.BothSigns) Assert.Contains(result, negative ? split.Negative : split.Positive);
+            }
+            Assert.All(splits.Values, s => Assert.Equal(6, s.Negative.Count + s.Positive.Count));
+            Assert.Contains(splits.Values, s => !s.BothSigns && s.Negative.Count > 0 && s.Positive.Count > 0); // six seeds draw both signs
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 
     [Fact]

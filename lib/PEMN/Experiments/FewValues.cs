@@ -41,6 +41,13 @@ public sealed record VariantVerdict(string Series, double FewMean, double FewMax
 /// <param name="Drawn">The values its network stores, relative to the largest layer's Kaiming std.</param>
 public sealed record SeedDraw(PointResult Run, string RunDirectory, DrawnValues Drawn);
 
+/// <summary>The runs of one series at one stored value, split by the sign the draw gave that value (<see cref="FewValues.OneValueSigns"/>).</summary>
+/// <param name="Series">The series.</param>
+/// <param name="BothSigns">Its layers hold the value with both signs (sign-symmetric), so the split says nothing about the weights.</param>
+/// <param name="Negative">Its runs whose value was drawn negative, by seed.</param>
+/// <param name="Positive">Its runs whose value was drawn positive, by seed.</param>
+public sealed record SignSplit(string Series, bool BothSigns, IReadOnlyList<PointResult> Negative, IReadOnlyList<PointResult> Positive);
+
 /// <summary>
 /// Issue 14's experiment: RP on the scale's ConvMixer by unique-value count (1, 2, 3, 5, 9, 17, 41, 410), copy against rand, over
 /// more seeds at the few-values end, and the variants that might remove the dependence on the draw there. The runs of
@@ -106,6 +113,12 @@ public static class FewValues
 
     /// <summary>Seeds above the few-values end: three (one in the smoke tests).</summary>
     public static IReadOnlyList<long> OtherSeeds(string scale) => Plans.ValidateScale(scale) == "smoke" ? [0] : [0, 1, 2];
+
+    /// <summary>
+    /// Seeds of signed constant at one value beyond <see cref="FewSeeds"/>: five (two in the smoke tests). At quick scale seeds 0-4 all drew
+    /// -sigma, the sign RP copy's one-value draws favour, so the other sign needs seeds of its own before the variant's spread means anything.
+    /// </summary>
+    public static IReadOnlyList<long> SignCheckSeeds(string scale) => Plans.ValidateScale(scale) == "smoke" ? [2, 3] : [5, 6, 7, 8, 9];
 
     /// <summary>The seeds of a point with <paramref name="values"/> unique values.</summary>
     public static IReadOnlyList<long> SeedsFor(string scale, long values) => values <= FewValuesMax ? FewSeeds(scale) : OtherSeeds(scale);
@@ -180,15 +193,17 @@ public static class FewValues
 
     /// <summary>
     /// The extended plan's runs: the core's (<see cref="CoreRuns"/>, complete once the core has run), then the rest, most informative
-    /// first: (1) rand at 410 values; (2) the variants at 2 and 3 values; (3) the three variants combined at 1, 5 and 41 values; (4) the
-    /// variants at 410 values. Listing the core first lets the plan see that a later run repeats a core run's network (signed constants
-    /// whose m signs came out equal are the 1-value network).
+    /// first: (1) signed constant at one value over more seeds (<see cref="SignCheckSeeds"/>); (2) rand at 410 values; (3) the variants
+    /// at 2 and 3 values; (4) the three variants combined at 1, 5 and 41 values; (5) the variants at 410 values. Listing the core first
+    /// lets the plan see that a later run repeats a core run's network (signed constants whose m signs came out equal are the 1-value network).
     /// </summary>
     public static IReadOnlyList<PointRun> ExtendedRuns(string scale)
     {
         var targets = TargetsFor(ExperimentPresets.Get(scale, ""));
         var rest = CurveRest(targets);
         var runs = CoreRuns(scale).ToList();
+        var signedConstant = Variants.Single(v => v.Apply(CopyConfig(scale, 1)).Masking.WeightInit == WeightInit.SignedConstant);
+        runs.AddRange(SignCheckSeeds(scale).Select(seed => new PointRun(VariantPoint(scale, signedConstant, 1), seed)));
         foreach (var values in new[] { 410L }.Where(targets.Contains))
             foreach (var seed in SeedsFor(scale, values))
                 runs.Add(new PointRun(RandPoint(scale, values), seed));
@@ -294,6 +309,25 @@ public static class FewValues
             {
                 var run = Path.Combine(folder, ExperimentRunner.RunsFolder, r.RunId);
                 return new SeedDraw(r, run, RunAnalysis.DrawnOfRun(run)[0]);
+            })
+            .ToList();
+
+    /// <summary>
+    /// With one stored value every weight of a layer has that value's sign (sign-symmetric excepted: it tiles [u, -u]). Per series, its
+    /// runs at 1 value split by that sign (read from each run's config.json in <paramref name="folder"/>), so that a series' spread can
+    /// be told apart from the signs its seeds happened to draw. Rand is not listed: with one value it is copy's network.
+    /// </summary>
+    public static IReadOnlyList<SignSplit> OneValueSigns(IEnumerable<PointResult> results, string folder) =>
+        results.Where(r => ValuesOf(r.Label) == 1 && r.SameAs is null)
+            .GroupBy(r => r.Series)
+            .Select(g =>
+            {
+                var runs = g.OrderBy(r => r.Seed)
+                    .Select(r => (Run: r, Config: ExperimentJson.Load(Path.Combine(folder, ExperimentRunner.RunsFolder, r.RunId, ExperimentRunner.ConfigFile))))
+                    .Select(r => (r.Run, r.Config, Negative: ValueInspection.Drawn(r.Config.Network)[0].Negative > 0))
+                    .ToList();
+                return new SignSplit(g.Key, runs.Any(r => r.Config.Strategy.SignSymmetric),
+                    runs.Where(r => r.Negative).Select(r => r.Run).ToList(), runs.Where(r => !r.Negative).Select(r => r.Run).ToList());
             })
             .ToList();
 

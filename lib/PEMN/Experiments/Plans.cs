@@ -162,11 +162,11 @@ public static class Plans
     };
 
     /// <summary>
-    /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then rand at 410 values, the variants
-    /// at 2, 3 and 410 values and the three variants combined.
+    /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then signed constant at one value over
+    /// more seeds, rand at 410 values, the variants at 2, 3 and 410 values and the three variants combined.
     /// </summary>
     public static FigurePlan FewValuesExtended { get; } = new("few_values_extended", FewValues.Folder,
-        "How few values are enough (extended): the core, then rand at 410 values, the variants at 2, 3 and 410 values, and the three variants combined",
+        "How few values are enough (extended): the core, then signed constant at 1 value over five more seeds, rand at 410 values, the variants at 2, 3 and 410 values, and the three variants combined",
         [], [new PointsPart("few-values-extended", FewValues.ExtendedRuns)])
     {
         AnalysesRuns = true,
