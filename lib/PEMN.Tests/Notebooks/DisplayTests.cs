@@ -294,6 +294,21 @@ public class DisplayTests
     }
 
     [Fact]
+    public void SignsTableListsEachSignsSeedsAndMeanAndSaysWhenASignWasNeverDrawn()
+    {
+        var html = Tables.Signs(
+        [
+            new SignSplit("copy", false, [Point("copy", 1, 1, 0.78), Point("copy", 1, 2, 0.80)], [Point("copy", 1, 0, 0.72)]),
+            new SignSplit("signed constant", false, [Point("signed constant", 1, 0, 0.79)], []),
+            new SignSplit("sign-symmetric", true, [Point("sign-symmetric", 1, 0, 0.77)], []),
+        ]).ToHtml();
+        Assert.Contains("1 (78.00), 2 (80.00)", html);
+        Assert.Contains("79.00 %", html);   // the negative seeds' mean
+        Assert.Contains(">none<", html);   // signed constant never drew a positive value
+        Assert.Contains("sign-symmetric (every layer holds both signs)", html);
+    }
+
+    [Fact]
     public void VerdictsTableSaysStableOrNotAndWhatTheVariantCosts()
     {
         var html = Tables.Verdicts([new VariantVerdict("signed constant", 0.8, 0.005, 0.7, 0.04, true, -155, 0.002, 0.004, 2)]).ToHtml();
