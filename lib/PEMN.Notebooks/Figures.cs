@@ -83,9 +83,11 @@ public static partial class Figures
             DisplayOptions.init(null, null, null, null, null, null, FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full)), chart);
         var (width, height) = Size(chart);
         var html = GenericChart.toEmbeddedHTML(embedded);
-        // Figure size for the renderer, and no page margin: the PNG is the figure, edge to edge.
+        // The encoding first: a browser looks for it in the first 1024 bytes only and otherwise guesses, and a guess that changes
+        // with the page's random element ids turns the axis labels' minus signs into mojibake in some renders and not others.
+        // Then the figure size for the renderer, and no page margin: the PNG is the figure, edge to edge.
         // (Inserted after the first <head>, the page's own: the embedded plotly.js comes later.)
-        html = HeadStart().Replace(html, $"<head><meta name=\"{SizeMeta}\" content=\"{width}x{height}\"><style>body{{margin:0}}</style>", 1);
+        html = HeadStart().Replace(html, $"<head><meta charset=\"utf-8\"><meta name=\"{SizeMeta}\" content=\"{width}x{height}\"><style>body{{margin:0}}</style>", 1);
         Runtime.AtomicFile.WriteAllText(path, html);
         return path;
     }

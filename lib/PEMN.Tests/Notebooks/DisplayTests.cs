@@ -204,6 +204,8 @@ public class DisplayTests
             Assert.Equal(Path.Combine(folder.FullName, "ladder.chart.html"), path);
             var html = File.ReadAllText(path);
             Assert.Contains($"<meta name=\"{Figures.SizeMeta}\" content=\"{Figures.DefaultWidth}x{Figures.DefaultHeight}\">", html[..500]);
+            // The encoding where a browser looks for it (the first 1024 bytes): axis labels' minus signs are not ASCII.
+            Assert.Contains("<meta charset=\"utf-8\">", html[..500]);
             Assert.True(ExecutedNotebook.EmbedsPlotlyJs(html), "the page loads plotly.js from a CDN");
             Assert.Throws<ArgumentException>(() => Figures.Save(Charts.Ladder(Ladder()), folder.FullName, "../x"));
         }
