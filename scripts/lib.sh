@@ -33,6 +33,8 @@ build_if_stale() {
   fi
   if [[ ! -f "$dll" || -n "$newer" ]]; then
     echo "build: $(basename "$project") ($configuration)${newer:+, ${newer#"$ROOT"/} is newer than its build}" >&2
-    dotnet build "$project" -c "$configuration" -nologo -v q -clp:ErrorsOnly >&2
+    # dotnet prints "Build succeeded" and a summary even at -v q: its output is shown only when the build fails.
+    local output
+    output="$(dotnet build "$project" -c "$configuration" -nologo -v q -clp:ErrorsOnly 2>&1)" || { echo "$output" >&2; return 1; }
   fi
 }
