@@ -60,14 +60,6 @@ public class PlanCommandTests : IDisposable
             Assert.StartsWith("ladder (paper): 27 runs, 0 complete, 0 to copy from other plans, 27 to train -> ", output);
             Assert.Contains("note: these runs cannot train here yet: Data set cifar10 not found", error);
         }
-        // A plan over two data sets (Fig. 4 at paper scale: CIFAR-10 and CIFAR-100) names both, not only the first.
-        using (var dry = PemnProcess.Start(folder, environment, "plan", "fig4", "--scale", "paper", "--dry-run", "--results", results))
-        {
-            var (code, _, error) = dry.Wait(TimeSpan.FromMinutes(2));
-            Assert.True(code == ExitCodes.Ok, error);
-            Assert.Contains("note: these runs cannot train here yet: Data set cifar10 not found", error);
-            Assert.Contains("note: these runs cannot train here yet: Data set cifar100 not found", error);
-        }
         // Without --dry-run nothing starts: the data error, before any folder is made.
         using (var run = PemnProcess.Start(folder, environment, "plan", "ladder", "--scale", "paper", "--results", results))
         {

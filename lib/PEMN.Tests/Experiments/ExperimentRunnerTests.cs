@@ -128,6 +128,26 @@ public class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void PreflightCanReportEveryMissingDataSetInsteadOfStoppingAtTheFirst()
+    {
+        // A plan over two data sets (Fig. 4 at paper scale: CIFAR-10 and CIFAR-100): a dry run names both.
+        var empty = Directory.CreateDirectory(Path.Combine(folder, "no-data")).FullName;
+        var configs = new[] { DataSetName.Cifar10, DataSetName.Cifar100 }.Select(name => ExperimentPresets.Quick with
+        {
+            Data = new DataConfig(name, DataDir: empty),
+            Model = ExperimentPresets.Quick.Model with { InChannels = 3, ImageSize = 32, Classes = name == DataSetName.Cifar100 ? 100 : 10 },
+        }).ToList();
+        var csv = ExperimentRunner.DefaultCsv(folder);
+        var missing = new List<PEMN.Data.DataSetException>();
+        new ExperimentRunner().Preflight(configs, folder, csv, missing.Add);
+        Assert.Equal(2, missing.Count);
+        Assert.Contains("cifar10 ", missing[0].Message.Split('\n')[0] + " ");
+        Assert.Contains("cifar100", missing[1].Message.Split('\n')[0]);
+        // Without the callback the first one stops the check.
+        Assert.Throws<PEMN.Data.DataSetException>(() => new ExperimentRunner().Preflight(configs, folder, csv));
+    }
+
+    [Fact]
     public void ARunHeldByAnotherProcessIsInProgressPassedByTryRunAndTrainedOnceReleased()
     {
         var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
