@@ -58,6 +58,8 @@ report_changes() {
 start=$SECONDS
 ensure_setup
 build_solution
+# Everything below trains or evaluates: on tcmalloc (scripts/lib.sh; PEMN_ALLOCATOR=glibc switches it off).
+use_allocator
 run_cli_experiments
 run_notebooks
 render_figures

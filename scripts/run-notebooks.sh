@@ -26,6 +26,8 @@ mkdir -p "$OUT"; OUT="$(realpath "$OUT")"
 export PEMN_SCALE="${PEMN_SCALE:-quick}"
 # The notebooks load lib/PEMN.Notebooks' Debug build (notebooks/setup): build it when a library source is newer.
 build_if_stale "$ROOT/lib/PEMN.Notebooks" Debug "$ROOT/lib/PEMN.Notebooks/bin/Debug/net10.0/PEMN.Notebooks.dll"
+# The kernels train and evaluate: they inherit tcmalloc from here (scripts/lib.sh; PEMN_ALLOCATOR=glibc switches it off).
+use_allocator
 
 failed=0
 for nb in "${notebooks[@]}"; do

@@ -13,8 +13,9 @@ cd "$ROOT"
 # Debian package -> why. dataset-fashion-mnist: the real data of every CPU run; jupyter-nbconvert,
 # python3-nbclient, jupyter-client, python3-ipykernel: the headless notebook runner; jupyter-notebook:
 # `jupyter notebook` for working in a browser (Debian 12 has no JupyterLab package); chromium: renders
-# figures and checks that exported notebook charts draw.
-PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium)
+# figures and checks that exported notebook charts draw; libgoogle-perftools4: tcmalloc, the native heap every training
+# process runs on (scripts/lib.sh, use_allocator).
+PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium libgoogle-perftools4)
 KERNELS_DIR="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels"
 LOG="$ROOT/.state/setup.log"
 STEPS=6
@@ -97,11 +98,14 @@ else
 fi
 
 # 3. .NET Jupyter kernels. The kernelspec runs `dotnet interactive` (the local tool: found from the
-# notebook's folder inside the repository). --http-local-only keeps its HTTP side on loopback.
+# notebook's folder inside the repository). --http-local-only keeps its HTTP side on loopback. The kernel starts
+# through /bin/sh, which preloads tcmalloc as scripts/lib.sh does (PEMN_ALLOCATOR=glibc in the environment of the
+# Jupyter server, or of VS Code, switches it off; without tcmalloc the kernel runs on glibc).
 begin ".NET Jupyter kernels"
 kernels_ok() {
   for k in csharp fsharp; do
     grep -q -- '--http-local-only' "$KERNELS_DIR/.net-$k/kernel.json" 2>/dev/null || return 1
+    grep -q -- 'PEMN_ALLOCATOR' "$KERNELS_DIR/.net-$k/kernel.json" 2>/dev/null || return 1
   done
 }
 if kernels_ok; then
@@ -112,12 +116,18 @@ else
   for k in csharp fsharp powershell; do
     f="$KERNELS_DIR/.net-$k/kernel.json"
     [[ -f "$f" ]] || continue
-    /usr/bin/env python3 - "$f" <<'PY'
+    /usr/bin/env python3 - "$f" "$TCMALLOC_SONAME" <<'PY'
 import json, sys
-path = sys.argv[1]
+path, soname = sys.argv[1], sys.argv[2]
 spec = json.load(open(path))
-if "--http-local-only" not in spec["argv"]:
-    spec["argv"].append("--http-local-only")
+argv = spec["argv"]
+if "--http-local-only" not in argv:
+    argv.append("--http-local-only")
+if argv[0] != "/bin/sh":
+    preload = ('case "${PEMN_ALLOCATOR:-tcmalloc}" in glibc) ;; *) lib=$(/sbin/ldconfig -p 2>/dev/null | '
+               f"awk '$1 == \"{soname}\" {{ print $NF; exit }}'); "
+               '[ -n "$lib" ] && export LD_PRELOAD="$lib${LD_PRELOAD:+ $LD_PRELOAD}" ;; esac; exec "$@"')
+    argv[:0] = ["/bin/sh", "-c", preload, "pemn-kernel"]
 json.dump(spec, open(path, "w"), indent=2)
 PY
   done

@@ -10,6 +10,8 @@ ensure_setup
 results="$ROOT/.state/test-results"
 rm -rf "$results"
 export PEMN_SCALE=smoke
+# The tests train and evaluate, and start pemn processes and notebook kernels: on tcmalloc as the scripts run them.
+use_allocator
 status=0
 start=$SECONDS
 dotnet test PEMN.Notebooks.sln -nologo --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?

@@ -7,7 +7,9 @@ selection), and prints one JSON line with the same keys, which `pemn bench suite
 
     steps   training steps dense and masked (alternating), masks of all layers by full sort and by selection, inference
             (eval mode, no gradients), for QUICK (ConvMixer-64/4, 1x28x28, batch 128) and CIFAR_256_8 (3x32x32, batch 64)
-            on random images; as lib/PEMN/Benchmarks/MaskBenchmark.cs.
+            on random images; as lib/PEMN/Benchmarks/MaskBenchmark.cs. --model takes one of them; --precision bf16 runs
+            forward and loss under torch.autocast('cpu', dtype=torch.bfloat16); --memory-format channels_last converts the
+            models and the images (model.to(memory_format=torch.channels_last)); the record has the process's peak memory.
     epochs  whole epochs of the quick protocol, masked, on Fashion-MNIST (first 1,000 training images per class, random
             crop 28 after zero padding 2, horizontal flip, batch 128, the full test set), with the time of training and
             evaluation and the resident memory after each epoch; as lib/PEMN/Benchmarks/EpochBenchmark.cs (Trainer.Fit).
@@ -55,6 +57,13 @@ def version():
     return f"PyTorch {torch.__version__}, Python {platform.python_version()}"
 
 
+def allocator():
+    """The heap allocator of this process, as lib/PEMN/Runtime/Machine.cs tells it: tcmalloc, jemalloc or glibc."""
+    with open("/proc/self/maps", encoding="ascii", errors="replace") as f:
+        maps = f.read()
+    return "tcmalloc" if "/libtcmalloc" in maps else "jemalloc" if "/libjemalloc" in maps else "glibc"
+
+
 def memory():
     """VmRSS, VmHWM, RssAnon, RssFile of this process in bytes (ProcessMemory.Current in our library)."""
     fields = {}
@@ -74,10 +83,13 @@ def median(values):
 # steps
 # ------------------------------------------------------------------------------------------------------------------
 
-def step(model, optimizer, x, y):
+def step(model, optimizer, x, y, precision):
     start = time.perf_counter()
     optimizer.zero_grad()
-    F.cross_entropy(model(x), y).backward()
+    # As our trainer: forward under autocast, the loss in float32, backward outside the autocast region.
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
+        logits = model(x)
+    F.cross_entropy(logits.float(), y).backward()
     optimizer.step()
     return time.perf_counter() - start
 
@@ -106,16 +118,23 @@ def mask_ms(scores, mask_of):
     return 1000 * (time.perf_counter() - start) / MASK_REPEATS
 
 
+MODELS = {"quick": ref.QUICK, "cifar_256_8": ref.CIFAR_256_8}
+
+
 def steps(args):
     records = []
-    for key, preset in (("quick", ref.QUICK), ("cifar_256_8", ref.CIFAR_256_8)):
+    layout = torch.channels_last if args.memory_format == "channels_last" else torch.contiguous_format
+    for key, preset in MODELS.items():
+        if args.model not in ("all", key):
+            continue
         torch.manual_seed(SEED)
-        dense = ref.build(preset, "dense")
-        masked = ref.build(preset, "masked", k=KEEP, ste="ours_select")
+        dense = ref.build(preset, "dense").to(memory_format=layout)
+        masked = ref.build(preset, "masked", k=KEEP, ste="ours_select").to(memory_format=layout)
         scores = [m.scores for _, m in ref.masked_layers(masked)]
         sort_ms, select_ms = mask_ms(scores, ref.topk_mask), mask_ms(scores, ref.topk_mask_select)
         generator = torch.Generator().manual_seed(SEED)
         x = torch.randn(preset["batch"], preset["in_channels"], preset["image_size"], preset["image_size"], generator=generator)
+        x = x.contiguous(memory_format=layout)
         y = torch.randint(0, preset["classes"], (preset["batch"],), generator=generator)
         optimizers = {}
         for model in (dense, masked):
@@ -123,8 +142,8 @@ def steps(args):
             optimizers[model] = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad])
         dense_times, masked_times = [], []
         for i in range(WARMUP_STEPS + args.steps):
-            d = step(dense, optimizers[dense], x, y)
-            m = step(masked, optimizers[masked], x, y)
+            d = step(dense, optimizers[dense], x, y, args.precision)
+            m = step(masked, optimizers[masked], x, y, args.precision)
             if i >= WARMUP_STEPS:
                 dense_times.append(d)
                 masked_times.append(m)
@@ -137,7 +156,8 @@ def steps(args):
             training_multiply_adds_per_image=None))
         print(f"{key}: step dense {records[-1]['step_seconds_dense']:.3f} s, masked {records[-1]['step_seconds_masked']:.3f} s",
               file=sys.stderr)
-    return dict(framework="pytorch", version=version(), threads=torch.get_num_threads(), models=records)
+    return dict(framework="pytorch", version=version(), threads=torch.get_num_threads(), models=records,
+                precision=args.precision, memory_format=args.memory_format, allocator=allocator(), peak_rss_bytes=memory()["VmHWM"])
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -252,7 +272,7 @@ def epochs(args):
               f"resident {m['VmRSS'] / 2**20:.0f} MiB", file=sys.stderr)
     return dict(framework="pytorch", version=version(), threads=torch.get_num_threads(), model="convmixer64x4",
                 strategy="mask", batch=batch, train_images=len(train_y), test_images=len(test_y), epochs=rows,
-                peak_rss_bytes=memory()["VmHWM"])
+                peak_rss_bytes=memory()["VmHWM"], allocator=allocator())
 
 
 def main():
@@ -262,6 +282,9 @@ def main():
     parser.add_argument("--steps", type=int, default=5, help="timed training steps per model and kind")
     parser.add_argument("--epochs", type=int, default=10, help="quick epochs")
     parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist", help="folder of the Fashion-MNIST IDX files")
+    parser.add_argument("--model", choices=["all", *MODELS], default="all", help="steps: the model measured")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="steps: float32, or bfloat16 autocast")
+    parser.add_argument("--memory-format", choices=["contiguous", "channels_last"], default="contiguous", help="steps: layout of models and images")
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)

@@ -63,5 +63,5 @@ public sealed record NotebookSession(
 
     /// <summary>One line for the set-up cell's output.</summary>
     public override string ToString() =>
-        $"PEMN notebook: scale={ScaleName}, device={Device.type}, torch threads={get_num_threads()}, root={RepoRoot}";
+        $"PEMN notebook: scale={ScaleName}, device={Device.type}, torch threads={get_num_threads()}, allocator={PEMN.Runtime.Machine.Allocator}, root={RepoRoot}";
 }

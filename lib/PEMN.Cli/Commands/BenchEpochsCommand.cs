@@ -35,7 +35,8 @@ public static class BenchEpochsCommand
             var rows = r.Epochs.Select(e => new EpochRow(e.Epoch, e.Seconds, e.TrainSeconds, e.EvalSeconds, e.TestAccuracy,
                 e.Memory?.RssBytes ?? 0, e.Memory?.AnonymousBytes ?? 0, e.Memory?.FileBytes ?? 0)).ToList();
             var measurement = new EpochsMeasurement(SideBySide.Ours, BenchStepsCommand.Version, r.Threads,
-                config.Model.ShortName, PEMN.Runtime.Names.Of(config.Strategy.Name), r.Batch, r.TrainImages, r.TestImages, rows, r.AtEnd?.PeakRssBytes ?? 0);
+                config.Model.ShortName, PEMN.Runtime.Names.Of(config.Strategy.Name), r.Batch, r.TrainImages, r.TestImages, rows, r.AtEnd?.PeakRssBytes ?? 0,
+                PEMN.Runtime.Machine.Allocator, PEMN.Runtime.Names.Of(config.Training.MemoryFormat));
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(measurement, CliJson.Options));
             else

@@ -12,10 +12,12 @@ namespace PEMN.Cli.Commands;
 
 /// <summary>
 /// <c>pemn bench suite</c>: the side-by-side benchmark in one go. Every measurement runs in a whole process of its own,
-/// ours and PyTorch's in turn with the same torch threads (<c>bench steps</c>, then the reference's steps, <c>bench
-/// epochs</c>, then the reference's epochs, per round), then our data pipeline once; the medians, ratios and the issue's
-/// targets go to results/benchmarks/&lt;date&gt;-&lt;short commit&gt;.md and .json, which name the command, commit, machine,
-/// cores, threads, date and the load average before and after. <c>scripts/bench.sh</c> runs it.
+/// ours and PyTorch's in turn with the same torch threads (per round: <c>bench steps</c> and the reference's steps for each
+/// model and each precision and memory format, then <c>bench epochs</c> and the reference's epochs), then our data pipeline
+/// once; the medians, ratios and targets go to results/benchmarks/&lt;date&gt;-&lt;short commit&gt;.md and .json, which name
+/// the command, commit, machine, cores, threads, date, the allocator of each side and the load average before and after.
+/// Our processes inherit this one's allocator (scripts/pemn: tcmalloc); PyTorch's run on their own default (glibc's malloc):
+/// the comparison is with PyTorch as its users run it. <c>scripts/bench.sh</c> runs it.
 /// </summary>
 public static class BenchSuiteCommand
 {
@@ -74,16 +76,21 @@ public static class BenchSuiteCommand
             for (var round = 1; round <= r; round++)
             {
                 Console.Error.WriteLine($"bench: round {round} of {r}");
-                oursSteps.Add(Child<StepsMeasurement>(SelfProcess.StartInfo(["bench", "steps", .. threadArgs, "--steps", $"{s}", "--json"]), t, cancellation));
-                if (compared)
-                    torchSteps.Add(Child<StepsMeasurement>(Python(pythonPath, script, ["steps", .. threadArgs, "--steps", $"{s}"]), t, cancellation));
+                foreach (var (model, _) in SideBySide.Models)
+                    foreach (var variant in SideBySide.Variants)
+                    {
+                        string[] variantArgs = ["--model", model, "--steps", $"{s}", "--precision", variant.Precision, "--memory-format", variant.MemoryFormat];
+                        oursSteps.Add(Child<StepsMeasurement>(SelfProcess.StartInfo(["bench", "steps", .. threadArgs, .. variantArgs, "--json"]), t, cancellation));
+                        if (compared)
+                            torchSteps.Add(Child<StepsMeasurement>(Python(pythonPath, script, ["steps", .. threadArgs, .. variantArgs]), t, cancellation));
+                    }
                 oursEpochs.Add(Child<EpochsMeasurement>(SelfProcess.StartInfo(["bench", "epochs", .. threadArgs, "--epochs", $"{e}", "--json"]), t, cancellation));
                 if (compared)
                     torchEpochs.Add(Child<EpochsMeasurement>(Python(pythonPath, script, ["epochs", .. threadArgs, "--epochs", $"{e}", "--data-dir", dataDir]), t, cancellation));
             }
             var data = parse.GetValue(noData) ? null : Child<DataPipelineResult>(SelfProcess.StartInfo(["bench", "data", .. threadArgs, "--json"]), t, cancellation);
             var setting = new BenchmarkSetting("scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)),
-                RunProvenance.Now().GitCommit, $"{Environment.MachineName} ({CpuModel()})", Environment.ProcessorCount, t,
+                RunProvenance.Now().GitCommit, $"{Environment.MachineName} ({CpuModel()}; {Machine.Identity(t)})", Environment.ProcessorCount, t,
                 start.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), Build, loadBefore, LoadAverage(), r);
             var run = new BenchmarkRun(setting, oursSteps, torchSteps, oursEpochs, torchEpochs, data);
 
@@ -102,6 +109,8 @@ public static class BenchSuiteCommand
     private static ProcessStartInfo Python(string python, string script, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // PyTorch as its users run it: on its own default allocator, not the tcmalloc scripts/pemn preloads for us.
+        info.Environment.Remove("LD_PRELOAD");
         info.ArgumentList.Add(script);
         foreach (var a in args) info.ArgumentList.Add(a);
         return info;

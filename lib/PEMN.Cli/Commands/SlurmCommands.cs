@@ -94,7 +94,7 @@ public sealed class SlurmCommands
         var pending = SlurmJobFolder.ToSubmit(points);
         folder.WritePoints(settings.CpusPerTask);
         var arrays = folder.Waves(pending).SelectMany((wave, i) => SlurmArray.Cut(wave, settings.MaxArraySize, i)).ToList();
-        var scripts = folder.WriteScripts(arrays, settings, PemnCommand());
+        var scripts = folder.WriteScripts(arrays, settings, PemnCommand(), TasksPreload());
         var jobs = new List<string>();
         if (!emit)
         {
@@ -204,6 +204,10 @@ public sealed class SlurmCommands
         var host = Environment.ProcessPath ?? "dotnet";
         return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, dll] : [host];
     }
+
+    /// <summary>The tcmalloc this pemn runs on (scripts/pemn preloads it), for the array tasks; null under glibc.</summary>
+    private static string? TasksPreload() =>
+        Environment.GetEnvironmentVariable("LD_PRELOAD") is { } preload && preload.Contains("libtcmalloc", StringComparison.Ordinal) ? preload : null;
 
     private static T Cluster<T>(Func<T> call)
     {

@@ -98,6 +98,8 @@ public sealed class ExperimentOptions
         Number<double>("training.label_smoothing", "Label smoothing in [0, 1).");
         Number<double>("training.clip_norm", "Clip the gradient's global L2 norm.");
         Number<long>("training.seed", "Seed of weights, scores, data order and augmentation.");
+        Choice<Precision>("training.precision", "fp32, or bf16 mixed precision (convolutions and matrix products in bfloat16, libtorch's autocast; part of the run id).");
+        Choice<MemoryFormat>("training.memory_format", "Layout of convolutions while training: channels_last (NHWC, fast on CPUs) or contiguous (NCHW, how runs before it trained); not part of the run id.");
         Text("device", "cpu, cuda or cuda:N.");
         Number<int>("threads", "torch.set_num_threads (0: libtorch's default; not part of the run id).");
     }

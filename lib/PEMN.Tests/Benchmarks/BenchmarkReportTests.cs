@@ -17,11 +17,15 @@ public class BenchmarkReportTests
 
     private static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, CliJson.Options)!;
 
-    private static StepsMeasurement Ours(double dense, double masked) => new(SideBySide.Ours, "TorchSharp", 2,
-        [new ModelSteps(SideBySide.QuickModel, 128, dense, masked, 6, 2, 2500, 2400, TrainingMultiplyAddsPerImage: 1_000_000)]);
+    private static StepsMeasurement Ours(double dense, double masked, string precision = "fp32", string format = "contiguous", long? peak = null) =>
+        new(SideBySide.Ours, "TorchSharp", 2, [new ModelSteps(SideBySide.QuickModel, 128, dense, masked, 6, 2, 2500, 2400, TrainingMultiplyAddsPerImage: 1_000_000)],
+            precision, format, "tcmalloc", peak);
 
     private static EpochsMeasurement OursEpochs(long lastRss) => new(SideBySide.Ours, "TorchSharp", 2, "convmixer64x4", "mask", 128, 10_000, 10_000,
-        [new EpochRow(1, 24, 20, 4, 0.7, 1L << 30, 900L << 20, 124L << 20), new EpochRow(2, 21, 18, 3, 0.75, lastRss, 900L << 20, 124L << 20)], 1200L << 20);
+        [new EpochRow(1, 24, 20, 4, 0.7, 1L << 30, 900L << 20, 124L << 20), new EpochRow(2, 19, 16, 3, 0.75, lastRss, 900L << 20, 124L << 20)], 1200L << 20,
+        "tcmalloc", "channels_last");
+
+    private const string Epoch = "quick epoch (mask, fp32, 10,000 training + 10,000 test images): later epochs (median)";
 
     private static BenchmarkRun Run(IReadOnlyList<StepsMeasurement> ours, IReadOnlyList<EpochsMeasurement> oursEpochs) => new(
         new BenchmarkSetting("scripts/pemn bench suite --compare", "0123456789abcdef", "vm (CPU)", 2, 2, "2026-11-29T00:00:00Z", "Release", "0.1 0.2 0.3", "0.4 0.5 0.6", ours.Count),
@@ -48,20 +52,20 @@ public class BenchmarkReportTests
         // Three rounds: the median dense step is 0.24 s (the 0.9 s round is an outlier the median ignores).
         var run = Run([Ours(0.24, 0.25), Ours(0.9, 0.95), Ours(0.2, 0.21)], [OursEpochs(1L << 30)]);
         var rows = BenchmarkReport.Rows(run).ToDictionary(r => r.What);
-        var dense = rows.Single(r => r.Key.StartsWith("quick ConvMixer-64/4: training step, dense", StringComparison.Ordinal)).Value;
+        var dense = rows.Single(r => r.Key.StartsWith("quick ConvMixer-64/4 (fp32, contiguous): training step, dense", StringComparison.Ordinal)).Value;
         Assert.Equal(0.24, dense.Ours);
         Assert.Equal(0.30, dense.PyTorch);
         Assert.Equal(0.8, dense.Ratio!.Value, 12);
         // Masked / dense is taken per round, then the median: 0.25 / 0.24 = 1.042, 0.95 / 0.9 = 1.056, 0.21 / 0.2 = 1.05 -> 1.05.
-        Assert.Equal(0.21 / 0.2, rows["quick ConvMixer-64/4: masked step / dense step"].Ours!.Value, 12);
+        Assert.Equal(0.21 / 0.2, rows["quick ConvMixer-64/4 (fp32, contiguous): masked step / dense step"].Ours!.Value, 12);
         // 2 FLOPs x 1e6 multiply-adds x 128 images / 0.24 s.
-        var gflops = rows.Single(r => r.Key.StartsWith("quick ConvMixer-64/4: training GFLOP/s, dense", StringComparison.Ordinal)).Value;
+        var gflops = rows.Single(r => r.Key.StartsWith("quick ConvMixer-64/4 (fp32, contiguous): training GFLOP/s, dense", StringComparison.Ordinal)).Value;
         Assert.Equal(2 * 1e6 * 128 / 0.24 / 1e9, gflops.Ours!.Value, 9);
         // PyTorch's from the same count (the same model) and its own step time.
         Assert.Equal(2 * 1e6 * 128 / 0.30 / 1e9, gflops.PyTorch!.Value, 9);
         // Epochs: the later-epoch median (one later epoch here), and memory in MiB.
-        Assert.Equal(21, rows["quick epoch (mask, 10,000 training + 10,000 test images): later epochs (median)"].Ours);
-        Assert.Equal(28, rows["quick epoch (mask, 10,000 training + 10,000 test images): later epochs (median)"].PyTorch);
+        Assert.Equal(19, rows[Epoch].Ours);
+        Assert.Equal(28, rows[Epoch].PyTorch);
         Assert.Equal(1200, rows["peak resident memory of that run (2 epochs)"].Ours);
         Assert.Equal(650, rows["peak resident memory of that run (2 epochs)"].PyTorch);
     }
@@ -69,7 +73,7 @@ public class BenchmarkReportTests
     [Fact]
     public void TargetsSayWhatIsMetAndWhatIsNot()
     {
-        // Resident memory grows 1 GiB -> 1.05 GiB: 5 %, not flat; masked / dense 1.04 <= 1.05; the epoch 21 s vs 28 s = 0.75 <= 0.8.
+        // Resident memory grows 1 GiB -> 1.05 GiB: 5 %, not flat; masked / dense 1.04 <= 1.05; the epoch 19 s vs 28 s = 0.68 <= 0.7.
         var targets = BenchmarkReport.Targets(Run([Ours(0.25, 0.26)], [OursEpochs((long)(1.05 * (1L << 30)))]));
         Assert.True(targets.Single(t => t.Target.StartsWith("quick ConvMixer-64/4: masked step", StringComparison.Ordinal)).Met);
         Assert.True(targets.Single(t => t.Target.StartsWith("quick epoch", StringComparison.Ordinal)).Met);
@@ -82,5 +86,24 @@ public class BenchmarkReportTests
         var page = BenchmarkReport.Markdown(Run([Ours(0.25, 0.26)], [OursEpochs(1L << 30)]));
         Assert.Contains("at 0123456", page);
         Assert.Contains("load average (1, 5, 15 min) before: 0.1 0.2 0.3; after: 0.4 0.5 0.6", page);
+    }
+
+    [Fact]
+    public void EachPrecisionAndMemoryFormatHasItsRowsAndTheBf16TargetComparesWithOurFp32Default()
+    {
+        // Our float32 default is channels-last: the bf16 target compares bf16 channels-last with it (0.05 / 0.1 = 0.5 <= 0.6).
+        var run = Run([Ours(0.2, 0.2, peak: 700L << 20), Ours(0.1, 0.1, format: "channels_last", peak: 710L << 20),
+            Ours(0.15, 0.15, "bf16"), Ours(0.05, 0.05, "bf16", "channels_last")], [OursEpochs(1L << 30)]);
+        var rows = BenchmarkReport.Rows(run).ToDictionary(r => r.What);
+        Assert.Equal(0.1, rows["quick ConvMixer-64/4 (fp32, channels_last): training step, masked"].Ours);
+        Assert.Equal(0.05, rows["quick ConvMixer-64/4 (bf16, channels_last): training step, masked"].Ours);
+        Assert.Equal(710, rows["quick ConvMixer-64/4 (fp32, channels_last): peak resident memory of the process"].Ours);
+        // PyTorch's line has no precision: it is an fp32 NCHW record, compared on that row only.
+        Assert.Equal(0.33, rows["quick ConvMixer-64/4 (fp32, contiguous): training step, masked"].PyTorch);
+        Assert.Null(rows["quick ConvMixer-64/4 (fp32, channels_last): training step, masked"].PyTorch);
+        var bf16 = BenchmarkReport.Targets(run).Single(t => t.Target.StartsWith("quick ConvMixer-64/4: bf16", StringComparison.Ordinal));
+        Assert.True(bf16.Met);
+        Assert.Equal("0.50x (0.050 s vs 0.100 s; contiguous: 0.75x)", bf16.Measured);
+        Assert.Contains("heap allocator: torchsharp: tcmalloc; pytorch: not recorded", BenchmarkReport.Markdown(run));
     }
 }

@@ -33,6 +33,7 @@ public class VocabularyTests : IDisposable
         new[] { "--dataset", "fashion_mnist" },
         new[] { "--include-linear" },
         new[] { "--norm", "not-learn", "--weight-init", "signed-constant" },
+        new[] { "--precision", "bf16", "--memory-format", "nchw" },
     };
 
     [Theory]
@@ -63,6 +64,8 @@ public class VocabularyTests : IDisposable
     [InlineData("--depth", "32 and 56", "--model", "resnet32", "--depth", "56")]
     [InlineData("--set training.epochs", "expected a number", "--set", "training.epochs=abc")]
     [InlineData("--preset", "smoke, smoke_vit", "--preset", "huge")]
+    [InlineData("--precision", "fp32, bf16", "--precision", "fp16")]
+    [InlineData("--memory-format", "channels_last (nhwc), contiguous", "--memory-format", "nwhc")]
     public void EveryCommandRefusesTheSameBadValues(string flag, string allowed, params string[] flags)
     {
         foreach (var command in Commands())
@@ -88,6 +91,11 @@ public class VocabularyTests : IDisposable
             .Distinct().ToList();
         var id = Assert.Single(ids);
         Assert.StartsWith("random_vector_padding-convmixer16x2-", id); // the canonical name is the one written out
+        // The precision is part of the experiment; the memory format, like the thread count, is not.
+        var smoke = ExperimentJson.RunId(Resolve("--preset", "smoke"));
+        Assert.NotEqual(smoke, ExperimentJson.RunId(Resolve("--preset", "smoke", "--precision", "bf16")));
+        Assert.Equal(smoke, ExperimentJson.RunId(Resolve("--preset", "smoke", "--memory-format", "contiguous")));
+        Assert.Equal(PEMN.Runtime.MemoryFormat.Contiguous, Resolve("--preset", "smoke", "--memory-format", "nchw").Training.MemoryFormat);
     }
 
     private static ExperimentConfig Resolve(params string[] args)

@@ -47,6 +47,11 @@ public class SlurmJobFolderTests : IDisposable
         Assert.Contains($"--out '{job.OutDirectory}' --csv '{Csv}'", exec);
         // The #SBATCH lines come before the first command (sbatch stops reading directives there).
         Assert.True(Array.FindLastIndex(lines, l => l.StartsWith("#SBATCH", StringComparison.Ordinal)) < Array.FindIndex(lines, l => l == "set -u"));
+        // Without an allocator to pass on, the node's environment stays as it is; with one, the task preloads it before pemn starts.
+        Assert.DoesNotContain(lines, l => l.Contains("LD_PRELOAD", StringComparison.Ordinal));
+        var preloaded = job.Script(new SlurmArray(2, [2, 4]), new SlurmSettings(), ["dotnet", "PEMN.Cli.dll"], "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4").Split('\n');
+        Assert.True(Array.IndexOf(preloaded, "export LD_PRELOAD='/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4'") is var at and > 0
+            && at < Array.FindIndex(preloaded, l => l.StartsWith("exec ", StringComparison.Ordinal)));
     }
 
     [Fact]

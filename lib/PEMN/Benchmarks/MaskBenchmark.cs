@@ -65,7 +65,7 @@ public sealed record MaskBenchmarkResult(
 /// <summary>
 /// Measures the cost of sparse selection: the per-step mask computation (full sort vs selection), a whole training step
 /// of the masked model against the dense model of the same definition (steps alternate between the two, so that both see
-/// the same machine), and inference of both.
+/// the same machine; in the experiment's training.precision and training.memory_format), and inference of both (float32).
 /// </summary>
 public static class MaskBenchmark
 {
@@ -90,7 +90,7 @@ public static class MaskBenchmark
         using var generator = new Generator((ulong)experiment.Training.Seed);
         using var images = randn([batch, model.InChannels, model.ImageSize, model.ImageSize], generator: generator).to(device);
         using var labels = randint(model.Classes, [batch], generator: generator).to(device);
-        var (denseStep, maskedStep) = StepSeconds(dense, masked, images, labels, options);
+        var (denseStep, maskedStep) = StepSeconds(dense, masked, images, labels, options, experiment.Training);
         var denseInference = ImagesPerSecond(dense, images, options);
         var maskedInference = ImagesPerSecond(masked, images, options);
         var maskedLiveInference = ImagesPerSecond(masked, images, options, frozen: false);
@@ -111,15 +111,15 @@ public static class MaskBenchmark
 
     /// <summary>Median seconds per training step of each model, the two stepping in turn.</summary>
     private static (double Dense, double Masked) StepSeconds(nn.Module<Tensor, Tensor> dense, nn.Module<Tensor, Tensor> masked,
-        Tensor images, Tensor labels, MaskBenchmarkOptions options)
+        Tensor images, Tensor labels, MaskBenchmarkOptions options, Training.TrainingConfig training)
     {
         using var denseOptimizer = Optimizer(dense);
         using var maskedOptimizer = Optimizer(masked);
         var (denseTimes, maskedTimes) = (new List<double>(), new List<double>());
         for (var step = 0; step < options.Warmup + options.Steps; step++)
         {
-            var d = Step(dense, denseOptimizer, images, labels);
-            var m = Step(masked, maskedOptimizer, images, labels);
+            var d = Step(dense, denseOptimizer, images, labels, training);
+            var m = Step(masked, maskedOptimizer, images, labels, training);
             if (step < options.Warmup) continue;
             denseTimes.Add(d);
             maskedTimes.Add(m);
@@ -133,13 +133,17 @@ public static class MaskBenchmark
         return optim.AdamW(model.parameters().Where(p => p.requires_grad));
     }
 
-    private static double Step(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, Tensor images, Tensor labels)
+    /// <summary>One step as the trainer takes it: forward in the experiment's precision and memory format, the loss in float32.</summary>
+    private static double Step(nn.Module<Tensor, Tensor> model, TorchSharp.Modules.OptimizerHelper optimizer, Tensor images, Tensor labels,
+        Training.TrainingConfig training)
     {
         var watch = Stopwatch.StartNew();
         using (var scope = NewDisposeScope())
         {
             optimizer.zero_grad();
-            nn.functional.cross_entropy(model.forward(images), labels).backward();
+            Tensor logits;
+            using (Runtime.ComputeScope.Begin(training.Precision, training.MemoryFormat, images.device)) logits = model.forward(images);
+            nn.functional.cross_entropy(logits.to(ScalarType.Float32), labels).backward();
             optimizer.step();
         }
         return watch.Elapsed.TotalSeconds;

@@ -8,7 +8,25 @@ namespace PEMN.Benchmarks;
 /// <param name="Version">Framework and library versions.</param>
 /// <param name="Threads">Torch intra-op threads of the process.</param>
 /// <param name="Models">One entry per model measured.</param>
-public sealed record StepsMeasurement(string Framework, string Version, int Threads, IReadOnlyList<ModelSteps> Models);
+/// <param name="Precision">The training steps' precision: "fp32" or "bf16" (autocast; inference stays float32).</param>
+/// <param name="MemoryFormat">The training steps' layout: "contiguous" or "channels_last".</param>
+/// <param name="Allocator">The process's heap allocator (tcmalloc, glibc), or null in records made before it was recorded.</param>
+/// <param name="PeakRssBytes">The process's peak resident set (VmHWM) at the end: one model per process makes it that model's.</param>
+public sealed record StepsMeasurement(string Framework, string Version, int Threads, IReadOnlyList<ModelSteps> Models,
+    string Precision = "fp32", string MemoryFormat = "contiguous", string? Allocator = null, long? PeakRssBytes = null)
+{
+    /// <summary>The variant this process measured.</summary>
+    public StepsVariant Variant => new(Precision, MemoryFormat);
+}
+
+/// <summary>A precision and memory format of training steps, by their canonical names (training.precision, training.memory_format).</summary>
+/// <param name="Precision">"fp32" or "bf16".</param>
+/// <param name="MemoryFormat">"contiguous" or "channels_last".</param>
+public sealed record StepsVariant(string Precision, string MemoryFormat)
+{
+    /// <summary>"fp32, channels_last".</summary>
+    public override string ToString() => $"{Precision}, {MemoryFormat}";
+}
 
 /// <summary>One model's training steps, masks and inference (medians over the timed repetitions).</summary>
 /// <param name="Model">The benchmark's model key: <see cref="SideBySide.QuickModel"/> or <see cref="SideBySide.PaperModel"/>.</param>
@@ -36,8 +54,10 @@ public sealed record ModelSteps(string Model, int Batch, double StepSecondsDense
 /// <param name="TestImages">Test images per evaluation.</param>
 /// <param name="Epochs">Every epoch.</param>
 /// <param name="PeakRssBytes">The process's peak resident set (VmHWM) at the end.</param>
+/// <param name="Allocator">The process's heap allocator (tcmalloc, glibc), or null in records made before it was recorded.</param>
+/// <param name="MemoryFormat">The layout it trained in ("contiguous" when not recorded: PyTorch's default).</param>
 public sealed record EpochsMeasurement(string Framework, string Version, int Threads, string Model, string Strategy, int Batch,
-    long TrainImages, long TestImages, IReadOnlyList<EpochRow> Epochs, long PeakRssBytes)
+    long TrainImages, long TestImages, IReadOnlyList<EpochRow> Epochs, long PeakRssBytes, string? Allocator = null, string MemoryFormat = "contiguous")
 {
     /// <summary>Growth of the resident set from after the first epoch to after the last, as a fraction.</summary>
     public double RssGrowthAfterFirst => (Epochs[^1].RssBytes - Epochs[0].RssBytes) / (double)Epochs[0].RssBytes;
@@ -66,4 +86,17 @@ public static class SideBySide
     public const string QuickModel = "quick";
     /// <summary>The paper's ConvMixer-256/8 on 3x32x32 at batch 64 (pemn_reference.CIFAR_256_8).</summary>
     public const string PaperModel = "cifar_256_8";
+
+    /// <summary>The models, with the labels of the report.</summary>
+    public static IReadOnlyList<(string Key, string Label)> Models { get; } =
+        [(QuickModel, "quick ConvMixer-64/4"), (PaperModel, "ConvMixer-256/8")];
+
+    /// <summary>PyTorch's float32 default: NCHW.</summary>
+    public static StepsVariant Fp32Contiguous { get; } = new("fp32", "contiguous");
+    /// <summary>Our float32 default: channels-last.</summary>
+    public static StepsVariant Fp32ChannelsLast { get; } = new("fp32", "channels_last");
+
+    /// <summary>The variants every steps process of the suite runs in, one process each: both precisions in both layouts.</summary>
+    public static IReadOnlyList<StepsVariant> Variants { get; } =
+        [Fp32Contiguous, Fp32ChannelsLast, new("bf16", "contiguous"), new("bf16", "channels_last")];
 }

@@ -154,7 +154,8 @@ public sealed class SlurmJobFolder
     /// <param name="array">The array: its offset and points.</param>
     /// <param name="settings">Resources and throttle.</param>
     /// <param name="pemn">The command that runs pemn on a compute node (e.g. dotnet and the path of PEMN.Cli.dll on shared storage).</param>
-    public string Script(SlurmArray array, SlurmSettings settings, IReadOnlyList<string> pemn)
+    /// <param name="preload">LD_PRELOAD of the tasks (the submitting pemn's tcmalloc), or null to leave the node's environment as it is.</param>
+    public string Script(SlurmArray array, SlurmSettings settings, IReadOnlyList<string> pemn, string? preload = null)
     {
         var lines = new List<string>
         {
@@ -178,6 +179,8 @@ public sealed class SlurmJobFolder
         });
         lines.AddRange(settings.Directives().Select(d => $"#SBATCH {d}"));
         lines.Add("set -u");
+        // The heap allocator of the submitting pemn, also where sbatch exports no environment (--export=NONE).
+        if (!string.IsNullOrEmpty(preload)) lines.Add($"export LD_PRELOAD={Quote(preload)}");
         lines.Add($"point=$(({Text(array.Offset)} + SLURM_ARRAY_TASK_ID))");
         lines.Add($"log={Quote(LogsFolder)}/point-${{point}}.log");
         lines.Add("echo \"== $(date -u +%FT%TZ) job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} (requeued ${SLURM_RESTART_COUNT:-0} times) on $(hostname): point ${point}\" >>\"$log\"");
@@ -188,12 +191,12 @@ public sealed class SlurmJobFolder
     }
 
     /// <summary>Writes one script per array (job-0.sbatch, job-1.sbatch, ...) and returns their paths.</summary>
-    public IReadOnlyList<string> WriteScripts(IReadOnlyList<SlurmArray> arrays, SlurmSettings settings, IReadOnlyList<string> pemn)
+    public IReadOnlyList<string> WriteScripts(IReadOnlyList<SlurmArray> arrays, SlurmSettings settings, IReadOnlyList<string> pemn, string? preload = null)
     {
         var paths = new List<string>();
         for (var k = 0; k < arrays.Count; k++)
         {
-            AtomicFile.WriteAllText(ScriptFile(k), Script(arrays[k], settings, pemn));
+            AtomicFile.WriteAllText(ScriptFile(k), Script(arrays[k], settings, pemn, preload));
             paths.Add(ScriptFile(k));
         }
         return paths;

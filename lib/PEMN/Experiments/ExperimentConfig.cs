@@ -61,7 +61,7 @@ public sealed partial record ExperimentConfig(
     public NetworkSpec Network => new(Model, Masking, Strategy, Training.Seed);
 
     /// <summary>
-    /// The experiment's meaning only: the same config without its label, thread count, device and data folder, and
+    /// The experiment's meaning only: the same config without its label, thread count, memory format, device and data folder, and
     /// with every field that does not apply at its default (the strategy's, the model's and the data's unused fields,
     /// the masking of a dense run, all masking but q of a sparse baseline) and the peak learning rate the run uses in place of the lr_max / dense_lr_max pair.
     /// Two configs with equal canonical forms are the same experiment and share a run id.
@@ -79,7 +79,8 @@ public sealed partial record ExperimentConfig(
             : Strategy.Name.IsSparse() ? new MaskingOptions(KeepFraction: Masking.KeepFraction)
             : Masking,
         Strategy = Strategy.Canonical(),
-        Training = Training with { LrMax = LrMax, DenseLrMax = null },
+        // The memory format changes only the order of sums, as the thread count does.
+        Training = Training with { LrMax = LrMax, DenseLrMax = null, MemoryFormat = default },
     };
 
     /// <summary>Throws on the first invalid field, naming it (dotted, as in config.json), its value and the allowed range.</summary>

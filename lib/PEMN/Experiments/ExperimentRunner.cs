@@ -128,8 +128,10 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
                 found = folder.Inspect(lockHeld: true);
             }
             folder.DeleteTemporaries();
+            if (ComputeScope.SlowPrecisionWarning(config.Training.Precision, ResolveDevice(config.Device)) is { } warning)
+                options.Notice?.Invoke($"{folder.RunId}: {warning}");
             var metrics = Train(config, outDirectory, folder, observer, cancellation);
-            RunFolder.Save(folder.ProvenancePath, RunProvenance.Now(clock.Elapsed.TotalSeconds));
+            RunFolder.Save(folder.ProvenancePath, RunProvenance.Now(clock.Elapsed.TotalSeconds, config.Training.MemoryFormat));
             // metrics.json last: its presence marks the run complete.
             RunFolder.Save(folder.MetricsPath, metrics);
             folder.DeleteTemporaries();

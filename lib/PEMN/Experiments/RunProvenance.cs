@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PEMN.Runtime;
 
 namespace PEMN.Experiments;
 
@@ -13,16 +14,23 @@ namespace PEMN.Experiments;
 /// <param name="Date">UTC end time, ISO 8601.</param>
 /// <param name="DurationSeconds">Wall time of the command that completed the run (data loading, training and evaluation
 /// of the epochs it ran; a resumed run counts its last session), or null when not recorded.</param>
-public sealed record RunProvenance(string GitCommit, string Machine, int Threads, string Date, double? DurationSeconds = null)
+/// <param name="Allocator">The native heap allocator (tcmalloc, glibc), or null for runs recorded before it was.</param>
+/// <param name="MemoryFormat">The memory format the run trained in (training.memory_format; not in its run id), or null for
+/// runs recorded before it existed, which trained contiguous.</param>
+/// <param name="Numerics">What decides the run's last bits (<see cref="NumericsIdentity"/>): an exact rerun needs the same, or
+/// null for runs recorded before it was.</param>
+public sealed record RunProvenance(string GitCommit, string Machine, int Threads, string Date, double? DurationSeconds = null,
+    string? Allocator = null, MemoryFormat? MemoryFormat = null, NumericsIdentity? Numerics = null)
 {
     /// <summary>The table columns of provenance, in order.</summary>
     public static IReadOnlyList<string> Columns { get; } = ["git_commit", "machine", "threads_used", "date", "duration_seconds"];
 
     private static readonly Lazy<string> Commit = new(ReadGitCommit);
 
-    /// <summary>The provenance of a run ending now.</summary>
-    public static RunProvenance Now(double? durationSeconds = null) => new(Commit.Value, Environment.MachineName,
-        TorchSharp.torch.get_num_threads(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), durationSeconds);
+    /// <summary>The provenance of a run ending now (of a report when <paramref name="memoryFormat"/> is null).</summary>
+    public static RunProvenance Now(double? durationSeconds = null, MemoryFormat? memoryFormat = null) => new(Commit.Value, Environment.MachineName,
+        TorchSharp.torch.get_num_threads(), DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), durationSeconds,
+        PEMN.Runtime.Machine.Allocator, memoryFormat, memoryFormat is null ? null : PEMN.Runtime.Machine.Identity());
 
     /// <summary>The provenance columns of the runs table (<see cref="Columns"/>); duration to the millisecond.</summary>
     public IEnumerable<KeyValuePair<string, string>> TableFields()

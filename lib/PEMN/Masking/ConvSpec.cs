@@ -1,3 +1,4 @@
+using PEMN.Runtime;
 using static TorchSharp.torch;
 
 namespace PEMN.Masking;
@@ -18,10 +19,19 @@ public sealed record ConvSpec(
     /// <summary>The weight shape [out, in / groups, kernel, kernel].</summary>
     public long[] WeightShape => [OutChannels, InChannels / Groups, Kernel, Kernel];
 
-    /// <summary>The bias-free convolution of <paramref name="input"/> with <paramref name="weight"/> under this geometry.</summary>
-    public Tensor Apply(Tensor input, Tensor weight) => SamePadding
-        ? nn.functional.conv2d_padding(input, weight, null, [Stride], TorchSharp.Padding.Same, [Dilation], Groups)
-        : nn.functional.conv2d(input, weight, null, [Stride], [Padding], [Dilation], Groups);
+    /// <summary>
+    /// The bias-free convolution of <paramref name="input"/> with <paramref name="weight"/> under this geometry, in the
+    /// memory format of the thread's <see cref="ComputeScope"/> (its precision is libtorch's autocast, which casts here).
+    /// </summary>
+    public Tensor Apply(Tensor input, Tensor weight)
+    {
+        using var scope = NewDisposeScope();
+        var w = ComputeScope.ForConvolution(weight);
+        var output = SamePadding
+            ? nn.functional.conv2d_padding(input, w, null, [Stride], TorchSharp.Padding.Same, [Dilation], Groups)
+            : nn.functional.conv2d(input, w, null, [Stride], [Padding], [Dilation], Groups);
+        return output.MoveToOuterDisposeScope();
+    }
 
     /// <summary>Throws when the geometry is impossible.</summary>
     public ConvSpec Validate()

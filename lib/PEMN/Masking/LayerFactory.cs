@@ -24,8 +24,8 @@ public enum LayerKind
 /// is written once. Every weight layer gets its own generator seeded from (seed, creation index):
 /// the same seed and definition give bit-identical weights and scores. Masked layers draw their frozen
 /// weights with <see cref="MaskingOptions.WeightInit"/> (the paper: Kaiming normal) and their scores with
-/// Kaiming uniform (a = sqrt 5); dense layers are the authors' dense model, plain nn.Conv2d / nn.Linear
-/// with PyTorch's default init, Kaiming uniform (a = sqrt 5); sparse layers draw the same weights as dense ones and
+/// Kaiming uniform (a = sqrt 5); dense layers are the authors' dense model, plain convolutions
+/// (<see cref="DenseConv2d"/>, nn.Conv2d's parameter) and nn.Linear with PyTorch's default init, Kaiming uniform (a = sqrt 5); sparse layers draw the same weights as dense ones and
 /// start with nothing pruned (a sparse baseline then fixes their masks).
 /// </summary>
 public sealed class LayerFactory
@@ -61,13 +61,7 @@ public sealed class LayerFactory
             return new MaskedConv2d(name, spec, weight, scores!, Options.KeepFraction);
         if (Kind == LayerKind.Sparse)
             return new SparseConv2d(name, spec, weight, Options.KeepFraction);
-        var conv = spec.SamePadding
-            ? nn.Conv2d(spec.InChannels, spec.OutChannels, (spec.Kernel, spec.Kernel), Padding.Same,
-                dilation: (spec.Dilation, spec.Dilation), groups: spec.Groups, bias: false)
-            : nn.Conv2d(spec.InChannels, spec.OutChannels, spec.Kernel, spec.Stride, spec.Padding,
-                spec.Dilation, groups: spec.Groups, bias: false);
-        Overwrite(conv.weight!, weight);
-        return conv;
+        return new DenseConv2d(name, spec, weight);
     }
 
     /// <summary>A bias-free linear layer.</summary>

@@ -40,6 +40,9 @@ public static class WeightLayers
                 case SparseLayer sparse:
                     list.Add(new WeightLayer(path, module, sparse.Weight, null, sparse));
                     break;
+                case DenseConv2d dense:
+                    list.Add(new WeightLayer(path, module, dense.Weight, null));
+                    break;
                 case TorchSharp.Modules.Conv2d conv:
                     list.Add(new WeightLayer(path, module, conv.weight!, null));
                     break;

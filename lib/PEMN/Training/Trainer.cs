@@ -95,7 +95,7 @@ public sealed class Trainer
             }
             if (seen == 0) throw new InvalidOperationException($"The training source yielded no images in epoch {epoch + 1}.");
             var trainSeconds = clock.Elapsed.TotalSeconds;
-            var testAccuracy = Evaluate(model, test, epoch, cancellation);
+            var testAccuracy = Evaluate(model, test, epoch, cancellation, config.Precision);
             var epochSeconds = clock.Elapsed.TotalSeconds;
             seconds += epochSeconds;
             var record = new EpochRecord(epoch + 1, lossSum / seen, correct / (double)seen, testAccuracy, lr,
@@ -110,9 +110,12 @@ public sealed class Trainer
 
     /// <summary>
     /// Accuracy (fraction) of <paramref name="model"/> on one pass of <paramref name="source"/>, in eval mode without
-    /// gradients. Cancelling stops before the next batch (a full test pass of a large set takes minutes on a CPU).
+    /// gradients, in <paramref name="precision"/> (a bf16 run is evaluated as it trains) and in the contiguous memory format
+    /// (a forward pass gains nothing from channels-last here, and runs evaluated before it existed keep their numbers).
+    /// Cancelling stops before the next batch (a full test pass of a large set takes minutes on a CPU).
     /// </summary>
-    public static double Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int epoch = 0, CancellationToken cancellation = default)
+    public static double Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int epoch = 0, CancellationToken cancellation = default,
+        Precision precision = Precision.Fp32)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -125,7 +128,9 @@ public sealed class Trainer
             using var y = labels;
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            correct += model.forward(x).argmax(1).eq(y).sum().item<long>();
+            Tensor logits;
+            using (ComputeScope.Begin(precision, MemoryFormat.Contiguous, x.device)) logits = model.forward(x);
+            correct += logits.to(ScalarType.Float32).argmax(1).eq(y).sum().item<long>();
             seen += y.shape[0];
         }
         if (seen == 0) throw new InvalidOperationException("The evaluation source yielded no images.");
@@ -138,7 +143,10 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
         optimizer.zero_grad();
-        var logits = model.forward(x);
+        Tensor logits;
+        using (ComputeScope.Begin(config.Precision, config.MemoryFormat, x.device)) logits = model.forward(x);
+        // The loss, and the accuracy's argmax, in float32 whatever the precision of the pass.
+        logits = logits.to(ScalarType.Float32);
         var loss = nn.functional.cross_entropy(logits, y, label_smoothing: config.LabelSmoothing);
         var value = loss.item<float>();
         if (!float.IsFinite(value))

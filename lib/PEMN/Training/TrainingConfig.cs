@@ -35,6 +35,11 @@ public enum ScheduleKind
 /// <param name="LabelSmoothing">Cross-entropy label smoothing in [0, 1).</param>
 /// <param name="ClipNorm">Gradient clipping: max global L2 norm; null disables clipping.</param>
 /// <param name="Seed">Seed of the model's random weights and scores, the data order and augmentation.</param>
+/// <param name="Precision">fp32, or bf16 mixed precision (convolutions and matrix products in bfloat16 under libtorch's
+/// autocast, <see cref="ComputeScope"/>); part of the run id: a bf16 run is another experiment than its fp32 twin.</param>
+/// <param name="MemoryFormat">The layout of convolutions while training: channels_last (NHWC, the fast one on CPUs) or
+/// contiguous (NCHW, how runs before it were trained). Only the order of floating-point sums differs, as with the thread
+/// count: not part of the run id, recorded in each run's provenance.json. Evaluation always runs contiguous.</param>
 public sealed record TrainingConfig(
     OptimizerKind Optimizer = OptimizerKind.AdamW,
     double LrMax = 0.05,
@@ -46,7 +51,9 @@ public sealed record TrainingConfig(
     int BatchSize = 512,
     double LabelSmoothing = 0,
     double? ClipNorm = null,
-    long Seed = 0)
+    long Seed = 0,
+    [property: OmittedWhileDefault] Precision Precision = Precision.Fp32,
+    [property: OmittedWhileDefault] MemoryFormat MemoryFormat = MemoryFormat.ChannelsLast)
 {
     /// <summary>SGD momentum: edge-popup's 0.9.</summary>
     public const double SgdMomentum = 0.9;
@@ -74,6 +81,10 @@ public sealed record TrainingConfig(
         ConfigError.AtLeast("training.batch_size", BatchSize, 1);
         ConfigError.Range("training.label_smoothing", LabelSmoothing, 0, 1, highOpen: true);
         if (ClipNorm is { } clip) ConfigError.Range("training.clip_norm", clip, 0, double.MaxValue, lowOpen: true);
+        if (!Enum.IsDefined(Precision))
+            throw ConfigError.Enum("training.precision", Precision);
+        if (!Enum.IsDefined(MemoryFormat))
+            throw ConfigError.Enum("training.memory_format", MemoryFormat);
         return this;
     }
 }
