@@ -34,12 +34,15 @@ side=$(timed side_by_side)
 workers_line=$(grep -m1 '^workers:' "$work/side_by_side.log" | sed 's/ (this one and pids .*)$//' || echo "workers: 1 process")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# scripts/pemn preloads tcmalloc unless PEMN_ALLOCATOR=glibc (scripts/lib.sh): the allocator every run had.
+use_allocator
+allocator=glibc; [[ "${LD_PRELOAD:-}" == *libtcmalloc* ]] && allocator=tcmalloc
 commit=$(git rev-parse --short HEAD)
 out="results/benchmarks/$(date -u +%F)-$commit-workers.md"
 mkdir -p results/benchmarks
-python3 - "$work" "$sequential" "$side" "$epochs" "$cores" "$commit" "$load_before" "$load_after" "$workers_line" >"$out" <<'PY'
+python3 - "$work" "$sequential" "$side" "$epochs" "$cores" "$commit" "$load_before" "$load_after" "$workers_line" "$allocator" >"$out" <<'PY'
 import csv, datetime, platform, subprocess, sys
-work, seq, side, epochs, cores, commit, before, after, workers = sys.argv[1:]
+work, seq, side, epochs, cores, commit, before, after, workers, allocator = sys.argv[1:]
 def accuracies(name):
     return {r["run_id"]: r["final_test_accuracy"] for r in csv.DictReader(open(f"{work}/{name}/runs.csv"))}
 a, b = accuracies("sequential"), accuracies("side_by_side")
@@ -49,6 +52,7 @@ print(f"- command: `scripts/bench-workers.sh --epochs {epochs}`")
 print(f"- commit: {subprocess.check_output(['git', 'rev-parse', 'HEAD'], text=True).strip()}")
 print(f"- machine: {platform.node()}, {cores} cores; date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%dT%H:%M:%SZ}")
 print(f"- load average (1, 5, 15 min) before: {before}; after: {after}")
+print(f"- heap allocator of every run: {allocator} (scripts/pemn; PEMN_ALLOCATOR=glibc switches tcmalloc off)")
 print(f"- work: the quick strategy ladder (9 runs, seed 0) at {epochs} epochs, from scratch, twice\n")
 print("| how | wall time, s | ratio |\n|---|---:|---:|")
 print(f"| one run at a time, {cores} torch threads (`--workers 1 --threads {cores}`) | {seq} | 1.00 |")

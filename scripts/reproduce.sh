@@ -25,6 +25,7 @@ run_cli_experiments() {
     "plan few-values --scale $PEMN_SCALE"
     "plan fig4 --scale $PEMN_SCALE"
     "plan fig5 k_sweep --pack --scale $PEMN_SCALE"
+    "plan precision --scale $PEMN_SCALE"
   )
   mkdir -p results/cli
   : >results/cli/pemn.log

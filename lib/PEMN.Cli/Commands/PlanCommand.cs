@@ -115,7 +115,8 @@ public static class PlanCommand
                 foreach (var (part, rows) in plan.Points.Zip(pointResults))
                 {
                     var table = Path.Combine(Path.GetDirectoryName(csv)!, $"{part.Name}.md");
-                    var written = LadderTable.Write(table, PointPlan.Markdown($"{plan.Description} ({s})", rows, $"scripts/pemn plan {plan.Name} --scale {s}", RunProvenance.Now()));
+                    var written = LadderTable.Write(table, PointPlan.Markdown($"{plan.Description} ({s})", rows, $"scripts/pemn plan {plan.Name} --scale {s}", RunProvenance.Now(), part.Conclusions?.Invoke(rows)));
+                    foreach (var line in part.Conclusions?.Invoke(rows) ?? []) Console.WriteLine($"{plan.Name}: {line}");
                     Console.WriteLine($"{plan.Name}: {rows.Count(r => r.SameAs is null && !r.Reused)} trained now, {rows.Count(r => r.SameAs is null && r.Reused)} reused; table {table}{(written ? "" : " (unchanged)")}");
                 }
                 foreach (var (panel, points) in plan.RunComparisons(s, resultsDir, p => new ConsoleProgress(p.RunId), cancellation, RunCommands.Options(parse.GetValue(restart))))

@@ -28,7 +28,9 @@ public sealed record PointRun(PlanPoint Point, long Seed)
 /// </summary>
 /// <param name="Name">The part's name; its table is &lt;name&gt;.md next to the runs.</param>
 /// <param name="Runs">The runs at a scale ("smoke", "quick", "paper").</param>
-public sealed record PointsPart(string Name, Func<string, IReadOnlyList<PointRun>> Runs);
+/// <param name="Conclusions">Lines its table states from the results (a verdict), or null for none.</param>
+public sealed record PointsPart(string Name, Func<string, IReadOnlyList<PointRun>> Runs,
+    Func<IReadOnlyList<PointResult>, IReadOnlyList<string>>? Conclusions = null);
 
 /// <summary>A planned run of a points part: what it is, its id, and whether an earlier run of the list already trains its network.</summary>
 /// <param name="Run">The point and seed.</param>
