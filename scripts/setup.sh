@@ -126,7 +126,9 @@ if "--http-local-only" not in argv:
 if argv[0] != "/bin/sh":
     preload = ('case "${PEMN_ALLOCATOR:-tcmalloc}" in glibc) ;; *) lib=$(/sbin/ldconfig -p 2>/dev/null | '
                f"awk '$1 == \"{soname}\" {{ print $NF; exit }}'); "
-               '[ -n "$lib" ] && export LD_PRELOAD="$lib${LD_PRELOAD:+ $LD_PRELOAD}" ;; esac; exec "$@"')
+               '[ -n "$lib" ] && export LD_PRELOAD="$lib${LD_PRELOAD:+ $LD_PRELOAD}" ;; esac; '
+               # As the pemn CLI (its runtimeconfig): no background GC, about 85 MiB less at the same speed.
+               'export DOTNET_gcConcurrent="${DOTNET_gcConcurrent:-0}"; exec "$@"')
     argv[:0] = ["/bin/sh", "-c", preload, "pemn-kernel"]
 json.dump(spec, open(path, "w"), indent=2)
 PY
