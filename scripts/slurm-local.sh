@@ -116,6 +116,10 @@ start() {
   mkdir -p "$STATE"
   install_packages
   write_config
+  # The daemons run on the system's malloc: slurmctld under a preloaded tcmalloc (scripts/lib.sh exports it for
+  # pemn's own processes) loses its listening socket once the first tasks end ("slurm_accept_msg_conn: Socket
+  # operation on non-socket", in a loop that fills the log). The tasks get tcmalloc from their sbatch script.
+  unset LD_PRELOAD
   start_munge
   if ! alive "$STATE/run/slurmctld.pid"; then
     # -c: a fresh start without saved jobs, so a changed config never meets stale state.
