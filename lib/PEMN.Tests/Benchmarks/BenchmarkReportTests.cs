@@ -43,7 +43,19 @@ public class BenchmarkReportTests
         Assert.Equal([1, 2], epochs.Epochs.Select(e => e.Epoch));
         Assert.Equal(629145600, epochs.Epochs[1].RssBytes);
         Assert.Equal(681574400, epochs.PeakRssBytes);
-        Assert.Equal(0, epochs.RssGrowthAfterFirst);
+        Assert.Equal(0, epochs.RssGrowth);
+    }
+
+    [Theory]
+    // A dip of one sample (the allocator returned pages) is not growth; a steady rise is, and so is a late jump.
+    [InlineData(new[] { 400, 515, 519, 517, 517, 517, 396, 517, 523, 510 }, 0.0077)]
+    [InlineData(new[] { 500, 510, 520, 530, 540, 550, 560, 570, 580, 590 }, 0.1346)]
+    [InlineData(new[] { 500, 500, 500, 500, 500, 500, 500, 500, 500, 700 }, 0.4)]
+    public void MemoryGrowthComparesTheHighLevelAtBothEnds(int[] mib, double growth)
+    {
+        var epochs = mib.Select((m, i) => new EpochRow(i + 1, 9, 7, 2, 0.8, (long)m << 20, (long)m << 20, 0)).ToList();
+        var run = new EpochsMeasurement(SideBySide.Ours, "TorchSharp", 2, "convmixer64x4", "mask", 128, 10_000, 10_000, epochs, 800L << 20);
+        Assert.Equal(growth, run.RssGrowth, 4);
     }
 
     [Fact]

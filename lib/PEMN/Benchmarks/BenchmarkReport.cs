@@ -118,7 +118,7 @@ public static class BenchmarkReport
             rows.Add(new("resident memory after the last epoch", "MiB", Ours(e => e.Epochs[^1].RssBytes / BytesPerMiB), Theirs(e => e.Epochs[^1].RssBytes / BytesPerMiB), 0));
             rows.Add(new("  of which anonymous (heaps)", "MiB", Ours(e => e.Epochs[^1].AnonymousBytes / BytesPerMiB), Theirs(e => e.Epochs[^1].AnonymousBytes / BytesPerMiB), 0));
             rows.Add(new("  of which file-backed (code)", "MiB", Ours(e => e.Epochs[^1].FileBytes / BytesPerMiB), Theirs(e => e.Epochs[^1].FileBytes / BytesPerMiB), 0));
-            rows.Add(new("growth of resident memory after the first epoch", "%", Ours(e => 100 * e.RssGrowthAfterFirst), Theirs(e => 100 * e.RssGrowthAfterFirst), 1));
+            rows.Add(new($"growth of resident memory (highest after the last {EpochsMeasurement.RssGrowthWindow} epochs against the first {EpochsMeasurement.RssGrowthWindow})", "%", Ours(e => 100 * e.RssGrowth), Theirs(e => 100 * e.RssGrowth), 1));
             rows.Add(new("test accuracy after the last epoch (a check, not a result)", "%", Ours(e => 100 * e.Epochs[^1].TestAccuracy), Theirs(e => 100 * e.Epochs[^1].TestAccuracy), 2));
         }
         if (run.Data is { } data)
@@ -164,8 +164,8 @@ public static class BenchmarkReport
                 m.Ratio is { } q ? q <= TargetPeakOverPyTorch : null));
         if (run.OursEpochs.Count > 0)
         {
-            var growth = Median(run.OursEpochs.Select(e => (double?)e.RssGrowthAfterFirst))!.Value;
-            targets.Add(new($"memory flat across {run.OursEpochs[0].Epochs.Count} epochs (growth < {100 * TargetRssGrowth:F0} % after the first)",
+            var growth = Median(run.OursEpochs.Select(e => (double?)e.RssGrowth))!.Value;
+            targets.Add(new($"memory flat across {run.OursEpochs[0].Epochs.Count} epochs (highest resident set of the last {EpochsMeasurement.RssGrowthWindow} grows < {100 * TargetRssGrowth:F0} % over the first {EpochsMeasurement.RssGrowthWindow})",
                 $"{100 * growth:F1} %", growth < TargetRssGrowth));
         }
         return targets;

@@ -22,13 +22,7 @@ public sealed record EpochMeasurement(int Epoch, double Seconds, double TrainSec
 /// <param name="Epochs">Every epoch, in order.</param>
 /// <param name="AtEnd">The process's memory at the end (its peak is the run's peak).</param>
 public sealed record EpochBenchmarkResult(long TrainImages, long TestImages, int Batch, int Threads,
-    IReadOnlyList<EpochMeasurement> Epochs, ProcessMemory? AtEnd)
-{
-    /// <summary>Growth of the resident set from after the first epoch to after the last, as a fraction (null without /proc).</summary>
-    public double? RssGrowthAfterFirstEpoch => Epochs[0].Memory is { } first && Epochs[^1].Memory is { } last
-        ? (last.RssBytes - first.RssBytes) / (double)first.RssBytes
-        : null;
-}
+    IReadOnlyList<EpochMeasurement> Epochs, ProcessMemory? AtEnd);
 
 /// <summary>
 /// Whole epochs of an experiment, as a run trains them (<see cref="Trainer.Fit"/> on the experiment's data pipelines and

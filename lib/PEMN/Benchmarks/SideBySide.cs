@@ -59,8 +59,24 @@ public sealed record ModelSteps(string Model, int Batch, double StepSecondsDense
 public sealed record EpochsMeasurement(string Framework, string Version, int Threads, string Model, string Strategy, int Batch,
     long TrainImages, long TestImages, IReadOnlyList<EpochRow> Epochs, long PeakRssBytes, string? Allocator = null, string MemoryFormat = "contiguous")
 {
-    /// <summary>Growth of the resident set from after the first epoch to after the last, as a fraction.</summary>
-    public double RssGrowthAfterFirst => (Epochs[^1].RssBytes - Epochs[0].RssBytes) / (double)Epochs[0].RssBytes;
+    /// <summary>Epochs at each end of the run that <see cref="RssGrowth"/> compares.</summary>
+    public const int RssGrowthWindow = 3;
+
+    /// <summary>
+    /// Growth of the resident set's high level, as a fraction: the largest resident set after any of the last
+    /// <see cref="RssGrowthWindow"/> epochs against the largest after any of the first (halves in shorter runs). One sample can dip by a fifth
+    /// where the allocator has just returned free pages to the system; a leak raises the high level epoch after epoch.
+    /// </summary>
+    public double RssGrowth
+    {
+        get
+        {
+            // Short runs compare halves, so the two ends never share an epoch.
+            var window = Math.Max(1, Math.Min(RssGrowthWindow, Epochs.Count / 2));
+            var first = Epochs.Take(window).Max(e => e.RssBytes);
+            return (Epochs.TakeLast(window).Max(e => e.RssBytes) - first) / (double)first;
+        }
+    }
 }
 
 /// <summary>One epoch in an <see cref="EpochsMeasurement"/>.</summary>
