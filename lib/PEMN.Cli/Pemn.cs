@@ -1,11 +1,12 @@
-using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine;
+using System.Runtime.InteropServices;
 using PEMN.Cli.Commands;
 using PEMN.Cli.Options;
-using System.Runtime.InteropServices;
 using PEMN.Data;
-using PEMN.Experiments;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli;
 
@@ -100,7 +101,7 @@ public static class Pemn
         {
             return Fail(ExitCodes.Data, e.Message, e);
         }
-        catch (PEMN.Storage.PemnFileException e)
+        catch (PEMN.FileFormat.PemnFileException e)
         {
             // A .pemn file that is damaged or does not fit its configuration: a file that could not be read.
             return Fail(ExitCodes.Io, e.Message, e);

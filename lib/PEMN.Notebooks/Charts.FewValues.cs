@@ -1,4 +1,6 @@
-using PEMN.Experiments;
+using PEMN.Analysis;
+using PEMN.Plans;
+using PEMN.Sweeps;
 using Plotly.NET;
 
 namespace PEMN.Notebooks;
@@ -25,11 +27,11 @@ public static partial class Charts
             var color = Figures.Palette[i % Figures.Palette.Count];
             // A few percent apart on the log axis per series: beside each other, not on another value count.
             var dodge = Math.Pow(1.07, i - (series.Count - 1) / 2.0);
-            var points = PointPlan.Summarize(runs).OrderBy(s => Experiments.FewValues.ValuesOf(s.Label)).ToList();
-            foreach (var p in points) ticks.Add(Experiments.FewValues.ValuesOf(p.Label));
+            var points = PointPlan.Summarize(runs).OrderBy(s => Analysis.FewValues.ValuesOf(s.Label)).ToList();
+            foreach (var p in points) ticks.Add(Analysis.FewValues.ValuesOf(p.Label));
             traces.Add(Figures.Trace("scatter", new
             {
-                x = runs.Select(r => Experiments.FewValues.ValuesOf(r.Label) * dodge).ToArray(),
+                x = runs.Select(r => Analysis.FewValues.ValuesOf(r.Label) * dodge).ToArray(),
                 y = runs.Select(r => 100 * r.BestTestAccuracy).ToArray(),
                 mode = "markers",
                 name = $"{series[i]}: each seed",
@@ -41,7 +43,7 @@ public static partial class Charts
             }));
             traces.Add(Figures.Trace("scatter", new
             {
-                x = points.Select(p => Experiments.FewValues.ValuesOf(p.Label) * dodge).ToArray(),
+                x = points.Select(p => Analysis.FewValues.ValuesOf(p.Label) * dodge).ToArray(),
                 y = points.Select(p => 100 * p.Mean).ToArray(),
                 error_y = new { type = "data", array = points.Select(p => 100 * p.Sd).ToArray(), visible = true, color, thickness = 1.5, width = 4 },
                 mode = "lines+markers",

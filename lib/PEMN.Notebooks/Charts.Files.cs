@@ -1,5 +1,5 @@
-using PEMN.Experiments;
-using PEMN.Storage;
+using PEMN.Analysis;
+using PEMN.FileFormat;
 using Plotly.NET;
 
 namespace PEMN.Notebooks;

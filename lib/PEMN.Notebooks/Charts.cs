@@ -1,6 +1,9 @@
 using System.Globalization;
-using PEMN.Experiments;
+using PEMN.Analysis;
 using PEMN.Masking;
+using PEMN.Plans;
+using PEMN.Runs;
+using PEMN.Sweeps;
 using Plotly.NET;
 
 namespace PEMN.Notebooks;

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using PEMN.Experiments;
+using PEMN.Configuration;
 
 namespace PEMN.Notebooks;
 

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Text.RegularExpressions;
-using DynamicObj;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using Plotly.NET;

@@ -1,5 +1,4 @@
 using PEMN.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Notebooks;
@@ -53,7 +52,7 @@ public sealed record NotebookSession(
     IReadOnlyList<string> NativeLibraries)
 {
     /// <summary>The experiment preset of this scale (smoke, quick or paper) that notebooks start from.</summary>
-    public Experiments.ExperimentConfig Preset => Experiments.ExperimentPresets.Get(ScaleName);
+    public Configuration.ExperimentConfig Preset => Configuration.ExperimentPresets.Get(ScaleName);
 
     /// <summary>The scale's name in lower case, as PEMN_SCALE spells it; also the results sub-folder of a scale.</summary>
     public string ScaleName => Runtime.Names.Of(Scale);

@@ -1,5 +1,3 @@
-using PEMN.Runtime;
-
 namespace PEMN.Notebooks;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
-using PEMN.Experiments;
+using PEMN.Analysis;
+using PEMN.Plans;
+using PEMN.Sweeps;
 
 namespace PEMN.Notebooks;
 

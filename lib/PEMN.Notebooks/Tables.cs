@@ -1,6 +1,10 @@
-using PEMN.Experiments;
+using PEMN.Analysis;
+using PEMN.Configuration;
 using PEMN.Masking;
+using PEMN.Plans;
+using PEMN.Runs;
 using PEMN.Storage;
+using PEMN.Sweeps;
 
 namespace PEMN.Notebooks;
 

@@ -38,7 +38,7 @@ public static class BenchCommand
             try { options.Validate(); }
             catch (ArgumentOutOfRangeException e) { throw new UsageException("--steps", PEMN.Runtime.ConfigError.Describe(e)); }
             if (config.Threads > 0) TorchSharp.torch.set_num_threads(config.Threads);
-            var result = MaskBenchmark.Run(config, options, PEMN.Experiments.ExperimentRunner.ResolveDevice(config.Device));
+            var result = MaskBenchmark.Run(config, options, PEMN.Runs.ExperimentRunner.ResolveDevice(config.Device));
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
             else

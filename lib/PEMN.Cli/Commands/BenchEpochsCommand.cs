@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using PEMN.Benchmarks;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Configuration;
 
 namespace PEMN.Cli.Commands;
 

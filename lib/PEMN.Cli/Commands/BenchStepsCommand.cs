@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.Json;
 using PEMN.Benchmarks;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Cli.Commands;

@@ -4,9 +4,11 @@ using System.Globalization;
 using System.Text.Json;
 using PEMN.Benchmarks;
 using PEMN.Cli.Options;
+using PEMN.Configuration;
 using PEMN.Data;
-using PEMN.Experiments;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

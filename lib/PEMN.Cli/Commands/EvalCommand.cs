@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using PEMN.Cli.Options;
+using PEMN.Configuration;
 using PEMN.Data;
-using PEMN.Experiments;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 using PEMN.Training;
 using static TorchSharp.torch;
 
@@ -58,7 +60,7 @@ public static class EvalCommand
                 throw new UsageException("--device", ConfigError.Describe(e));
             }
             var path = Path.GetFullPath(parse.GetValue(file)!);
-            var packed = Storage.PemnFile.Read(PemnFileArguments.Read(path));
+            var packed = FileFormat.PemnFile.Read(PemnFileArguments.Read(path));
             var config = RunPacking.ConfigOf(packed);
             var experiment = config.Experiment;
             var data = name is { } d && d != experiment.Data.Dataset ? new DataConfig(d, Augment: false) : experiment.Data;

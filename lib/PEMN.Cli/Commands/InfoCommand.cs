@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using PEMN.Experiments;
+using PEMN.FileFormat;
+using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Storage;
 
 namespace PEMN.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using PEMN.Experiments;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

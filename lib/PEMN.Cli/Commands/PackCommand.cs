@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
-using PEMN.Storage;
+using PEMN.FileFormat;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using PEMN.Cli.Options;
-using PEMN.Storage;
+using PEMN.FileFormat;
 
 namespace PEMN.Cli.Commands;
 

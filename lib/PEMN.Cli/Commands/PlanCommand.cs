@@ -1,19 +1,23 @@
 using System.CommandLine;
 using System.Text.Json;
+using PEMN.Analysis;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Plans;
+using PEMN.Reports;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 
 /// <summary>
-/// <c>pemn plan NAME... [--scale quick]</c>: trains what a figure's plan (<see cref="Plans"/>) is missing at a scale,
+/// <c>pemn plan NAME... [--scale quick]</c>: trains what a figure's plan (<see cref="FigurePlans"/>) is missing at a scale,
 /// skipping complete runs and resuming interrupted ones, and writes each ladder's table next to its runs; the notebooks
 /// then draw from the same runs (compression panels also write a table per panel). <c>--dry-run</c> lists every run and
 /// its state (new, partial, complete, or copy: complete in another plan's folder), with the counts per plan. <c>--pack</c>
 /// (always on for plans whose figures read files, <see cref="FigurePlan.PacksRuns"/>) then packs every complete run that has
 /// its checkpoint into &lt;run folder&gt;/network.pemn, checked against the run's recorded final test accuracy (<see cref="PlanPacking"/>).
-/// Plans whose notebook explains single runs (<see cref="FigurePlan.AnalysesRuns"/>) get each complete run's analysis.json the same way.
+/// FigurePlans whose notebook explains single runs (<see cref="FigurePlan.AnalysesRuns"/>) get each complete run's analysis.json the same way.
 /// </summary>
 public static class PlanCommand
 {
@@ -21,10 +25,10 @@ public static class PlanCommand
     public static Command Create()
     {
         var command = new Command("plan",
-            $"Run the experiment plans of the workbook's figures: {string.Join(", ", Plans.All.Select(p => p.Name))} (or all). " +
+            $"Run the experiment plans of the workbook's figures: {string.Join(", ", FigurePlans.All.Select(p => p.Name))} (or all). " +
             "Runs go to results/<plan folder>/<scale>/ of the repository; complete runs are skipped, interrupted ones resume.");
         var names = new Argument<string[]>("plans") { Description = "Plan names, or 'all'.", Arity = ArgumentArity.OneOrMore };
-        var scale = new Option<string>("--scale") { Description = $"Scale: {string.Join(", ", Plans.Scales)}.", DefaultValueFactory = _ => "quick" };
+        var scale = new Option<string>("--scale") { Description = $"Scale: {string.Join(", ", FigurePlans.Scales)}.", DefaultValueFactory = _ => "quick" };
         var results = new Option<string>("--results") { Description = "Results folder (default: results/ of the repository)." };
         var threads = new Option<int>("--threads") { Description = "torch threads of this process (0: libtorch's default, the machine's cores). Not part of any run id." };
         var dryRun = new Option<bool>("--dry-run") { Description = "List each plan's runs and their state; train nothing." };
@@ -34,7 +38,7 @@ public static class PlanCommand
         {
             Description = $"After training, pack every complete run that has its checkpoint into <run folder>/{TrainedRun.PackedFile} (committable where " +
                 "checkpoints are not); a file whose network does not score the run's recorded final test accuracy is an error and is not written. " +
-                $"Always on for plans whose figures read the files ({string.Join(", ", Plans.All.Where(p => p.PacksRuns).Select(p => p.Name))}).",
+                $"Always on for plans whose figures read the files ({string.Join(", ", FigurePlans.All.Where(p => p.PacksRuns).Select(p => p.Name))}).",
         };
         var slurm = new SlurmCommands();
         var workers = WorkerProcesses.CreateOption();
@@ -51,12 +55,12 @@ public static class PlanCommand
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             var requested = parse.GetValue(names)!;
-            var plans = requested.Contains("all") ? Plans.All : requested.Select(n => Resolve(() => Plans.Get(n), "plans")).Distinct().ToList();
-            var s = Resolve(() => Plans.ValidateScale(parse.GetValue(scale)!), "--scale");
+            var plans = requested.Contains("all") ? FigurePlans.All : requested.Select(n => Resolve(() => FigurePlans.Get(n), "plans")).Distinct().ToList();
+            var s = Resolve(() => FigurePlans.ValidateScale(parse.GetValue(scale)!), "--scale");
             var resultsDir = parse.GetValue(results) is { } r ? Path.GetFullPath(r) : TrainCommand.OutFolder(null);
             if (parse.GetValue(threads) is var t and not 0)
-                TorchSharp.torch.set_num_threads(t > 0 && t <= Experiments.ExperimentConfig.MaxThreads ? t
-                    : throw new UsageException("--threads", $"{t} is outside the allowed range [0, {Experiments.ExperimentConfig.MaxThreads}]."));
+                TorchSharp.torch.set_num_threads(t > 0 && t <= Configuration.ExperimentConfig.MaxThreads ? t
+                    : throw new UsageException("--threads", $"{t} is outside the allowed range [0, {Configuration.ExperimentConfig.MaxThreads}]."));
             // Every run of every plan, the outputs and the data are checked before anything is created or trained.
             var runs = plans.Select(plan => (Plan: plan, Csv: plan.CsvPath(resultsDir, s), Runs: plan.Runs(s))).ToList();
             // A dry run only lists: a missing data set is said after the listing, not in its place (paper-scale plans on a laptop).

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

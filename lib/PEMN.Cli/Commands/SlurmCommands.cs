@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
 using PEMN.Cluster;
-using PEMN.Experiments;
+using PEMN.Plans;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Plans;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Cli.Commands;
@@ -32,7 +34,7 @@ public static class UnpackCommand
             var path = PemnFileArguments.Writable(parse.GetValue(output)!, parse.GetValue(force), "--output");
             var configPath = parse.GetValue(configOut) is { } c ? PemnFileArguments.Writable(c, parse.GetValue(force), "--config-out") : null;
             var input = Path.GetFullPath(parse.GetValue(file)!);
-            var (config, network) = RunPacking.Load(Storage.PemnFile.Read(PemnFileArguments.Read(input)));
+            var (config, network) = RunPacking.Load(FileFormat.PemnFile.Read(PemnFileArguments.Read(input)));
             using (network)
             {
                 using (NewDisposeScope()) AtomicFile.Write(path, tmp => network.Model.save(tmp));

@@ -1,10 +1,12 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Plans;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

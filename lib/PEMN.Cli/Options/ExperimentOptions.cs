@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PEMN.Configuration;
 using PEMN.Data;
-using PEMN.Experiments;
 using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Runtime;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using PEMN.Cli;
-using PEMN.Experiments;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Tests.Cli;
 

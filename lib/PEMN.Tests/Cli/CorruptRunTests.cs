@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using PEMN.Cli;
 using PEMN.Cli.Commands;
-using PEMN.Experiments;
+using PEMN.Cli;
+using PEMN.Configuration;
+using PEMN.Runs;
+using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Cli;

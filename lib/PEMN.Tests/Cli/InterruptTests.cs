@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using PEMN.Cli;
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Runs;
+using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Cli;

@@ -1,5 +1,7 @@
 using PEMN.Cli;
-using PEMN.Experiments;
+using PEMN.Plans;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Tests.Cli;
 
@@ -19,7 +21,7 @@ public class PlanCommandTests : IDisposable
         Assert.True(code == 0, error);
         var runs = Directory.GetDirectories(Path.Combine(folder, "width-depth", "smoke", ExperimentRunner.RunsFolder));
         // Two variants x (Dense, Mask, RP 1e-2, RP 1e-3) at one seed; none of these rungs shares a network on the smoke models.
-        Assert.Equal(Plans.WidthDepth.Runs("smoke").Runs.Count, runs.Length);
+        Assert.Equal(FigurePlans.WidthDepth.Runs("smoke").Runs.Count, runs.Length);
         Assert.Equal(8, runs.Length);
         Assert.Equal(2, output.Split('\n').Count(l => l.Contains("4 trained now, 0 reused")));
         foreach (var variant in new[] { "wide", "deep" })

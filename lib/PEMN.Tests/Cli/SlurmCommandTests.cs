@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using PEMN.Cli;
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Plans;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Tests.Cli;
 

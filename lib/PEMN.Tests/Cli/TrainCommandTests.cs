@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using PEMN.Cli;
-using PEMN.Cli.Commands;
 using PEMN.Cli.Options;
-using PEMN.Experiments;
+using PEMN.Cli;
+using PEMN.Configuration;
+using PEMN.Runs;
 using PEMN.Strategies;
+using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Cli;

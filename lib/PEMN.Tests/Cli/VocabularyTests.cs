@@ -1,5 +1,5 @@
 using PEMN.Cli;
-using PEMN.Experiments;
+using PEMN.Configuration;
 
 namespace PEMN.Tests.Cli;
 

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
-using PEMN.Cli;
 using PEMN.Cli.Commands;
-using PEMN.Experiments;
+using PEMN.Cli;
+using PEMN.Configuration;
+using PEMN.Plans;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Tests.Cli;
 

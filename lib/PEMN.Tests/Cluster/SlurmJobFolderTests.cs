@@ -1,5 +1,8 @@
 using PEMN.Cluster;
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Plans;
+using PEMN.Runs;
+using PEMN.Sweeps;
 
 namespace PEMN.Tests.Cluster;
 

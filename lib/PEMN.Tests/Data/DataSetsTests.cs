@@ -1,5 +1,5 @@
-using PEMN.Runtime;
 using PEMN.Data;
+using PEMN.Runtime;
 
 namespace PEMN.Tests.Data;
 

@@ -1,5 +1,4 @@
 using PEMN.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Data;

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PEMN.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Data;

@@ -1,6 +1,5 @@
 using PEMN.Masking;
 using PEMN.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Masking;

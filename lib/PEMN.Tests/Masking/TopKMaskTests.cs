@@ -1,4 +1,5 @@
 using PEMN.Masking;
+using PEMN.Models;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Masking;

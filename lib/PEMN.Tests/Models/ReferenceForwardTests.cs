@@ -1,6 +1,5 @@
 using PEMN.Masking;
 using PEMN.Models;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,9 +1,8 @@
-using PEMN.Runtime;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
-using PEMN.Notebooks;
+using PEMN.Runtime;
 
 namespace PEMN.Tests.Notebooks;
 

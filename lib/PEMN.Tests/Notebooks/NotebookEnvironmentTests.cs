@@ -1,5 +1,5 @@
-using PEMN.Runtime;
 using PEMN.Notebooks;
+using PEMN.Runtime;
 
 namespace PEMN.Tests.Notebooks;
 

@@ -1,6 +1,6 @@
-using PEMN.Runtime;
 using System.Diagnostics;
 using PEMN.Notebooks;
+using PEMN.Runtime;
 
 namespace PEMN.Tests.Notebooks;
 

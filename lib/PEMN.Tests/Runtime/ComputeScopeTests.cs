@@ -1,11 +1,9 @@
-using PEMN.Data;
-using PEMN.Experiments;
+using PEMN.Configuration;
 using PEMN.Masking;
 using PEMN.Models;
+using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Strategies;
-using PEMN.Training;
-using TorchSharp;
+using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Runtime;

@@ -1,6 +1,5 @@
-using PEMN.Runtime;
 using System.Text.Json.Nodes;
-using PEMN.Notebooks;
+using PEMN.Runtime;
 
 namespace PEMN.Tests.Scripts;
 

@@ -1,8 +1,11 @@
-using PEMN.Experiments;
+using PEMN.Analysis;
+using PEMN.Configuration;
 using PEMN.Masking;
 using PEMN.Models;
+using PEMN.Plans;
 using PEMN.Storage;
 using PEMN.Strategies;
+using PEMN.Sweeps;
 
 namespace PEMN.Tests.Storage;
 
@@ -83,18 +86,18 @@ public class SparseStorageTests
     {
         // The quick ConvMixer (Fig. 5 at quick scale): the network a baseline run trains at each target's q, measured as built.
         var quick = ExperimentPresets.Quick;
-        foreach (var target in Plans.CompressionTargets)
+        foreach (var target in FigurePlans.CompressionTargets)
         {
-            var q = CompressionComparison.KeepFor(quick, target, Plans.SparseIndex);
+            var q = CompressionComparison.KeepFor(quick, target, FigurePlans.SparseIndex);
             var run = quick with { Strategy = new StrategyConfig(StrategyName.SparseRandom), Masking = quick.Masking with { KeepFraction = q } };
-            var reached = StorageMeasurement.Run(run.Network, sparseIndex: Plans.SparseIndex).CompressionRatio;
+            var reached = StorageMeasurement.Run(run.Network, sparseIndex: FigurePlans.SparseIndex).CompressionRatio;
             Assert.True(reached >= target, $"q = {q} gives {reached:P3} < {target:P0}");
             var larger = run with { Masking = run.Masking with { KeepFraction = q + SparseStorage.DefaultTolerance } };
-            var missed = StorageMeasurement.Run(larger.Network, sparseIndex: Plans.SparseIndex).CompressionRatio;
+            var missed = StorageMeasurement.Run(larger.Network, sparseIndex: FigurePlans.SparseIndex).CompressionRatio;
             Assert.True(missed < target, $"q + {SparseStorage.DefaultTolerance} still gives {missed:P4} >= {target:P0}");
             // Magnitude pruning after training has the same layers and q: its storage is the same (it needs no parent to price).
             var trained = run with { Strategy = new StrategyConfig(StrategyName.SparseMagnitudeTrained) };
-            Assert.Equal(reached, StorageMeasurement.Run(trained.Network, sparseIndex: Plans.SparseIndex).CompressionRatio);
+            Assert.Equal(reached, StorageMeasurement.Run(trained.Network, sparseIndex: FigurePlans.SparseIndex).CompressionRatio);
         }
     }
 

@@ -2,7 +2,6 @@ using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Storage;
 using PEMN.Strategies;
-using static TorchSharp.torch;
 using static PEMN.Tests.Strategies.PaperConvMixer;
 
 namespace PEMN.Tests.Storage;

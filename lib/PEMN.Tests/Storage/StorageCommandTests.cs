@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli;
 using PEMN.Tests.Cli;

@@ -1,8 +1,12 @@
-using PEMN.Experiments;
+using PEMN.Analysis;
+using PEMN.Configuration;
+using PEMN.FileFormat;
 using PEMN.Masking;
 using PEMN.Models;
+using PEMN.Plans;
 using PEMN.Storage;
 using PEMN.Strategies;
+using PEMN.Sweeps;
 using static PEMN.Tests.Strategies.PaperConvMixer;
 
 namespace PEMN.Tests.Strategies;

@@ -1,9 +1,8 @@
 using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Strategies;
-using TorchSharp;
-using static TorchSharp.torch;
 using static PEMN.Tests.Strategies.PaperConvMixer;
+using static TorchSharp.torch;
 
 namespace PEMN.Tests.Strategies;
 

@@ -3,7 +3,6 @@ using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Strategies;
 using PEMN.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Strategies;

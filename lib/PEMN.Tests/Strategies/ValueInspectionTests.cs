@@ -2,7 +2,6 @@ using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Strategies;
 using static PEMN.Tests.Strategies.PaperConvMixer;
-using static TorchSharp.torch;
 
 namespace PEMN.Tests.Strategies;
 

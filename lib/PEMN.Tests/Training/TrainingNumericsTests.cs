@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using PEMN.Experiments;
+using System.Text.Json;
+using PEMN.Configuration;
+using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Strategies;
+using PEMN.Sweeps;
 using PEMN.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using PEMN.Configuration;
 using PEMN.Data;
-using PEMN.Experiments;
+using PEMN.Runs;
 using PEMN.Strategies;
+using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Benchmarks;

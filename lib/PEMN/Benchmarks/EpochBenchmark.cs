@@ -1,5 +1,7 @@
-using PEMN.Experiments;
+using PEMN.Configuration;
+using PEMN.Runs;
 using PEMN.Strategies;
+using PEMN.Sweeps;
 using PEMN.Training;
 using static TorchSharp.torch;
 

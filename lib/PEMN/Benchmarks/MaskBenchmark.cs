@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using PEMN.Experiments;
+using PEMN.Configuration;
 using PEMN.Masking;
 using PEMN.Strategies;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Benchmarks;

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using PEMN.Experiments;
+using System.Text;
+using PEMN.Configuration;
+using PEMN.Plans;
+using PEMN.Runs;
 using PEMN.Runtime;
+using PEMN.Sweeps;
 
 namespace PEMN.Cluster;
 

@@ -1,5 +1,4 @@
 using PEMN.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Data;

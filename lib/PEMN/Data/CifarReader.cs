@@ -1,4 +1,3 @@
-using PEMN.Runtime;
 namespace PEMN.Data;
 
 /// <summary>

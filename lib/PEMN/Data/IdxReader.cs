@@ -1,4 +1,3 @@
-using PEMN.Runtime;
 using System.Buffers.Binary;
 
 namespace PEMN.Data;

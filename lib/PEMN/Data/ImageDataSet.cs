@@ -1,4 +1,3 @@
-using PEMN.Runtime;
 using static TorchSharp.torch;
 
 namespace PEMN.Data;

@@ -1,4 +1,5 @@
 using PEMN.Runtime;
+
 namespace PEMN.Data;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using PEMN.Masking;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
-using PEMN.Runtime;
 using PEMN.Masking;
-using TorchSharp;
+using PEMN.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

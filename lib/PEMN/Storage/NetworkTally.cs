@@ -1,4 +1,3 @@
-using PEMN.Runtime;
 using PEMN.Masking;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using PEMN.Masking;
 using PEMN.Strategies;
 using static TorchSharp.torch;
 

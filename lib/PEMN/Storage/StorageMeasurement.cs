@@ -1,7 +1,6 @@
 using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Strategies;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Storage;

@@ -1,6 +1,5 @@
 using PEMN.Masking;
 using PEMN.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PEMN.Strategies;

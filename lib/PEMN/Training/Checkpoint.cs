@@ -1,5 +1,5 @@
-using PEMN.Runtime;
 using System.Text.Json;
+using PEMN.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

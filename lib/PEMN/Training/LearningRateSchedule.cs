@@ -1,4 +1,5 @@
 using PEMN.Runtime;
+
 namespace PEMN.Training;
 
 /// <summary>

@@ -1,8 +1,7 @@
-using PEMN.Runtime;
 using System.Diagnostics;
 using PEMN.Data;
 using PEMN.Masking;
-using TorchSharp;
+using PEMN.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,0 +1,97 @@
+using PEMN.Analysis;
+using PEMN.Configuration;
+using PEMN.FileFormat;
+using PEMN.Masking;
+using PEMN.Plans;
+using PEMN.Reports;
+using PEMN.Runs;
+using PEMN.Storage;
+using PEMN.Training;
+
+namespace PEMN.Sweeps;
+
+/// <summary>
+/// Runs a <see cref="SweepPlan"/>: checks every point before any compute (configs, output folder, table, data), then
+/// skips complete runs, resumes interrupted ones and starts the rest; a failing run (divergence, a damaged record) is
+/// recorded and the sweep goes on. Run folders sit next to the CSV (&lt;csv folder&gt;/runs/&lt;run-id&gt;).
+/// Any number of processes may run the same plan at once (on one machine, or several sharing the folder): each point is
+/// trained by whichever process takes its lock first; the others pass it, work on other points, and at the end wait for
+/// the points still in progress, so every process returns with the whole plan done and no run trained twice.
+/// </summary>
+public sealed class SweepRunner(ExperimentRunner? runner = null)
+{
+    private readonly ExperimentRunner runner = runner ?? new ExperimentRunner();
+
+    /// <summary>One planned run and its state on disk.</summary>
+    /// <param name="RunId">Run id.</param>
+    /// <param name="Config">Its config.</param>
+    /// <param name="Status">New, partial, complete, in progress elsewhere or corrupt.</param>
+    public sealed record PlannedRun(string RunId, ExperimentConfig Config, RunStatus Status);
+
+    /// <summary>The result of one run of the sweep: an outcome or an error.</summary>
+    /// <param name="RunId">Run id.</param>
+    /// <param name="Outcome">The outcome, when the run finished.</param>
+    /// <param name="Error">The error message, when it failed.</param>
+    /// <param name="Exception">The error itself, when it failed (a <see cref="CorruptRunException"/> names the damaged file).</param>
+    public sealed record SweepResult(string RunId, RunOutcome? Outcome, string? Error, Exception? Exception = null);
+
+    /// <summary>The output folder of a sweep writing to <paramref name="csvPath"/>.</summary>
+    public static string OutDirectory(string csvPath) => Path.GetDirectoryName(Path.GetFullPath(csvPath)) ?? ".";
+
+    /// <summary>The plan with each run's state on disk (for --dry-run); nothing is changed.</summary>
+    public static IReadOnlyList<PlannedRun> Describe(SweepPlan plan, string csvPath) =>
+        plan.Runs.Select(c => new PlannedRun(ExperimentJson.RunId(c), c, ExperimentRunner.StatusOf(OutDirectory(csvPath), c))).ToList();
+
+    /// <summary>Checks every point of <paramref name="plan"/> before compute (see <see cref="ExperimentRunner.Preflight"/>).</summary>
+    public void Preflight(SweepPlan plan, string csvPath, Action<Data.DataSetException>? onMissingData = null) =>
+        runner.Preflight(plan.Runs, OutDirectory(csvPath), Path.GetFullPath(csvPath), onMissingData);
+
+    /// <summary>
+    /// Runs every configuration of <paramref name="plan"/>, in plan order (results too); <paramref name="observerFor"/> may
+    /// give each run its own progress observer. Cancellation stops the sweep at the next step boundary.
+    /// </summary>
+    public IReadOnlyList<SweepResult> Run(SweepPlan plan, string csvPath, Func<PlannedRun, ITrainingObserver?>? observerFor = null,
+        CancellationToken cancellation = default, RunOptions? options = null)
+    {
+        options ??= RunOptions.Default;
+        var csv = Path.GetFullPath(csvPath);
+        var outDirectory = OutDirectory(csv);
+        Preflight(plan, csv);
+        var planned = Describe(plan, csv);
+        var results = new SweepResult?[planned.Count];
+        var busy = new List<int>();
+        // First pass: take every point no other process holds.
+        for (var i = 0; i < planned.Count; i++)
+        {
+            var outcome = Attempt(planned[i], i, results, () =>
+                runner.TryRun(planned[i].Config, outDirectory, csv, observerFor?.Invoke(planned[i]), cancellation, options), cancellation);
+            if (outcome is null && results[i] is null) busy.Add(i);
+        }
+        // Second pass: wait for the points others were training (and finish any they gave up on).
+        foreach (var i in busy)
+        {
+            options.Notice?.Invoke($"{planned[i].RunId}: in progress in another process; waiting for it.");
+            Attempt(planned[i], i, results, () =>
+                runner.RunChecked(planned[i].Config, outDirectory, csv, observerFor?.Invoke(planned[i]), cancellation, options), cancellation);
+        }
+        // Every complete point's row, whoever finished it (a point finished elsewhere after our first pass is included too).
+        RunsTable.Rebuild(outDirectory, csv, planned.Select(p => p.RunId), cancellation);
+        return results.Select(r => r!).ToList();
+    }
+
+    private static RunOutcome? Attempt(PlannedRun planned, int index, SweepResult?[] results, Func<RunOutcome?> run, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        try
+        {
+            var outcome = run();
+            if (outcome is not null) results[index] = new SweepResult(planned.RunId, outcome, null);
+            return outcome;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            results[index] = new SweepResult(planned.RunId, null, e.Message, e);
+            return null;
+        }
+    }
+}
