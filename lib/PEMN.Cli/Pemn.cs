@@ -91,6 +91,10 @@ public static class Pemn
         {
             return Fail(ExitCodes.Io, $"{e.Message}{Environment.NewLine}{RunCommands.Remedy(e)}", e);
         }
+        catch (ParentRunException e)
+        {
+            return Fail(ExitCodes.RunFailed, $"{e.Message}{Environment.NewLine}{RunCommands.Remedy(e)}", e);
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine();

@@ -10,6 +10,14 @@ namespace PEMN.Notebooks;
 /// </summary>
 public static class NotebookEnvironment
 {
+    /// <summary>
+    /// The scale <paramref name="value"/> of <c>PEMN_SCALE</c> names (case-insensitive, blanks around it ignored); unset or blank:
+    /// <see cref="Configuration.Scales.Default"/>, so interactive use gets real, CPU-sized runs.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a scale; the message names the variable, the value and the allowed scales.</exception>
+    public static Configuration.Scale ParseScale(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? Configuration.Scales.Default : Configuration.Scales.Parse(value.Trim(), ScaleVariable);
+
     /// <summary>Environment variable choosing the notebook scale: smoke, quick or paper.</summary>
     public const string ScaleVariable = "PEMN_SCALE";
     /// <summary>Environment variable naming the results folder (default: results/ under the repository root; tests use a temporary one).</summary>
@@ -23,7 +31,7 @@ public static class NotebookEnvironment
         FSharpCoreRedirect.Install();
         var natives = NativeTorchLoader.EnsureLoaded();
         var root = Repository.Find();
-        var scale = NotebookScales.Parse(Environment.GetEnvironmentVariable(ScaleVariable));
+        var scale = ParseScale(Environment.GetEnvironmentVariable(ScaleVariable));
         var data = Environment.GetEnvironmentVariable(DataVariable);
         var device = cuda.is_available() ? CUDA : CPU;
         return new NotebookSession(
@@ -45,14 +53,14 @@ public static class NotebookEnvironment
 /// <param name="NativeLibraries">The native libraries loaded by absolute path.</param>
 public sealed record NotebookSession(
     string RepoRoot,
-    NotebookScale Scale,
+    Configuration.Scale Scale,
     Device Device,
     string DataDirectory,
     string ResultsDirectory,
     IReadOnlyList<string> NativeLibraries)
 {
     /// <summary>The experiment preset of this scale (smoke, quick or paper) that notebooks start from.</summary>
-    public Configuration.ExperimentConfig Preset => Configuration.ExperimentPresets.Get(ScaleName);
+    public Configuration.ExperimentConfig Preset => Configuration.ExperimentPresets.Get(Scale);
 
     /// <summary>The scale's name in lower case, as PEMN_SCALE spells it; also the results sub-folder of a scale.</summary>
     public string ScaleName => Runtime.Names.Of(Scale);

@@ -43,7 +43,7 @@ public static class BenchStepsCommand
         foreach (var o in new Option[] { threads, steps, model, precision, memoryFormat, json }) command.Options.Add(o);
         command.SetAction(parse => Pemn.Guard(() =>
         {
-            SetThreads(parse.GetValue(threads));
+            RunCommands.SetThreads(parse.GetValue(threads));
             var options = defaults with { Steps = parse.GetValue(steps) };
             try { options.Validate(); }
             catch (ArgumentOutOfRangeException e) { throw new UsageException("--steps", PEMN.Runtime.ConfigError.Describe(e)); }
@@ -83,11 +83,4 @@ public static class BenchStepsCommand
         Description = "torch threads of this process (0: libtorch's default, the machine's cores).",
     };
 
-    /// <summary>Applies a --threads value; a value outside [0, MaxThreads] is a usage error.</summary>
-    public static void SetThreads(int threads)
-    {
-        if (threads < 0 || threads > ExperimentConfig.MaxThreads)
-            throw new UsageException("--threads", $"{threads} is outside the allowed range [0, {ExperimentConfig.MaxThreads}].");
-        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
-    }
 }

@@ -16,9 +16,6 @@ namespace PEMN.Cli.Commands;
 /// </summary>
 public static class LadderCommand
 {
-    /// <summary>The markdown summary written next to the runs table.</summary>
-    public const string TableFile = "ladder.md";
-
     /// <summary>Where the ladder's figure comes from (repository paths belong to the command line, not the library).</summary>
     private const string FigureNote = "figure `ladder.png`: drawn from these runs by `notebooks/01_strategy_ladder.ipynb`, " +
         "rendered by `scripts/render-charts.sh` (both steps of `scripts/reproduce.sh`)";
@@ -88,14 +85,14 @@ public static class LadderCommand
             var (workerCount, workerThreads) = WorkerProcesses.Split(parse.GetValue(workers), experiment.IsGiven(parse, "threads") ? config.Threads : 0,
                 Environment.ProcessorCount, gpu: config.Device != "cpu");
             using var pool = WorkerProcesses.Start(parse,
-                Math.Min(workerCount, WorkerProcesses.Trainable(SweepRunner.Describe(plan, csv), parse.GetValue(restart))), workerThreads);
+                Math.Min(workerCount, SweepRunner.Trainable(SweepRunner.Describe(plan, csv), parse.GetValue(restart))), workerThreads);
             var rows = StrategyLadder.Run(config, seedList, csv, p => new ConsoleProgress(p.RunId), cancellation,
                 options: RunCommands.Options(parse.GetValue(restart)));
             pool.Wait();
             // The committed-results table names what produced it (command, commit, machine, date).
-            var table = Path.Combine(Path.GetDirectoryName(csv)!, TableFile);
+            var table = Path.Combine(Path.GetDirectoryName(csv)!, LadderTable.FileName);
             var commandLine = "scripts/pemn " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-            var written = LadderTable.Write(table, LadderTable.Markdown(rows, config, commandLine, RunProvenance.Now(), [FigureNote]));
+            var written = ReportFile.Write(table, LadderTable.Markdown(rows, config, commandLine, RunProvenance.Now(), [FigureNote]));
             Console.Error.WriteLine(written ? $"table: {table}" : $"table: {table} (unchanged apart from commit, machine and date: kept)");
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));

@@ -9,7 +9,7 @@ namespace PEMN.Cli.Commands;
 
 /// <summary>
 /// <c>pemn pack RUN_DIR -o FILE.pemn [--force] [--seed-storage]</c>: packs a complete run (config.json and the model state
-/// in checkpoint/) into a PEMN file (lib/PEMN/Storage/FileFormat.md). An incomplete run is a usage error naming its folder;
+/// in checkpoint/) into a PEMN file (lib/PEMN/FileFormat/FileFormat.md). An incomplete run is a usage error naming its folder;
 /// an existing output is refused without --force.
 /// </summary>
 public static class PackCommand

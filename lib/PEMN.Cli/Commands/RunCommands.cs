@@ -1,5 +1,7 @@
 using System.CommandLine;
 using PEMN.Cli.Options;
+using PEMN.Configuration;
+using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Sweeps;
@@ -29,6 +31,26 @@ public static class RunCommands
     public static string Remedy(CorruptRunException e) =>
         $"remedy: run the same command with {RestartFlag} to discard run {e.RunId}'s checkpoint and records and train it again " +
         $"from epoch 0; or restore {e.File} (e.g. from a backup or git) and run it again unchanged.";
+
+    /// <summary>Applies a --threads value (0: libtorch's default) and returns it; a value outside [0, MaxThreads] is a usage error.</summary>
+    public static int SetThreads(int threads)
+    {
+        if (threads < 0 || threads > ExperimentConfig.MaxThreads)
+            throw new UsageException("--threads", $"{threads} is outside the allowed range [0, {ExperimentConfig.MaxThreads}].");
+        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+        return threads;
+    }
+
+    /// <summary>How to train a missing parent run, in the command line's words: the child's config with strategy dense, into the same folder.</summary>
+    public static string Remedy(ParentRunException e)
+    {
+        var train = e.ChildConfigFile is null
+            ? $"pemn train <the child's flags> --strategy dense --out {e.OutDirectory}"
+            : $"pemn train --config {e.ChildConfigFile} --strategy dense --out {e.OutDirectory}";
+        var plans = string.Join(" or ", FigurePlans.All.Where(p => p.HasComparisons).Select(p => $"pemn plan {p.Name}"));
+        return (e.Problem == ParentRunProblem.NoFinalCheckpoint ? $"remedy: delete {e.ParentDirectory}, then {train}" : $"remedy: {train}") +
+            $" (a figure plan, {plans}, trains parents first).";
+    }
 
     /// <summary>
     /// Runs <paramref name="preflight"/> (the library's checks before compute) and maps a path it refuses back to the flag

@@ -95,7 +95,7 @@ public static class SweepCommand
 
         var (workerCount, workerThreads) = WorkerProcesses.Split(parse.GetValue(workers), 0, Environment.ProcessorCount,
             gpu: plan.Runs.Any(c => c.Device != "cpu"));
-        using var pool = WorkerProcesses.Start(parse, Math.Min(workerCount, WorkerProcesses.Trainable(planned, restart)), workerThreads);
+        using var pool = WorkerProcesses.Start(parse, Math.Min(workerCount, SweepRunner.Trainable(planned, restart)), workerThreads);
         var results = sweep.Run(plan, csvFile.FullName, p => new ConsoleProgress(p.RunId), cancellation, RunCommands.Options(restart));
         pool.Wait();
         foreach (var r in results.Where(r => r.Error is not null))

@@ -22,7 +22,7 @@ namespace PEMN.Cli.Commands;
 /// passes one SIGTERM to each worker, and all stop at their next step boundary with the last epoch checkpointed. A worker
 /// whose parent is killed outright (SIGKILL) goes on to finish the plan on its own.
 /// </remarks>
-public sealed class WorkerProcesses : IDisposable
+public sealed class WorkerProcesses : IPlanWorkers
 {
     /// <summary>The flag.</summary>
     public const string Flag = "--workers";
@@ -60,10 +60,6 @@ public sealed class WorkerProcesses : IDisposable
         var count = workers ?? (gpu ? 1 : Math.Max(1, cores / (threads > 0 ? threads : DefaultThreadsPerRun)));
         return (count, threads > 0 ? threads : Math.Max(1, cores / count));
     }
-
-    /// <summary>Runs of <paramref name="planned"/> that a worker would train now (new or partial; damaged ones too with --restart).</summary>
-    public static int Trainable(IEnumerable<SweepRunner.PlannedRun> planned, bool restart) =>
-        planned.Count(p => p.Status is RunStatus.New or RunStatus.Partial || restart && p.Status == RunStatus.Corrupt);
 
     /// <summary>
     /// Sets this process's torch threads to <paramref name="threads"/> and starts <paramref name="count"/> - 1 workers running

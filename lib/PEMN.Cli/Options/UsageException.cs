@@ -7,4 +7,11 @@ public sealed class UsageException(string flag, string message) : Exception($"{f
 {
     /// <summary>The flag, e.g. "--ratio".</summary>
     public string Flag { get; } = flag;
+
+    /// <summary>The value of <paramref name="get"/>; a value the library refuses (<see cref="ArgumentException"/>) becomes a usage error of <paramref name="flag"/>.</summary>
+    public static T Map<T>(Func<T> get, string flag)
+    {
+        try { return get(); }
+        catch (ArgumentException e) { throw new UsageException(flag, Runtime.ConfigError.Describe(e)); }
+    }
 }

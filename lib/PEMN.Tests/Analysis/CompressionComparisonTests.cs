@@ -165,7 +165,7 @@ public class CompressionComparisonTests : IDisposable
         var mine = Path.Combine(results, "mine", "smoke", "runs.csv");
 
         var plan = CompressionComparison.Plan(CompressionComparison.Steps(panel), panel.Seeds);
-        var copied = RunReuse.CopyInto(plan, mine, results, "smoke");
+        var copied = RunReuse.CopyInto(plan, mine, results, Scale.Smoke);
         var (runId, source) = Assert.Single(copied);
         Assert.Equal(trained.RunId, runId);
         Assert.Equal(trained.RunDirectory, source);
@@ -175,7 +175,7 @@ public class CompressionComparisonTests : IDisposable
 
         var points = CompressionComparison.Run(panel, mine);
         Assert.True(points.Single(p => p.Method == "Dense").Reused);
-        Assert.Empty(RunReuse.CopyInto(plan, mine, results, "smoke"));
+        Assert.Empty(RunReuse.CopyInto(plan, mine, results, Scale.Smoke));
     }
 
     [Fact]
@@ -187,6 +187,6 @@ public class CompressionComparisonTests : IDisposable
         var trained = new ExperimentRunner().Run(dense, Path.Combine(results, "other-plan", "smoke"));
         Directory.Delete(Path.Combine(trained.RunDirectory, ExperimentRunner.CheckpointFolder), recursive: true);   // as committed
         var plan = CompressionComparison.Plan(CompressionComparison.Steps(panel), panel.Seeds);
-        Assert.Empty(RunReuse.Copyable(plan, Path.Combine(results, "mine", "smoke", "runs.csv"), results, "smoke"));
+        Assert.Empty(RunReuse.Copyable(plan, Path.Combine(results, "mine", "smoke", "runs.csv"), results, Scale.Smoke));
     }
 }

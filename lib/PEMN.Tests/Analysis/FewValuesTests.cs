@@ -19,19 +19,19 @@ public class FewValuesTests
         Assert.Equal(64 * 64, FewValues.LargestLayer(ExperimentPresets.Quick));
         foreach (var values in FewValues.Targets)
         {
-            var config = FewValues.CopyConfig("quick", values);
+            var config = FewValues.CopyConfig(Scale.Quick, values);
             Assert.Equal(values, StorageMeasurement.Run(config.Network).UniqueValues);
             Assert.Equal(PadMode.Copy, config.Strategy.PadMode);
         }
         // Where the paper's ratio gives the count, the point is the ladder's rung: the same run id, so its runs can be reused.
         var ladderRp3 = ExperimentPresets.Quick with { Strategy = new StrategyConfig(StrategyName.RandomVectorPadding, 1e-3) };
-        Assert.Equal(ExperimentJson.RunId(ladderRp3), ExperimentJson.RunId(FewValues.CopyConfig("quick", 5)));
+        Assert.Equal(ExperimentJson.RunId(ladderRp3), ExperimentJson.RunId(FewValues.CopyConfig(Scale.Quick, 5)));
     }
 
     [Fact]
     public void CorePlanRunsTheFewValuesEndOverFiveSeedsFirstAndTrainsRandsOneValueOnce()
     {
-        var runs = FewValues.CoreRuns("quick");
+        var runs = FewValues.CoreRuns(Scale.Quick);
         var planned = PointPlan.Plan(runs);
         // Seed-major through the few-values end: copy and the three variants at 1 and 5 values, seed 0 first.
         Assert.Equal(["copy", "sign-symmetric", "signed constant", "rescale"], runs.Take(4).Select(r => r.Point.Series));
@@ -50,14 +50,14 @@ public class FewValuesTests
                 runs.Where(r => r.Point.Series == series).Select(r => r.Point.Label).Distinct().OrderBy(FewValues.ValuesOf));
         Assert.Equal(100, runs.Count);
         Assert.Equal(95, PointPlan.Sweep(planned).Runs.Count);
-        Assert.Equal(95, FigurePlans.FewValuesCore.Runs("quick").Runs.Count);
+        Assert.Equal(95, FigurePlans.FewValuesCore.Runs(Scale.Quick).Runs.Count);
     }
 
     [Fact]
     public void ExtendedPlanIsTheCoreThenTheRestAndSkipsNetworksTheCoreTrains()
     {
-        var core = FewValues.CoreRuns("quick");
-        var extended = FewValues.ExtendedRuns("quick");
+        var core = FewValues.CoreRuns(Scale.Quick);
+        var extended = FewValues.ExtendedRuns(Scale.Quick);
         Assert.Equal(core, extended.Take(core.Count));
         foreach (var series in new[] { FewValues.CopySeries, FewValues.RandSeries })
             Assert.Equal(FewValues.Targets.Select(FewValues.Label), extended.Where(r => r.Point.Series == series).Select(r => r.Point.Label).Distinct().OrderBy(FewValues.ValuesOf));
@@ -79,7 +79,7 @@ public class FewValuesTests
     [Fact]
     public void VariantsChangeOnlyWhatTheyName()
     {
-        var copy = FewValues.CopyConfig("quick", 5);
+        var copy = FewValues.CopyConfig(Scale.Quick, 5);
         var byName = FewValues.Variants.ToDictionary(v => v.Series, v => v.Apply(copy));
         Assert.Equal(copy with { Strategy = copy.Strategy with { SignSymmetric = true } }, byName["sign-symmetric"]);
         Assert.Equal(copy with { Masking = copy.Masking with { WeightInit = WeightInit.SignedConstant } }, byName["signed constant"]);
@@ -93,7 +93,7 @@ public class FewValuesTests
     {
         // Smoke ConvMixer-16/2: N = 256, so 410 values cannot be drawn; two seeds at the few-values end, one above.
         Assert.Equal([1L, 2, 3, 5, 9, 17, 41], FewValues.TargetsFor(ExperimentPresets.Smoke));
-        Assert.Equal(35, FigurePlans.FewValuesCore.Runs("smoke").Runs.Count);   // 23 at 1, 5 and 41 values, 12 over the rest of the curve
+        Assert.Equal(35, FigurePlans.FewValuesCore.Runs(Scale.Smoke).Runs.Count);   // 23 at 1, 5 and 41 values, 12 over the rest of the curve
     }
 
     private static PointSummary Point(string series, long values, double mean, double sd, int seeds = 5, long bits = 160) =>
@@ -138,7 +138,7 @@ public class FewValuesTests
         var folder = Path.Combine(Path.GetTempPath(), "pemn-signs-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var copy = new PlanPoint(FewValues.CopySeries, FewValues.Label(1), FewValues.CopyConfig("smoke", 1));
+            var copy = new PlanPoint(FewValues.CopySeries, FewValues.Label(1), FewValues.CopyConfig(Scale.Smoke, 1));
             var points = FewValues.Variants.Select(v => new PlanPoint(v.Series, copy.Label, v.Apply(copy.Config))).Prepend(copy).ToList();
             var runs = points.SelectMany(p => Enumerable.Range(0, 6).Select(seed => new PointRun(p, seed))).ToList();
             var results = new List<PointResult>();
@@ -176,7 +176,7 @@ public class FewValuesTests
     [Fact]
     public void PlanRejectsARunListedTwice()
     {
-        var run = FewValues.CoreRuns("smoke")[0];
+        var run = FewValues.CoreRuns(Scale.Smoke)[0];
         var error = Assert.Throws<ArgumentException>(() => PointPlan.Plan([run, run]));
         Assert.Contains("listed twice", error.Message);
     }

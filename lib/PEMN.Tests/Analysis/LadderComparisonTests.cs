@@ -81,9 +81,9 @@ public class LadderComparisonTests
     public void APlanAtOtherSeedsPlansThoseSeedsForEveryLadder()
     {
         var plan = FigurePlans.WidthDepth.WithSeeds([3, 4]);
-        var runs = plan.Runs("smoke").Runs;
+        var runs = plan.Runs(Scale.Smoke).Runs;
         Assert.Equal([3L, 4L], runs.Select(r => r.Training.Seed).Distinct().Order());
-        Assert.Equal(2 * FigurePlans.WidthDepth.Runs("smoke").Runs.Count, runs.Count);
+        Assert.Equal(2 * FigurePlans.WidthDepth.Runs(Scale.Smoke).Runs.Count, runs.Count);
         Assert.Equal(FigurePlans.WidthDepth.Folder, plan.Folder);
         Assert.Throws<ArgumentException>(() => FigurePlans.Ladder.WithSeeds([]));
     }

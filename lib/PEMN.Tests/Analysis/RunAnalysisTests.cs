@@ -75,17 +75,17 @@ public class RunAnalysisTests : IDisposable
     [Fact]
     public void APlansAnalysesAreWrittenWhileItsCheckpointsAreThereAndCountedAfterwards()
     {
-        var plan = new FigurePlan("one_value", "one-value", "one run at one value", [],
+        var plan = new FigurePlan(PlanName.FewValues, "one-value", "one run at one value", [],
             [new PointsPart("one-value", _ => [new PointRun(new PlanPoint(FewValues.CopySeries, FewValues.Label(1), OneValue), 0)])]) { AnalysesRuns = true };
-        Assert.Equal(new PlanAnalyses(0, 0, 0, 1), RunAnalysis.ForPlan(plan, "smoke", folder));
-        var run = plan.RunPoints("smoke", folder)[0].Single();
-        Assert.Equal(new PlanAnalyses(1, 0, 0, 0), RunAnalysis.ForPlan(plan, "smoke", folder));
-        Assert.Equal(new PlanAnalyses(0, 1, 0, 0), RunAnalysis.ForPlan(plan, "smoke", folder));
+        Assert.Equal(new PlanAnalyses(0, 0, 0, 1), PlanRunner.Analyse(plan, Scale.Smoke, folder));
+        var run = plan.RunPoints(Scale.Smoke, folder)[0].Single();
+        Assert.Equal(new PlanAnalyses(1, 0, 0, 0), PlanRunner.Analyse(plan, Scale.Smoke, folder));
+        Assert.Equal(new PlanAnalyses(0, 1, 0, 0), PlanRunner.Analyse(plan, Scale.Smoke, folder));
         // A committed run without its analysis: nothing to compute it from here.
         var runFolder = Path.Combine(folder, "one-value", "smoke", ExperimentRunner.RunsFolder, run.RunId);
         File.Delete(Path.Combine(runFolder, RunAnalysis.AnalysisFile));
         Directory.Delete(Path.Combine(runFolder, ExperimentRunner.CheckpointFolder), recursive: true);
-        Assert.Equal(new PlanAnalyses(0, 0, 1, 0), RunAnalysis.ForPlan(plan, "smoke", folder));
+        Assert.Equal(new PlanAnalyses(0, 0, 1, 0), PlanRunner.Analyse(plan, Scale.Smoke, folder));
     }
 
     [Fact]

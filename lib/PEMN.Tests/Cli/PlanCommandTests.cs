@@ -1,4 +1,5 @@
 using PEMN.Cli;
+using PEMN.Configuration;
 using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Sweeps;
@@ -21,7 +22,7 @@ public class PlanCommandTests : IDisposable
         Assert.True(code == 0, error);
         var runs = Directory.GetDirectories(Path.Combine(folder, "width-depth", "smoke", ExperimentRunner.RunsFolder));
         // Two variants x (Dense, Mask, RP 1e-2, RP 1e-3) at one seed; none of these rungs shares a network on the smoke models.
-        Assert.Equal(FigurePlans.WidthDepth.Runs("smoke").Runs.Count, runs.Length);
+        Assert.Equal(FigurePlans.WidthDepth.Runs(Scale.Smoke).Runs.Count, runs.Length);
         Assert.Equal(8, runs.Length);
         Assert.Equal(2, output.Split('\n').Count(l => l.Contains("4 trained now, 0 reused")));
         foreach (var variant in new[] { "wide", "deep" })
@@ -91,7 +92,29 @@ public class PlanCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("plans", "ladder, vit_ladder", "plan", "fig9")]
+    [InlineData("strategy-ladder", "ladder")]
+    [InlineData("resnet-compression", "fig4")]
+    [InlineData("convmixer_compression", "fig5")]
+    [InlineData("k-sweep", "k_sweep")]
+    public void APlansResultsFolderAndOldSpellingsNameTheSamePlan(string given, string plan)
+    {
+        var (code, output, error) = PemnHarness.Run("plan", given, "--scale", "smoke", "--dry-run", "--results", folder);
+        Assert.True(code == 0, error);
+        Assert.StartsWith($"{plan} (smoke): ", output);
+    }
+
+    [Fact]
+    public void HelpListsEveryPlanOnceWithItsFolderAndAliases()
+    {
+        var (code, output, _) = PemnHarness.Run("plan", "--help");
+        Assert.Equal(0, code);
+        foreach (var plan in FigurePlans.All)
+            Assert.Single(output.Split('\n'), l => l.TrimStart().StartsWith(plan.Name + ":", StringComparison.Ordinal) || l.TrimStart().StartsWith(plan.Name + " (", StringComparison.Ordinal));
+        Assert.Contains("fig4 (also resnet_compression): results/resnet-compression/<scale>/;", output);
+    }
+
+    [Theory]
+    [InlineData("plans", "ladder (strategy_ladder), vit_ladder", "plan", "fig9")]
     [InlineData("--scale", "smoke, quick, paper", "plan", "ladder", "--scale", "huge")]
     public void BadPlanOrScaleIsAUsageErrorNamingTheAllowedOnes(string flag, string allowed, params string[] args)
     {

@@ -125,7 +125,7 @@ public class DisplayTests
     {
         CompressionPoint Point(string method, string label, double compression, long values, double accuracy) =>
             new("p", method, label, 0, label, null, 0.5, compression, values, accuracy, accuracy, 1, true, null);
-        var result = new CompressionResult(FigurePlans.ConvMixerCompression.PanelsAt("smoke")[0],
+        var result = new CompressionResult(FigurePlans.ConvMixerCompression.PanelsAt(Scale.Smoke)[0],
         [
             Point("Dense", "Dense", 0, 928, 0.9), Point("PEMN", "RP 1e-1", 0.94, 26, 0.8), Point("PEMN", "RP 1e-2", 0.966, 3, 0.7),
             Point("Random", "Random 90 %", 0.90, 72, 0.5), Point("Random", "Random 96 %", 0.96, 26, 0.3),

@@ -1,3 +1,4 @@
+using PEMN.Configuration;
 using PEMN.Notebooks;
 using PEMN.Runtime;
 
@@ -6,18 +7,18 @@ namespace PEMN.Tests.Notebooks;
 public class NotebookEnvironmentTests
 {
     [Theory]
-    [InlineData("smoke", NotebookScale.Smoke)]
-    [InlineData(" Quick ", NotebookScale.Quick)]
-    [InlineData("PAPER", NotebookScale.Paper)]
-    [InlineData(null, NotebookScales.Default)]
-    [InlineData("", NotebookScales.Default)]
-    public void ScaleParsesCaseInsensitively(string? value, NotebookScale expected) =>
-        Assert.Equal(expected, NotebookScales.Parse(value));
+    [InlineData("smoke", Scale.Smoke)]
+    [InlineData(" Quick ", Scale.Quick)]
+    [InlineData("PAPER", Scale.Paper)]
+    [InlineData(null, Scales.Default)]
+    [InlineData("", Scales.Default)]
+    public void ScaleParsesCaseInsensitively(string? value, Scale expected) =>
+        Assert.Equal(expected, NotebookEnvironment.ParseScale(value));
 
     [Fact]
     public void UnknownScaleNamesTheVariableAndTheAllowedValues()
     {
-        var error = Assert.Throws<ArgumentException>(() => NotebookScales.Parse("huge"));
+        var error = Assert.Throws<ArgumentException>(() => NotebookEnvironment.ParseScale("huge"));
         Assert.Contains("PEMN_SCALE", error.Message);
         Assert.Contains("'huge'", error.Message);
         Assert.Contains("smoke, quick, paper", error.Message);
@@ -74,7 +75,7 @@ public class NotebookEnvironmentTests
         {
             var session = NotebookEnvironment.Initialize();
             Assert.True(File.Exists(Path.Combine(session.RepoRoot, Repository.MarkerFile)));
-            Assert.Equal(NotebookScale.Paper, session.Scale);
+            Assert.Equal(Scale.Paper, session.Scale);
             Assert.Equal(Path.Combine(session.RepoRoot, "results"), session.ResultsDirectory);
             Assert.Contains("scale=paper", session.ToString());
             Assert.Same(session.NativeLibraries, NotebookEnvironment.Initialize().NativeLibraries);

@@ -13,7 +13,7 @@ public class FigurePlansTests
     [Fact]
     public void Fig4HasTwoResNetDepthsOnTheScalesDataAndThePapersFourPanelsAtPaperScale()
     {
-        var quick = FigurePlans.ResNetCompression.PanelsAt("quick");
+        var quick = FigurePlans.ResNetCompression.PanelsAt(Scale.Quick);
         Assert.Equal([8L, 20], quick.Select(p => p.Base.Model.Depth));
         Assert.All(quick, p => Assert.Equal(DataSetName.FashionMnist, p.Base.Data.Dataset));
         Assert.All(quick, p => Assert.Equal(ModelName.ResNet, p.Base.Model.Name));
@@ -22,7 +22,7 @@ public class FigurePlansTests
         // ResNet-20 is the quick ResNet preset itself, so its runs are those of the other plans on it.
         Assert.Equal(ExperimentJson.RunId(ExperimentPresets.QuickResNet), ExperimentJson.RunId(quick[1].Base));
 
-        var paper = FigurePlans.ResNetCompression.PanelsAt("paper");
+        var paper = FigurePlans.ResNetCompression.PanelsAt(Scale.Paper);
         Assert.Equal([(DataSetName.Cifar10, 32L), (DataSetName.Cifar10, 56), (DataSetName.Cifar100, 32), (DataSetName.Cifar100, 56)],
             paper.Select(p => (p.Base.Data.Dataset, p.Base.Model.Depth)));
         Assert.Equal([10L, 10, 100, 100], paper.Select(p => p.Base.Model.Classes));
@@ -32,10 +32,10 @@ public class FigurePlansTests
     [Fact]
     public void Fig5IsTheScalesConvMixerAndThePapersDepthsSixAndEight()
     {
-        var quick = Assert.Single(FigurePlans.ConvMixerCompression.PanelsAt("quick"));
+        var quick = Assert.Single(FigurePlans.ConvMixerCompression.PanelsAt(Scale.Quick));
         Assert.Equal(ExperimentJson.RunId(ExperimentPresets.Quick), ExperimentJson.RunId(quick.Base));
         Assert.Equal(["RP 1e-1", "RP 1e-2", "RP 1e-3"], quick.Pemn.Select(s => s.Label()));
-        Assert.Equal([6L, 8], FigurePlans.ConvMixerCompression.PanelsAt("paper").Select(p => p.Base.Model.Depth));
+        Assert.Equal([6L, 8], FigurePlans.ConvMixerCompression.PanelsAt(Scale.Paper).Select(p => p.Base.Model.Depth));
     }
 
     [Fact]
@@ -43,10 +43,10 @@ public class FigurePlansTests
     {
         foreach (var plan in FigurePlans.All.Where(p => p.HasComparisons))
         {
-            var panels = plan.PanelsAt("smoke");
+            var panels = plan.PanelsAt(Scale.Smoke);
             Assert.All(panels, p => Assert.Equal([0.90, 0.92, 0.94, 0.96], p.Targets));
             Assert.All(panels, p => Assert.Equal([StrategyName.SparseRandom, StrategyName.SparseMagnitude, StrategyName.SparseMagnitudeTrained], p.Baselines));
-            var runs = plan.Runs("smoke").Runs;
+            var runs = plan.Runs(Scale.Smoke).Runs;
             // Per panel: dense, three PEMN points, three baselines at four targets.
             Assert.Equal(panels.Count * 16, runs.Count);
             var ids = runs.Select(ExperimentJson.RunId).ToList();
@@ -60,15 +60,15 @@ public class FigurePlansTests
     [Fact]
     public void TheKSweepIsMaskAndRp1e2AtSixKeepFractionsOnTheScalesConvMixerAndItsKOneHalfRunsAreTheLaddersOwn()
     {
-        var quick = FigurePlans.KeepSweepRuns("quick");
+        var quick = FigurePlans.KeepSweepRuns(Scale.Quick);
         Assert.Equal(12, quick.Count);
-        Assert.Equal(12, FigurePlans.KeepSweep.Runs("quick").Runs.Count);
+        Assert.Equal(12, FigurePlans.KeepSweep.Runs(Scale.Quick).Runs.Count);
         Assert.Equal([0.05, 0.1, 0.2, 0.3, 0.5, 0.7], quick.Select(r => r.Config.Masking.KeepFraction).Distinct());
         Assert.Equal(["Mask", "RP 1e-2"], quick.Select(r => r.Point.Series).Distinct());
         Assert.All(quick, r => Assert.Equal(0, r.Seed));
         Assert.All(quick, r => Assert.Equal(ExperimentPresets.Quick.Model, r.Config.Model));
         // At k = 0.5 the configs are the ladder's seed-0 rungs: the same run ids, so the plan copies those runs.
-        var ladder = FigurePlans.Ladder.Runs("quick").Runs.Where(c => c.Training.Seed == 0).Select(ExperimentJson.RunId).ToHashSet();
+        var ladder = FigurePlans.Ladder.Runs(Scale.Quick).Runs.Where(c => c.Training.Seed == 0).Select(ExperimentJson.RunId).ToHashSet();
         var half = quick.Where(r => r.Point.Label == FigurePlans.KeepLabel(0.5)).Select(r => ExperimentJson.RunId(r.Config)).ToList();
         Assert.Equal(2, half.Count);
         Assert.All(half, id => Assert.Contains(id, ladder));

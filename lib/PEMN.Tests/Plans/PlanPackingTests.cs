@@ -14,7 +14,7 @@ namespace PEMN.Tests.Plans;
 /// </summary>
 public sealed class PlanPackingTests : IDisposable
 {
-    private const string Scale = "smoke";
+    private const Scale SmokeScale = Scale.Smoke;
     private readonly int threads = get_num_threads();
     private readonly string results = Path.Combine(Path.GetTempPath(), "pemn-plan-pack-" + Guid.NewGuid().ToString("N"));
 
@@ -31,20 +31,20 @@ public sealed class PlanPackingTests : IDisposable
     {
         var plan = FigurePlans.KeepSweep;
         // The ladder trained its seed-0 Mask and RP 1e-2 rungs (k = 0.5) in its own folder.
-        var ladderOut = SweepRunner.OutDirectory(FigurePlans.Ladder.CsvPath(results, Scale));
-        var atHalf = FigurePlans.KeepSweepRuns(Scale).Where(r => r.Point.Label == "k = 0.5").Select(r => r.Config).ToList();
+        var ladderOut = RunsTable.FolderOf(FigurePlans.Ladder.CsvPath(results, SmokeScale));
+        var atHalf = FigurePlans.KeepSweepRuns(SmokeScale).Where(r => r.Point.Label == "k = 0.5").Select(r => r.Config).ToList();
         Assert.Equal(2, atHalf.Count);
         foreach (var config in atHalf) new ExperimentRunner().Run(config, ladderOut);
 
-        var points = Assert.Single(plan.RunPoints(Scale, results));
+        var points = Assert.Single(plan.RunPoints(SmokeScale, results));
         Assert.Equal(12, points.Count);
         // Copied, not trained again: the two k = 0.5 runs come with the folder they were trained in.
         Assert.Equal(atHalf.Select(ExperimentJson.RunId).Order(), points.Where(p => p.Reused).Select(p => p.RunId).Order());
-        var outDirectory = SweepRunner.OutDirectory(plan.CsvPath(results, Scale));
+        var outDirectory = RunsTable.FolderOf(plan.CsvPath(results, SmokeScale));
         foreach (var config in atHalf)
             Assert.NotNull(RunReuse.ReadRecord(RunFolder.Of(outDirectory, config).Path));
 
-        var files = PlanPacking.Pack(plan, Scale, results);
+        var files = PlanPacking.Pack(plan, SmokeScale, results);
         Assert.Equal(12, files.Count);
         Assert.All(files, f =>
         {
@@ -62,7 +62,7 @@ public sealed class PlanPackingTests : IDisposable
         }
 
         // Packing again writes nothing: the files are there and are the runs'.
-        Assert.All(PlanPacking.Pack(plan, Scale, results), f => Assert.Equal(RunFileStatus.Present, f.Status));
+        Assert.All(PlanPacking.Pack(plan, SmokeScale, results), f => Assert.Equal(RunFileStatus.Present, f.Status));
 
         // The trade-off's points: every byte of a file in one part, k from the file, accuracies from the runs.
         var trade = FileTradeOff.KeepSweep(points, files);

@@ -32,18 +32,18 @@ public class LadderTableTests : IDisposable
         var second = Markdown(Rows, new RunProvenance("bbbbbbb-dirty", "laptop", 8, "2026-02-02T00:00:00Z"));
         Assert.NotEqual(first, second);
 
-        Assert.True(LadderTable.Write(Table, first));
-        Assert.False(LadderTable.Write(Table, second));
+        Assert.True(ReportFile.Write(Table, first));
+        Assert.False(ReportFile.Write(Table, second));
         Assert.Equal(first, File.ReadAllText(Table));
     }
 
     [Fact]
     public void ANewResultReplacesTheFileWithItsNewProvenance()
     {
-        Assert.True(LadderTable.Write(Table, Markdown(Rows, new RunProvenance("aaaaaaa", "vm", 2, "2026-01-01T00:00:00Z"))));
+        Assert.True(ReportFile.Write(Table, Markdown(Rows, new RunProvenance("aaaaaaa", "vm", 2, "2026-01-01T00:00:00Z"))));
         var retrained = Markdown([Rows[0], Rows[1] with { BestTestAccuracy = 0.84 }], new RunProvenance("bbbbbbb", "vm", 2, "2026-02-02T00:00:00Z"));
 
-        Assert.True(LadderTable.Write(Table, retrained));
+        Assert.True(ReportFile.Write(Table, retrained));
         Assert.Equal(retrained, File.ReadAllText(Table));
         Assert.Contains("bbbbbbb", File.ReadAllText(Table));
     }
@@ -55,6 +55,6 @@ public class LadderTableTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllText(Table, markdown.ReplaceLineEndings("\r\n"));
 
-        Assert.False(LadderTable.Write(Table, Markdown(Rows, new RunProvenance("ccccccc", "vm", 2, "2026-03-03T00:00:00Z"))));
+        Assert.False(ReportFile.Write(Table, Markdown(Rows, new RunProvenance("ccccccc", "vm", 2, "2026-03-03T00:00:00Z"))));
     }
 }

@@ -62,7 +62,7 @@ public class SparseRunTests : IDisposable
     }
 
     [Fact]
-    public void AChildWithoutItsParentFailsNamingTheParentAndTheCommandAndTrainsOnceTheParentIsThere()
+    public void AChildWithoutItsParentFailsNamingTheParentAndWhereToTrainItAndTrainsOnceTheParentIsThere()
     {
         var child = Sparse(StrategyName.SparseMagnitudeTrained);
         var parent = ParentRun.ConfigOf(child)!;
@@ -72,7 +72,9 @@ public class SparseRunTests : IDisposable
         Assert.Equal(parentId, missing.ParentRunId);
         Assert.Contains(parentId, missing.Message);
         Assert.Contains("which is new", missing.Message);
-        Assert.Contains($"pemn train --config {Path.Combine(ExperimentRunner.RunDirectory(folder, child), ExperimentRunner.ConfigFile)} --strategy dense --out {folder}", missing.Message);
+        Assert.Equal(ParentRunProblem.NotComplete, missing.Problem);
+        Assert.Equal(Path.Combine(ExperimentRunner.RunDirectory(folder, child), ExperimentRunner.ConfigFile), missing.ChildConfigFile);
+        Assert.Equal(folder, missing.OutDirectory);
         Assert.Equal(RunStatus.New, ExperimentRunner.StatusOf(folder, child));
 
         var trained = runner.Run(parent, folder);
@@ -134,6 +136,7 @@ public class SparseRunTests : IDisposable
         Directory.Delete(Path.Combine(trained.RunDirectory, ExperimentRunner.CheckpointFolder), recursive: true);
         var error = Assert.Throws<ParentRunException>(() => runner.Run(child, folder));
         Assert.Contains("without its final checkpoint", error.Message);
+        Assert.Equal(ParentRunProblem.NoFinalCheckpoint, error.Problem);
         Assert.Contains($"delete {trained.RunDirectory}", error.Message);
     }
 }

@@ -88,16 +88,16 @@ public class SparseStorageTests
         var quick = ExperimentPresets.Quick;
         foreach (var target in FigurePlans.CompressionTargets)
         {
-            var q = CompressionComparison.KeepFor(quick, target, FigurePlans.SparseIndex);
+            var q = CompressionComparison.KeepFor(quick, target, SparseStorage.BaselineEncoding);
             var run = quick with { Strategy = new StrategyConfig(StrategyName.SparseRandom), Masking = quick.Masking with { KeepFraction = q } };
-            var reached = StorageMeasurement.Run(run.Network, sparseIndex: FigurePlans.SparseIndex).CompressionRatio;
+            var reached = StorageMeasurement.Run(run.Network, sparseIndex: SparseStorage.BaselineEncoding).CompressionRatio;
             Assert.True(reached >= target, $"q = {q} gives {reached:P3} < {target:P0}");
             var larger = run with { Masking = run.Masking with { KeepFraction = q + SparseStorage.DefaultTolerance } };
-            var missed = StorageMeasurement.Run(larger.Network, sparseIndex: FigurePlans.SparseIndex).CompressionRatio;
+            var missed = StorageMeasurement.Run(larger.Network, sparseIndex: SparseStorage.BaselineEncoding).CompressionRatio;
             Assert.True(missed < target, $"q + {SparseStorage.DefaultTolerance} still gives {missed:P4} >= {target:P0}");
             // Magnitude pruning after training has the same layers and q: its storage is the same (it needs no parent to price).
             var trained = run with { Strategy = new StrategyConfig(StrategyName.SparseMagnitudeTrained) };
-            Assert.Equal(reached, StorageMeasurement.Run(trained.Network, sparseIndex: FigurePlans.SparseIndex).CompressionRatio);
+            Assert.Equal(reached, StorageMeasurement.Run(trained.Network, sparseIndex: SparseStorage.BaselineEncoding).CompressionRatio);
         }
     }
 

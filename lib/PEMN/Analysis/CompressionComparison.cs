@@ -1,6 +1,5 @@
 using System.Globalization;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Storage;

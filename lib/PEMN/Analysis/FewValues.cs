@@ -55,7 +55,7 @@ public sealed record SignSplit(string Series, bool BothSigns, IReadOnlyList<Poin
 /// <summary>
 /// Issue 14's experiment: RP on the scale's ConvMixer by unique-value count (1, 2, 3, 5, 9, 17, 41, 410), copy against rand, over
 /// more seeds at the few-values end, and the variants that might remove the dependence on the draw there. The runs of
-/// <see cref="FigurePlans.FewValuesCore"/> and <see cref="FigurePlans.FewValuesExtended"/>, and the numbers the notebook states its conclusion from.
+/// <see cref="PEMN.Plans.FigurePlans.FewValuesCore"/> and <see cref="PEMN.Plans.FigurePlans.FewValuesExtended"/>, and the numbers the notebook states its conclusion from.
 /// </summary>
 public static class FewValues
 {
@@ -113,19 +113,19 @@ public static class FewValues
         c => Variants.Aggregate(c, (config, v) => v.Apply(config)));
 
     /// <summary>Seeds at the few-values end: five (two in the smoke tests).</summary>
-    public static IReadOnlyList<long> FewSeeds(string scale) => FigurePlans.ValidateScale(scale) == "smoke" ? [0, 1] : [0, 1, 2, 3, 4];
+    public static IReadOnlyList<long> FewSeeds(Scale scale) => scale == Scale.Smoke ? [0, 1] : [0, 1, 2, 3, 4];
 
     /// <summary>Seeds above the few-values end: three (one in the smoke tests).</summary>
-    public static IReadOnlyList<long> OtherSeeds(string scale) => FigurePlans.ValidateScale(scale) == "smoke" ? [0] : [0, 1, 2];
+    public static IReadOnlyList<long> OtherSeeds(Scale scale) => scale == Scale.Smoke ? [0] : [0, 1, 2];
 
     /// <summary>
     /// Seeds of signed constant at one value beyond <see cref="FewSeeds"/>: five (two in the smoke tests). At quick scale seeds 0-4 all drew
     /// -sigma, the sign RP copy's one-value draws favour, so the other sign needs seeds of its own before the variant's spread means anything.
     /// </summary>
-    public static IReadOnlyList<long> SignCheckSeeds(string scale) => FigurePlans.ValidateScale(scale) == "smoke" ? [2, 3] : [5, 6, 7, 8, 9];
+    public static IReadOnlyList<long> SignCheckSeeds(Scale scale) => scale == Scale.Smoke ? [2, 3] : [5, 6, 7, 8, 9];
 
     /// <summary>The seeds of a point with <paramref name="values"/> unique values.</summary>
-    public static IReadOnlyList<long> SeedsFor(string scale, long values) => values <= FewValuesMax ? FewSeeds(scale) : OtherSeeds(scale);
+    public static IReadOnlyList<long> SeedsFor(Scale scale, long values) => values <= FewValuesMax ? FewSeeds(scale) : OtherSeeds(scale);
 
     /// <summary>Elements of the largest masked layer of <paramref name="config"/>'s model (N of RP), from the model's definition.</summary>
     public static long LargestLayer(ExperimentConfig config) => LargestLayers.GetOrAdd(ExperimentJson.Serialize(config.Model.Canonical()), _ =>
@@ -149,7 +149,7 @@ public static class FewValues
     /// RP copy on the scale's ConvMixer with the ratio that keeps exactly <paramref name="values"/> values, the paper's ratio where one does
     /// (<see cref="ParameterEfficientStrategies.RatioForValues"/>; so the ladder's RP 1e-1 ... 1e-4 runs are these runs, same ids).
     /// </summary>
-    public static ExperimentConfig CopyConfig(string scale, long values)
+    public static ExperimentConfig CopyConfig(Scale scale, long values)
     {
         var baseConfig = ExperimentPresets.Get(scale, "");
         var ratio = ParameterEfficientStrategies.RatioForValues(LargestLayer(baseConfig), values, StrategyLadder.PaperRatios);
@@ -168,7 +168,7 @@ public static class FewValues
     /// variants at 41 values and copy at 410 (whether a variant costs accuracy where RP is steady); (4) copy and rand over the rest of the
     /// curve (2, 3, 9, 17 values; five seeds at 5 values or fewer, three above), so that the sweep has every target count.
     /// </summary>
-    public static IReadOnlyList<PointRun> CoreRuns(string scale)
+    public static IReadOnlyList<PointRun> CoreRuns(Scale scale)
     {
         var targets = TargetsFor(ExperimentPresets.Get(scale, ""));
         var few = new long[] { 1, FewValuesMax }.Where(targets.Contains).ToList();
@@ -201,7 +201,7 @@ public static class FewValues
     /// at 2 and 3 values; (4) the three variants combined at 1, 5 and 41 values; (5) the variants at 410 values. Listing the core first
     /// lets the plan see that a later run repeats a core run's network (signed constants whose m signs came out equal are the 1-value network).
     /// </summary>
-    public static IReadOnlyList<PointRun> ExtendedRuns(string scale)
+    public static IReadOnlyList<PointRun> ExtendedRuns(Scale scale)
     {
         var targets = TargetsFor(ExperimentPresets.Get(scale, ""));
         var rest = CurveRest(targets);
@@ -227,13 +227,13 @@ public static class FewValues
     private static IReadOnlyList<long> CurveRest(IReadOnlyList<long> targets) =>
         targets.Where(t => t is not (1 or FewValuesMax or ManyValues or 410)).ToList();
 
-    private static PlanPoint RandPoint(string scale, long values)
+    private static PlanPoint RandPoint(Scale scale, long values)
     {
         var copy = CopyConfig(scale, values);
         return new PlanPoint(RandSeries, Label(values), copy with { Strategy = copy.Strategy with { PadMode = PadMode.Rand } });
     }
 
-    private static PlanPoint VariantPoint(string scale, FewValuesVariant variant, long values) =>
+    private static PlanPoint VariantPoint(Scale scale, FewValuesVariant variant, long values) =>
         new(variant.Series, Label(values), variant.Apply(CopyConfig(scale, values)));
 
     /// <summary>

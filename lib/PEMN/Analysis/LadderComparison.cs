@@ -1,6 +1,5 @@
 using System.Globalization;
 using PEMN.Models;
-using PEMN.Plans;
 using PEMN.Sweeps;
 
 namespace PEMN.Analysis;
@@ -22,9 +21,6 @@ public sealed record NamedLadder(string Model, IReadOnlyList<LadderResult> Resul
     /// <summary>Training time of those runs, summed (as recorded when each was trained).</summary>
     public double TrainingSeconds => Results.DistinctBy(r => r.RunId).Sum(r => r.Seconds);
 
-    /// <summary>The ladder of <paramref name="part"/> at <paramref name="scale"/>, named by its model.</summary>
-    public static NamedLadder Of(LadderPart part, string scale, IReadOnlyList<LadderResult> results) =>
-        new(LadderComparison.ModelLabel(part.Base(scale).Model), results);
 }
 
 /// <summary>One rung of one ladder against that ladder's Dense rung, on the seeds every compared ladder has.</summary>
@@ -149,22 +145,4 @@ public static class LadderComparison
     }
 
     private static string Points(double difference) => (100 * difference).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
-}
-
-/// <summary>Figure plans run from a notebook: with the seeds of its parameters cell, and their ladders named by model.</summary>
-public static class FigurePlanExtensions
-{
-    /// <summary>The plan with every ladder at <paramref name="seeds"/> (a notebook's parameters cell), other parts unchanged.</summary>
-    /// <exception cref="ArgumentException">seeds is empty.</exception>
-    public static FigurePlan WithSeeds(this FigurePlan plan, IReadOnlyList<long> seeds)
-    {
-        if (seeds.Count == 0) throw new ArgumentException("seeds is empty; allowed: one or more seeds.", nameof(seeds));
-        var fixedSeeds = seeds.ToArray();
-        return plan with { Ladders = plan.Ladders.Select(l => l with { Seeds = _ => fixedSeeds }).ToList() };
-    }
-
-    /// <summary><see cref="FigurePlan.RunLadders"/> (trains only what is missing), each ladder named by its model.</summary>
-    public static IReadOnlyList<NamedLadder> RunNamedLadders(this FigurePlan plan, string scale, string results,
-        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default) =>
-        plan.RunLadders(scale, results, observerFor, cancellation).Select((r, i) => NamedLadder.Of(plan.Ladders[i], scale, r)).ToList();
 }

@@ -1,5 +1,4 @@
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Storage;
 using PEMN.Sweeps;
 

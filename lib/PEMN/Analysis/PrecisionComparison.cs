@@ -1,5 +1,5 @@
 using System.Globalization;
-using PEMN.Plans;
+using PEMN.Configuration;
 using PEMN.Runtime;
 using PEMN.Strategies;
 using PEMN.Sweeps;
@@ -28,10 +28,10 @@ public static class PrecisionComparison
     public static IReadOnlyList<Precision> Precisions { get; } = [Precision.Fp32, Precision.Bf16];
 
     /// <summary>Every run at a scale: each rung in both precisions at every seed of the ladder.</summary>
-    public static IReadOnlyList<PointRun> Runs(string scale)
+    public static IReadOnlyList<PointRun> Runs(Scale scale)
     {
-        var steps = StrategyLadder.Steps(FigurePlans.Ladder.Ladders[0].Base(FigurePlans.ValidateScale(scale)), Rungs);
-        return FigurePlans.LadderSeeds(scale).SelectMany(seed => steps.SelectMany(step => Precisions.Select(precision => new PointRun(
+        var steps = StrategyLadder.Steps(ExperimentPresets.Get(scale, ""), Rungs);
+        return Scales.LadderSeeds(scale).SelectMany(seed => steps.SelectMany(step => Precisions.Select(precision => new PointRun(
             new PlanPoint(Names.Of(precision), step.Label, step.Config with { Training = step.Config.Training with { Precision = precision } }), seed)))).ToList();
     }
 

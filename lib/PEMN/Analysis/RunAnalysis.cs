@@ -6,7 +6,6 @@ using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 
 namespace PEMN.Analysis;
 
@@ -49,7 +48,7 @@ public sealed record NetworkAnalysis(string RunId, IReadOnlyList<DrawnValues> Dr
     }
 }
 
-/// <summary>What <see cref="RunAnalysis.ForPlan"/> found in a plan's run folders.</summary>
+/// <summary>What <see cref="PEMN.Plans.PlanRunner.Analyse"/> found in a plan's run folders.</summary>
 /// <param name="Written">Analyses computed now from a checkpoint and written.</param>
 /// <param name="Present">Complete runs that had their analysis already.</param>
 /// <param name="Missing">Complete runs with neither an analysis nor a checkpoint (analyse them where they were trained).</param>
@@ -104,26 +103,5 @@ public static class RunAnalysis
             AtomicFile.WriteAllText(file, ExperimentJson.Serialize(analysis));
             return analysis;
         }
-    }
-
-    /// <summary>
-    /// Writes the analysis of every complete run of <paramref name="plan"/> at <paramref name="scale"/> that has its checkpoint and no
-    /// analysis yet (<see cref="ForRun"/>): what <c>pemn plan</c> does for plans whose notebook explains runs
-    /// (<see cref="FigurePlan.AnalysesRuns"/>), so that the analyses can be committed with the runs where checkpoints are not.
-    /// </summary>
-    public static PlanAnalyses ForPlan(FigurePlan plan, string scale, string results, CancellationToken cancellation = default)
-    {
-        var outDirectory = SweepRunner.OutDirectory(plan.CsvPath(results, scale));
-        int written = 0, present = 0, missing = 0, incomplete = 0;
-        foreach (var config in plan.Runs(scale).Runs)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var run = RunFolder.Of(outDirectory, config).Path;
-            if (File.Exists(Path.Combine(run, AnalysisFile))) present++;
-            else if (!File.Exists(Path.Combine(run, ExperimentRunner.MetricsFile))) incomplete++;
-            else if (ForRun(run) is null) missing++;
-            else written++;
-        }
-        return new PlanAnalyses(written, present, missing, incomplete);
     }
 }

@@ -3,7 +3,6 @@ using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Benchmarks;

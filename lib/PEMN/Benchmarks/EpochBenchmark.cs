@@ -1,7 +1,6 @@
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 using static TorchSharp.torch;
 

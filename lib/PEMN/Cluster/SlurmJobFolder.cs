@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Sweeps;
@@ -72,7 +71,7 @@ public sealed class SlurmJobFolder
         var ids = string.Join("\n", plan.Runs.Select(ExperimentJson.RunId));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids)))[..HashDigits];
         var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
-        var folder = System.IO.Path.Combine(SweepRunner.OutDirectory(csvPath), FolderName, $"{safe}-{hash}");
+        var folder = System.IO.Path.Combine(RunsTable.FolderOf(csvPath), FolderName, $"{safe}-{hash}");
         return new SlurmJobFolder(folder, safe, plan, csvPath);
     }
 
@@ -85,7 +84,7 @@ public sealed class SlurmJobFolder
     /// <summary>The runs table.</summary>
     public string Csv { get; }
     /// <summary>The output folder (the table's folder: run folders in its runs/).</summary>
-    public string OutDirectory => SweepRunner.OutDirectory(Csv);
+    public string OutDirectory => RunsTable.FolderOf(Csv);
     /// <summary>points/.</summary>
     public string PointsFolder => System.IO.Path.Combine(Path, "points");
     /// <summary>logs/.</summary>

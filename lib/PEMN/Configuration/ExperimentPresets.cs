@@ -41,7 +41,8 @@ public static class ExperimentPresets
     };
 
     /// <summary>The preset of a scale ("smoke", "quick", "paper") for a variant ("" for the ConvMixer, "vit", "resnet", ...).</summary>
-    public static ExperimentConfig Get(string scale, string variant) => Get(variant.Length == 0 ? scale : $"{scale}_{variant}");
+    public static ExperimentConfig Get(Scale scale, string variant = "") =>
+        Get(variant.Length == 0 ? Runtime.Names.Of(scale) : $"{Runtime.Names.Of(scale)}_{variant}");
 
     /// <summary>
     /// Seconds on a laptop CPU: 4 synthetic classes of 1x8x8 blob images (128 train, 32 test per class),

@@ -1,12 +1,5 @@
 using System.Collections.Concurrent;
-using PEMN.Analysis;
-using PEMN.Configuration;
-using PEMN.FileFormat;
 using PEMN.Masking;
-using PEMN.Plans;
-using PEMN.Reports;
-using PEMN.Runs;
-using PEMN.Storage;
 using static TorchSharp.torch;
 
 namespace PEMN.Models;

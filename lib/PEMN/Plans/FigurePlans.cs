@@ -2,7 +2,6 @@ using PEMN.Analysis;
 using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Models;
-using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Storage;
 using PEMN.Strategies;
@@ -10,130 +9,9 @@ using PEMN.Sweeps;
 
 namespace PEMN.Plans;
 
-/// <summary>A strategy ladder inside a figure plan: the preset variant it runs on, its rungs and its seeds.</summary>
-/// <param name="Variant">The preset variant ("" for the scale's ConvMixer, "vit", "resnet", "wide", "deep").</param>
-/// <param name="Rungs">The rungs (the paper's nine, or a subset).</param>
-/// <param name="Seeds">The seeds at a scale.</param>
-public sealed record LadderPart(string Variant, IReadOnlyList<LadderRung> Rungs, Func<string, IReadOnlyList<long>> Seeds)
-{
-    /// <summary>The ladder's base config at <paramref name="scale"/>.</summary>
-    public ExperimentConfig Base(string scale) => ExperimentPresets.Get(scale, Variant);
-}
-
-/// <summary>
-/// One figure's experiment plan: which runs it needs at a scale and where they are recorded
-/// (results/&lt;folder&gt;/&lt;scale&gt;/runs.csv, run folders beside it). The notebook that draws the figure and
-/// <c>pemn plan</c> build the same plan, so runs trained by either are reused by the other. A plan is made of strategy
-/// ladders (Fig. 3), compression panels (Fig. 4 and 5), or both.
-/// </summary>
-/// <param name="Name">The plan's name (<c>pemn plan NAME</c>).</param>
-/// <param name="Folder">Its results folder under results/, one sub-folder per scale.</param>
-/// <param name="Description">What the figure shows, in a line.</param>
-/// <param name="Ladders">The strategy ladders the plan consists of.</param>
-/// <param name="Points">Parts given as explicit runs (<see cref="PointsPart"/>), for figures that are not ladders; none by default.</param>
-/// <param name="Panels">The compression panels of the plan at a scale (<see cref="CompressionPanel"/>; their number may differ by scale), or null for none.</param>
-public sealed record FigurePlan(string Name, string Folder, string Description, IReadOnlyList<LadderPart> Ladders,
-    IReadOnlyList<PointsPart>? Points = null, Func<string, IReadOnlyList<CompressionPanel>>? Panels = null)
-{
-    /// <summary>The parts given as explicit runs (empty for a plan of ladders only).</summary>
-    public IReadOnlyList<PointsPart> Points { get; init; } = Points ?? [];
-
-    /// <summary>Whether the plan has compression panels (sparse baselines against PEMN).</summary>
-    public bool HasComparisons => Panels is not null;
-
-    /// <summary>
-    /// Whether its figure reads the runs' packed files (<see cref="TrainedRun.PackedFile"/>), so <c>pemn plan</c> packs every
-    /// complete run that has its checkpoint (<see cref="PlanPacking"/>) without being asked (<c>--pack</c> asks it of any plan).
-    /// </summary>
-    public bool PacksRuns { get; init; }
-
-    /// <summary>
-    /// Whether its notebook explains single runs from their trained networks (<see cref="RunAnalysis"/>), so <c>pemn plan</c> writes
-    /// every complete run's analysis.json while its checkpoint is there (<see cref="RunAnalysis.ForPlan"/>).
-    /// </summary>
-    public bool AnalysesRuns { get; init; }
-
-    /// <summary>
-    /// Whether a run complete in another plan's folder (the same run id) is copied in instead of trained
-    /// (<see cref="RunReuse"/>): for compression panels and points parts, whose runs repeat other plans' (ladders train their own).
-    /// </summary>
-    public bool ReusesRuns => HasComparisons || Points.Count > 0;
-
-    /// <summary>The compression panels at <paramref name="scale"/> (empty for a plan without them).</summary>
-    public IReadOnlyList<CompressionPanel> PanelsAt(string scale) => Panels?.Invoke(FigurePlans.ValidateScale(scale)) ?? [];
-
-    /// <summary>The runs table of this plan at <paramref name="scale"/> under the results folder <paramref name="results"/>.</summary>
-    public string CsvPath(string results, string scale) => Path.Combine(results, Folder, FigurePlans.ValidateScale(scale), ExperimentRunner.CsvFile);
-
-    /// <summary>Every run of the plan at <paramref name="scale"/>, without duplicates; a parent run precedes its children.</summary>
-    public SweepPlan Runs(string scale)
-    {
-        FigurePlans.ValidateScale(scale);
-        var runs = Ladders.SelectMany(l => StrategyLadder.Plan(StrategyLadder.Steps(l.Base(scale), l.Rungs), l.Seeds(scale)).Runs)
-            .Concat(Points.SelectMany(p => PointPlan.Sweep(PointPlan.Plan(p.Runs(scale))).Runs))
-            .Concat(PanelsAt(scale).SelectMany(p => CompressionComparison.Plan(CompressionComparison.Steps(p), p.Seeds).Runs));
-        return new SweepPlan(runs.DistinctBy(ExperimentJson.RunId).ToList());
-    }
-
-    /// <summary>
-    /// Every points part's results, in the order of <see cref="Points"/>: copies in the runs other plans' folders have complete
-    /// (<see cref="RunReuse"/>) and trains what is missing first, or with <paramref name="trainMissing"/> false reads only the runs
-    /// that are complete (a notebook showing what another plan trained).
-    /// </summary>
-    public IReadOnlyList<IReadOnlyList<PointResult>> RunPoints(string scale, string results, bool trainMissing = true,
-        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
-        RunOptions? options = null)
-    {
-        var csv = CsvPath(results, scale);
-        if (trainMissing)
-            foreach (var part in Points)
-                RunReuse.CopyInto(PointPlan.Sweep(PointPlan.Plan(part.Runs(scale))), csv, results, scale, cancellation);
-        return Points.Select(p => PointPlan.Run(p.Runs(scale), csv, trainMissing, observerFor, cancellation, options)).ToList();
-    }
-
-    /// <summary>
-    /// Trains what is missing (skipping complete runs, resuming interrupted ones, waiting for runs another process is
-    /// training) and returns every ladder's results, in the order of <see cref="Ladders"/>.
-    /// </summary>
-    public IReadOnlyList<IReadOnlyList<LadderResult>> RunLadders(string scale, string results,
-        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
-        RunOptions? options = null) =>
-        Ladders.Select(l => StrategyLadder.Run(l.Base(scale), l.Seeds(scale), CsvPath(results, scale), observerFor, cancellation, l.Rungs, options)).ToList();
-
-    /// <summary>
-    /// Copies in the runs that other plans' folders have complete (<see cref="RunReuse"/>), trains what is still missing of
-    /// every compression panel and returns each panel's points, in the order of <see cref="PanelsAt"/>.
-    /// </summary>
-    public IReadOnlyList<CompressionResult> RunComparisons(string scale, string results,
-        Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
-        RunOptions? options = null)
-    {
-        var csv = CsvPath(results, scale);
-        var panels = PanelsAt(scale);
-        foreach (var panel in panels)
-            RunReuse.CopyInto(CompressionComparison.Plan(CompressionComparison.Steps(panel), panel.Seeds), csv, results, scale, cancellation);
-        return panels.Select(p => new CompressionResult(p, CompressionComparison.Run(p, csv, observerFor, cancellation, options))).ToList();
-    }
-}
-
 /// <summary>The plans of the workbook's figures, by name: the catalogue <c>pemn plan</c>, the notebooks and the main job use.</summary>
 public static class FigurePlans
 {
-    /// <summary>The scales every plan has, in order of cost.</summary>
-    public static IReadOnlyList<string> Scales { get; } = ["smoke", "quick", "paper"];
-
-    /// <summary>Seeds of a ladder at a scale: two in the smoke tests, three for the figures (the few-values end varies by points between seeds).</summary>
-    public static IReadOnlyList<long> LadderSeeds(string scale) => scale == "smoke" ? [0, 1] : [0, 1, 2];
-
-    /// <summary>One seed: the k sweep's, whose runs are measured for their bytes on disk.</summary>
-    public static IReadOnlyList<long> OneSeed(string scale) => [0];
-
-    /// <summary>
-    /// Seeds of the plans the paper's claims rest on beyond the ConvMixer ladder (Fig. 4, Fig. 5, width and depth, the ResNet
-    /// ladder): three, as the ladders, since one seed can move a rung by several points; one in the smoke tests, which prove the path.
-    /// </summary>
-    public static IReadOnlyList<long> ClaimSeeds(string scale) => scale == "smoke" ? [0] : [0, 1, 2];
-
     /// <summary>The rungs of the width/depth comparison: Dense, Mask and two RP rungs (41 and 5 values on the quick ConvMixer).</summary>
     public static IReadOnlyList<LadderRung> WidthDepthRungs { get; } =
     [
@@ -143,28 +21,28 @@ public static class FigurePlans
     ];
 
     /// <summary>Fig. 3 on the ConvMixer: the paper's nine rungs over three seeds.</summary>
-    public static FigurePlan Ladder { get; } = new("ladder", "strategy-ladder", "Fig. 3: the strategy ladder on the ConvMixer, over seeds",
-        [new LadderPart("", StrategyLadder.Rungs, LadderSeeds)]);
+    public static FigurePlan Ladder { get; } = new(PlanName.Ladder, "strategy-ladder", "Fig. 3: the strategy ladder on the ConvMixer, over seeds",
+        [new LadderPart("", StrategyLadder.Rungs, Scales.LadderSeeds)]);
 
     /// <summary>Fig. 3 on the ViT: One-layer shares its same-shape linear layers.</summary>
-    public static FigurePlan VitLadder { get; } = new("vit_ladder", "vit-ladder", "Fig. 3: the strategy ladder on the ViT, over seeds",
-        [new LadderPart("vit", StrategyLadder.Rungs, LadderSeeds)]);
+    public static FigurePlan VitLadder { get; } = new(PlanName.VitLadder, "vit-ladder", "Fig. 3: the strategy ladder on the ViT, over seeds",
+        [new LadderPart("vit", StrategyLadder.Rungs, Scales.LadderSeeds)]);
 
     /// <summary>Fig. 3's rungs on a CIFAR ResNet (ResNet-20 at quick scale), over seeds.</summary>
-    public static FigurePlan ResNetLadder { get; } = new("resnet_ladder", "resnet-ladder", "Fig. 3's rungs on a CIFAR ResNet, over seeds",
-        [new LadderPart("resnet", StrategyLadder.Rungs, ClaimSeeds)]);
+    public static FigurePlan ResNetLadder { get; } = new(PlanName.ResNetLadder, "resnet-ladder", "Fig. 3's rungs on a CIFAR ResNet, over seeds",
+        [new LadderPart("resnet", StrategyLadder.Rungs, Scales.ClaimSeeds)]);
 
     /// <summary>"Deeper and wider nets close the gap": Dense, Mask, RP 1e-2, RP 1e-3 on a twice wider and a twice deeper ConvMixer.</summary>
-    public static FigurePlan WidthDepth { get; } = new("width_depth", "width-depth",
+    public static FigurePlan WidthDepth { get; } = new(PlanName.WidthDepth, "width-depth",
         "Fig. 3's claim that wider and deeper nets close the gap to Dense: a wider and a deeper ConvMixer, over seeds",
-        [new LadderPart("wide", WidthDepthRungs, ClaimSeeds), new LadderPart("deep", WidthDepthRungs, ClaimSeeds)]);
+        [new LadderPart("wide", WidthDepthRungs, Scales.ClaimSeeds), new LadderPart("deep", WidthDepthRungs, Scales.ClaimSeeds)]);
 
     /// <summary>
     /// Issue 14, how few values are enough: RP by unique-value count on the scale's ConvMixer, copy against rand, and the variants
     /// meant to steady the few-values end (<see cref="FewValues"/>). The core: the instability and the variants at 1 and 5 values,
     /// at 41 and 410 whether they cost accuracy where RP is steady, and the whole curve copy against rand (1 ... 410 values).
     /// </summary>
-    public static FigurePlan FewValuesCore { get; } = new("few_values", FewValues.Folder,
+    public static FigurePlan FewValuesCore { get; } = new(PlanName.FewValues, FewValues.Folder,
         "How few values are enough (core): RP copy and the variants at 1 and 5 values over five seeds, copy, rand and the variants at 41 and copy at 410 over three, and the whole curve copy against rand (2, 3, 9, 17 values)",
         [], [new PointsPart("few-values", FewValues.CoreRuns)])
     {
@@ -175,7 +53,7 @@ public static class FigurePlans
     /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then signed constant at one value over
     /// more seeds, rand at 410 values, the variants at 2, 3 and 410 values and the three variants combined.
     /// </summary>
-    public static FigurePlan FewValuesExtended { get; } = new("few_values_extended", FewValues.Folder,
+    public static FigurePlan FewValuesExtended { get; } = new(PlanName.FewValuesExtended, FewValues.Folder,
         "How few values are enough (extended): the core, then signed constant at 1 value over five more seeds, rand at 410 values, the variants at 2, 3 and 410 values, and the three variants combined",
         [], [new PointsPart("few-values-extended", FewValues.ExtendedRuns)])
     {
@@ -189,12 +67,6 @@ public static class FigurePlans
     /// <summary>The sparse baselines of Fig. 4 and 5: the paper's two (random, magnitude at init) and magnitude after training.</summary>
     public static IReadOnlyList<StrategyName> SparseBaselineNames { get; } =
         [StrategyName.SparseRandom, StrategyName.SparseMagnitude, StrategyName.SparseMagnitudeTrained];
-
-    /// <summary>
-    /// How the sparse baselines store their positions: narrow CSR, the tightest simple encoding, so that the comparison
-    /// is not tilted towards PEMN (the paper's 64 bits per kept weight would give the baselines about half the q).
-    /// </summary>
-    public const SparseIndexEncoding SparseIndex = SparseIndexEncoding.NarrowCsr;
 
     /// <summary>Fig. 4's PEMN points: MP, RP 1e-1, RP 1e-2.</summary>
     public static IReadOnlyList<StrategyConfig> ResNetPemnPoints { get; } =
@@ -212,41 +84,41 @@ public static class FigurePlans
     /// spans a wider depth ratio (2.5x) than the paper's (1.75x), and ResNet-20 is the quick ResNet of the other plans,
     /// whose runs it shares; ResNet-14 and -20 would cost about a quarter more for a narrower contrast.
     /// </summary>
-    public static IReadOnlyList<long> ResNetDepths(string scale) => ValidateScale(scale) == "paper" ? [32, 56] : [8, 20];
+    public static IReadOnlyList<long> ResNetDepths(Scale scale) => scale == Scale.Paper ? [32, 56] : [8, 20];
 
     /// <summary>Fig. 4's data sets at a scale: the paper's CIFAR-10 and CIFAR-100 at paper scale, the scale's own otherwise.</summary>
-    public static IReadOnlyList<DataSetName> ResNetDataSets(string scale) =>
-        ValidateScale(scale) == "paper" ? [DataSetName.Cifar10, DataSetName.Cifar100] : [ExperimentPresets.Get(scale, "resnet").Data.Dataset];
+    public static IReadOnlyList<DataSetName> ResNetDataSets(Scale scale) =>
+        scale == Scale.Paper ? [DataSetName.Cifar10, DataSetName.Cifar100] : [ExperimentPresets.Get(scale, "resnet").Data.Dataset];
 
     /// <summary>Fig. 5's ConvMixer depths at a scale: the paper's 6 and 8 at paper scale, the scale's ConvMixer otherwise.</summary>
-    public static IReadOnlyList<long> ConvMixerDepths(string scale) =>
-        ValidateScale(scale) == "paper" ? [6, 8] : [ExperimentPresets.Get(scale).Model.Depth];
+    public static IReadOnlyList<long> ConvMixerDepths(Scale scale) =>
+        scale == Scale.Paper ? [6, 8] : [ExperimentPresets.Get(scale).Model.Depth];
 
     /// <summary>Fig. 4 at a scale: one panel per data set and depth, on the scale's ResNet preset.</summary>
-    public static IReadOnlyList<CompressionPanel> ResNetPanels(string scale)
+    public static IReadOnlyList<CompressionPanel> ResNetPanels(Scale scale)
     {
         var preset = ExperimentPresets.Get(scale, "resnet");
         return ResNetDataSets(scale).SelectMany(dataset => ResNetDepths(scale).Select(depth =>
         {
             var config = WithDataSet(preset, dataset);
-            return Panel(config with { Model = config.Model with { Depth = depth } }, ResNetPemnPoints, ClaimSeeds(scale));
+            return Panel(config with { Model = config.Model with { Depth = depth } }, ResNetPemnPoints, Scales.ClaimSeeds(scale));
         })).ToList();
     }
 
     /// <summary>Fig. 5 at a scale: one panel per ConvMixer depth, on the scale's ConvMixer preset.</summary>
-    public static IReadOnlyList<CompressionPanel> ConvMixerPanels(string scale)
+    public static IReadOnlyList<CompressionPanel> ConvMixerPanels(Scale scale)
     {
         var preset = ExperimentPresets.Get(scale);
-        return ConvMixerDepths(scale).Select(depth => Panel(preset with { Model = preset.Model with { Depth = depth } }, ConvMixerPemnPoints, ClaimSeeds(scale))).ToList();
+        return ConvMixerDepths(scale).Select(depth => Panel(preset with { Model = preset.Model with { Depth = depth } }, ConvMixerPemnPoints, Scales.ClaimSeeds(scale))).ToList();
     }
 
     /// <summary>Fig. 4: CIFAR ResNets, accuracy against storage compression, PEMN (MP, RP 1e-1, 1e-2) and the sparse baselines.</summary>
-    public static FigurePlan ResNetCompression { get; } = new("fig4", "resnet-compression",
+    public static FigurePlan ResNetCompression { get; } = new(PlanName.Fig4, "resnet-compression",
         "Fig. 4: ResNets, test accuracy against storage compression: PEMN (MP, RP 1e-1, 1e-2) and sparse baselines at 90-96 %, over seeds",
         [], Panels: ResNetPanels);
 
     /// <summary>Fig. 5: the ConvMixer, accuracy against storage compression, PEMN (RP 1e-1, 1e-2, 1e-3) and the sparse baselines.</summary>
-    public static FigurePlan ConvMixerCompression { get; } = new("fig5", "convmixer-compression",
+    public static FigurePlan ConvMixerCompression { get; } = new(PlanName.Fig5, "convmixer-compression",
         "Fig. 5: the ConvMixer, test accuracy against storage compression: PEMN (RP 1e-1, 1e-2, 1e-3) and sparse baselines at 90-96 %, over seeds",
         [], Panels: ConvMixerPanels);
 
@@ -268,12 +140,12 @@ public static class FigurePlans
     /// seed 0. Each config is the strategy ladder's rung with masking.keep_fraction replaced, so the k = 0.5 runs are the ladder's
     /// own (the same run ids: copied, not trained again). Ordered by k, both strategies at each.
     /// </summary>
-    public static IReadOnlyList<PointRun> KeepSweepRuns(string scale)
+    public static IReadOnlyList<PointRun> KeepSweepRuns(Scale scale)
     {
-        var steps = StrategyLadder.Steps(Ladder.Ladders[0].Base(ValidateScale(scale)), SweepRungs);
+        var steps = StrategyLadder.Steps(Ladder.Ladders[0].Base(scale), SweepRungs);
         return SweepKeepFractions.SelectMany(k => steps.Select(step => new PointRun(
             new PlanPoint(step.Label, KeepLabel(k), step.Config with { Masking = step.Config.Masking with { KeepFraction = k } }),
-            OneSeed(scale)[0]))).ToList();
+            Scales.OneSeed(scale)[0]))).ToList();
     }
 
     /// <summary>How the k sweep labels a point: "k = 0.05".</summary>
@@ -283,7 +155,7 @@ public static class FigurePlans
     /// Issue 15, accuracy against bytes on disk: keep fraction k swept for Mask and RP 1e-2 on the scale's ConvMixer, one seed,
     /// every run packed into its folder's network.pemn (the figure reads the files).
     /// </summary>
-    public static FigurePlan KeepSweep { get; } = new("k_sweep", "k-sweep",
+    public static FigurePlan KeepSweep { get; } = new(PlanName.KSweep, "k-sweep",
         "Keep fraction k swept (0.05 ... 0.7) for Mask and RP 1e-2 on the ConvMixer, one seed, every run packed: accuracy against bytes on disk",
         [], [new PointsPart("k-sweep", KeepSweepRuns)])
     {
@@ -294,7 +166,7 @@ public static class FigurePlans
     /// bf16 mixed precision against fp32 (<see cref="PrecisionComparison"/>): Dense, Mask and RP 1e-2 on the scale's ConvMixer over the
     /// ladder's seeds; the fp32 runs are the ladder's, copied; the table states the verdict.
     /// </summary>
-    public static FigurePlan MixedPrecision { get; } = new("precision", PrecisionComparison.Folder,
+    public static FigurePlan MixedPrecision { get; } = new(PlanName.Precision, PrecisionComparison.Folder,
         "bf16 mixed precision against fp32: Dense, Mask and RP 1e-2 on the ConvMixer over three seeds",
         [], [new PointsPart("precision", PrecisionComparison.Runs, PrecisionComparison.Verdict)]);
 
@@ -307,7 +179,7 @@ public static class FigurePlans
         var model = baseConfig.Model;
         var name = model.Name == ModelName.ResNet ? $"ResNet-{model.Depth}" : $"{Names.Label(model.Name)}-{model.Dim}/{model.Depth}";
         return new($"{model.ShortName}-{Names.Of(baseConfig.Data.Dataset)}", $"{name}, {Names.Label(baseConfig.Data.Dataset)}",
-            baseConfig, pemn, CompressionTargets, SparseBaselineNames, seeds, SparseIndex);
+            baseConfig, pemn, CompressionTargets, SparseBaselineNames, seeds, SparseStorage.BaselineEncoding);
     }
 
     /// <summary>The config on another data set (the model's channels, image size and classes follow it).</summary>
@@ -315,15 +187,10 @@ public static class FigurePlans
         config.Data.Dataset == dataset ? config
             : ConfigOverrides.Apply(config, [new("data.dataset", System.Text.Json.Nodes.JsonValue.Create(Names.Of(dataset)))]);
 
-    /// <summary>The plan called <paramref name="name"/> ('-' or '_').</summary>
+    /// <summary>The plan called <paramref name="name"/>: its name or an alias (<see cref="PlanName"/>; '-' or '_', any case).</summary>
     /// <exception cref="ArgumentException">No plan has that name; the message lists them.</exception>
-    public static FigurePlan Get(string name) =>
-        All.FirstOrDefault(p => p.Name == name.Trim().Replace('-', '_').ToLowerInvariant())
-        ?? throw new ArgumentException($"plan = '{name}' is not allowed; allowed: {string.Join(", ", All.Select(p => p.Name))}.", "plan");
+    public static FigurePlan Get(string name) => Get(Names.Parse<PlanName>(name, "plan"));
 
-    /// <summary>Returns <paramref name="scale"/> when it is one of <see cref="Scales"/>.</summary>
-    /// <exception cref="ArgumentException">Another scale; the message lists the allowed ones.</exception>
-    public static string ValidateScale(string scale) => Scales.Contains(scale)
-        ? scale
-        : throw new ArgumentException($"scale = '{scale}' is not allowed; allowed: {string.Join(", ", Scales)}.", "scale");
+    /// <summary>The plan <paramref name="name"/>.</summary>
+    public static FigurePlan Get(PlanName name) => All.Single(p => p.Id == name);
 }

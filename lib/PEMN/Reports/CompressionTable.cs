@@ -3,14 +3,13 @@ using System.Text;
 using PEMN.Analysis;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 
 namespace PEMN.Reports;
 
 /// <summary>
 /// A compression panel's results as a committed-results table (like <see cref="LadderTable"/>): provenance, the base
 /// configuration, how storage is counted, one row per point and the verdict of <see cref="CompressionComparison.Describe"/>.
-/// Written with <see cref="LadderTable.Write"/>, so rerunning on reused runs leaves a committed table as it was.
+/// Written with <see cref="ReportFile.Write"/>, so rerunning on reused runs leaves a committed table as it was.
 /// </summary>
 public static class CompressionTable
 {
@@ -23,12 +22,7 @@ public static class CompressionTable
         var c = CultureInfo.InvariantCulture;
         var b = panel.Base;
         var text = new StringBuilder();
-        text.AppendLine(c, $"# Compression against sparse baselines: {panel.Title}");
-        text.AppendLine();
-        text.AppendLine(c, $"- command: `{command}`");
-        text.AppendLine(c, $"{LadderTable.CommitLine}{provenance.GitCommit} (each run's own commit is in runs.csv)");
-        text.AppendLine(c, $"{LadderTable.MachineLine}{provenance.Machine}, {provenance.Threads} torch threads, {Environment.ProcessorCount} cores");
-        text.AppendLine(c, $"{LadderTable.DateLine}{provenance.Date}");
+        ReportFile.AppendHeader(text, $"Compression against sparse baselines: {panel.Title}", command, provenance);
         text.AppendLine(string.Create(c, $"- data: {Names.Label(b.Data.Dataset)}, model: {b.Model.ShortName}, {b.Training.Epochs} epochs, batch {b.Training.BatchSize}, ")
             + string.Create(c, $"PEMN k = {b.Masking.KeepFraction}, seeds {string.Join(", ", panel.Seeds)}"));
         text.AppendLine("- storage: compression of the conv and linear weights, 1 - (C_w + C_m) / (32 p) as the paper; PEMN: C_w = 32 bits per unique "

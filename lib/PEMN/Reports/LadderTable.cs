@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Sweeps;
@@ -14,18 +13,14 @@ namespace PEMN.Reports;
 /// </summary>
 public static class LadderTable
 {
-    // The lines that say where and when the table was written. They change on every run, also when every run
-    // was reused and nothing else in the table did; Write ignores them when deciding whether to replace a file.
-    // Internal: the compression tables (CompressionTable) write the same lines, so that Write treats them alike.
-    internal const string CommitLine = "- table written at commit: ";
-    internal const string MachineLine = "- machine: ";
-    internal const string DateLine = "- date: ";
+    /// <summary>The file name of a plan's ladder table in its scale folder (a plan of several ladders: ladder-&lt;variant&gt;.md).</summary>
+    public const string FileName = "ladder.md";
 
     /// <summary>
     /// Markdown: provenance, base configuration, the caller's notes (e.g. which figure is drawn from it), one row per rung
     /// (unique values, compression, mean and standard deviation of the best test accuracy over the seeds, each seed's
     /// value) and one row per run (seed, run id, training seconds, when it was trained). The content depends only on the
-    /// runs, so rerunning on reused runs leaves it as it was (<see cref="Write"/>).
+    /// runs, so rerunning on reused runs leaves it as it was (<see cref="ReportFile.Write"/>).
     /// </summary>
     public static string Markdown(IReadOnlyList<LadderResult> rows, ExperimentConfig baseConfig, string command, RunProvenance provenance,
         IEnumerable<string>? notes = null)
@@ -33,12 +28,7 @@ public static class LadderTable
         var c = CultureInfo.InvariantCulture;
         var seeds = rows.Select(r => r.Seed).Distinct().Order().ToList();
         var text = new StringBuilder();
-        text.AppendLine(c, $"# Strategy ladder: {baseConfig.Name}, {baseConfig.Model.ShortName}");
-        text.AppendLine();
-        text.AppendLine(c, $"- command: `{command}`");
-        text.AppendLine(c, $"{CommitLine}{provenance.GitCommit} (each run's own commit is in runs.csv)");
-        text.AppendLine(c, $"{MachineLine}{provenance.Machine}, {provenance.Threads} torch threads, {Environment.ProcessorCount} cores");
-        text.AppendLine(c, $"{DateLine}{provenance.Date}");
+        ReportFile.AppendHeader(text, $"Strategy ladder: {baseConfig.Name}, {baseConfig.Model.ShortName}", command, provenance);
         text.AppendLine(c, $"- data: {Names.Label(baseConfig.Data.Dataset)}, model: {baseConfig.Model.ShortName}, " +
             $"{baseConfig.Training.Epochs} epochs, batch {baseConfig.Training.BatchSize}, k = {baseConfig.Masking.KeepFraction}, seeds {string.Join(", ", seeds)}");
         text.AppendLine("- accuracy: best test accuracy over epochs (the paper's metric), mean and sample standard deviation over the seeds; " +
@@ -61,22 +51,4 @@ public static class LadderTable
             text.AppendLine(c, $"| {r.Label} | {r.Seed} | {r.RunId} | {r.Seconds:F0} | {r.TrainedAt} |");
         return text.ToString();
     }
-
-    /// <summary>
-    /// Writes <paramref name="markdown"/> to <paramref name="path"/> unless the file there differs from it only in
-    /// the commit, machine and date lines: rerunning the ladder on reused runs then leaves a committed table (and a
-    /// clean checkout) as it was. Returns true when the file was written.
-    /// </summary>
-    public static bool Write(string path, string markdown)
-    {
-        if (File.Exists(path) && WithoutProvenance(File.ReadAllText(path)) == WithoutProvenance(markdown))
-            return false;
-        AtomicFile.WriteAllText(path, markdown);
-        return true;
-    }
-
-    private static string WithoutProvenance(string markdown) =>
-        string.Join("\n", markdown.Split('\n').Select(line => line.TrimEnd('\r'))
-            .Where(line => !line.StartsWith(CommitLine, StringComparison.Ordinal) && !line.StartsWith(MachineLine, StringComparison.Ordinal)
-                && !line.StartsWith(DateLine, StringComparison.Ordinal)));
 }

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runtime;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 using static TorchSharp.torch;
 
@@ -62,22 +60,17 @@ public static class ParentRun
             using (FileLock.Acquire(folder.LockPath, cancellation: cancellation)) { }
             found = folder.Inspect();
         }
-        var train = childConfigFile is null
-            ? $"pemn train <the child's flags> --strategy dense --out {outDirectory}"
-            : $"pemn train --config {childConfigFile} --strategy dense --out {outDirectory}";
-        var plans = string.Join(" or ", FigurePlans.All.Where(p => p.HasComparisons).Select(p => $"pemn plan {p.Name}"));
         var intro = $"Run {ExperimentJson.RunId(child)} ({child.Strategy.Label()}) prunes the trained weights of its parent, the dense run {folder.RunId} " +
             "(the same config with strategy dense)";
         if (found.Status != RunStatus.Complete)
-            throw new ParentRunException(folder.RunId, folder.Path,
+            throw new ParentRunException(folder.RunId, folder.Path, ParentRunProblem.NotComplete, outDirectory, childConfigFile,
                 $"{intro}, which is {Names.Of(found.Status)} in {folder.Path}" +
-                (found.Problem is { } problem ? $" ({problem.Message})" : "") + $". Train the parent first: {train}" +
-                (plans.Length == 0 ? "." : $" (a figure plan, {plans}, trains parents first)."));
+                (found.Problem is { } problem ? $" ({problem.Message})" : "") + $". Train the parent first, into {outDirectory}.");
         var state = FinalCheckpoint(folder.Path, parent.Training.Epochs);
         if (state is null)
-            throw new ParentRunException(folder.RunId, folder.Path,
+            throw new ParentRunException(folder.RunId, folder.Path, ParentRunProblem.NoFinalCheckpoint, outDirectory, childConfigFile,
                 $"{intro}, which is complete in {folder.Path} but without its final checkpoint (checkpoints are not committed). " +
-                $"Retrain the parent: delete {folder.Path}, then {train}.");
+                $"Retrain the parent: delete {folder.Path}, then train it into {outDirectory}.");
         var metrics = folder.ReadComplete().Metrics;
         return new ParentRecord(folder.RunId, Path.Combine(ExperimentRunner.RunsFolder, folder.RunId), StrategyName.Dense, state.Epoch,
             metrics.BestTestAccuracy, metrics.FinalTestAccuracy, Path.Combine(ExperimentRunner.CheckpointFolder, state.ModelFile));
@@ -131,12 +124,34 @@ public static class ParentRun
 /// <summary>A run needs its parent run, which is not complete or has lost its trained weights; nothing was trained.</summary>
 /// <param name="parentRunId">The parent's run id.</param>
 /// <param name="parentDirectory">Where the parent's records are (or would be).</param>
-/// <param name="message">What is missing and the command that trains the parent.</param>
-public sealed class ParentRunException(string parentRunId, string parentDirectory, string message) : InvalidOperationException(message)
+/// <param name="problem">What is wrong with the parent.</param>
+/// <param name="outDirectory">The folder holding runs/ that the parent must be trained into.</param>
+/// <param name="childConfigFile">The child's config.json, if written.</param>
+/// <param name="message">What is missing and where the parent must be trained (the command line adds its command).</param>
+public sealed class ParentRunException(string parentRunId, string parentDirectory, ParentRunProblem problem, string outDirectory,
+    string? childConfigFile, string message) : InvalidOperationException(message)
 {
     /// <summary>The parent's run id.</summary>
     public string ParentRunId { get; } = parentRunId;
 
     /// <summary>Where the parent's records are (or would be).</summary>
     public string ParentDirectory { get; } = parentDirectory;
+
+    /// <summary>What is wrong with the parent.</summary>
+    public ParentRunProblem Problem { get; } = problem;
+
+    /// <summary>The folder holding runs/ that the parent must be trained into (the child's).</summary>
+    public string OutDirectory { get; } = outDirectory;
+
+    /// <summary>The child's config.json, from which the parent is the same experiment with strategy dense; null when the child has none yet.</summary>
+    public string? ChildConfigFile { get; } = childConfigFile;
+}
+
+/// <summary>Why a child run cannot start from its parent.</summary>
+public enum ParentRunProblem
+{
+    /// <summary>The parent is not complete (new, partial, in progress elsewhere, or damaged): train it first.</summary>
+    NotComplete,
+    /// <summary>The parent is complete but its final checkpoint is gone (not committed): retrain it.</summary>
+    NoFinalCheckpoint,
 }

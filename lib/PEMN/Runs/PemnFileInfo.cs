@@ -1,9 +1,7 @@
 using System.Globalization;
 using PEMN.FileFormat;
-using PEMN.Plans;
 using PEMN.Runtime;
 using PEMN.Storage;
-using PEMN.Sweeps;
 
 namespace PEMN.Runs;
 
@@ -49,12 +47,12 @@ public sealed record PemnFileInfo(string Path, PemnFileReport Report, PackedRunC
 
     /// <summary>
     /// The storage accounting of the file's network: C_w as one seed when every prototype is a recipe (the accounting's seed
-    /// form); a sparse network's positions in the encoding of the figures' baselines (<see cref="FigurePlans.SparseIndex"/>).
+    /// form); a sparse network's positions in the encoding of the figures' baselines (<see cref="SparseStorage.BaselineEncoding"/>).
     /// </summary>
     public static StorageReport Accounting(PackedRunConfig config, PemnFileReport report) =>
         StorageMeasurement.Run(config.Experiment.Network,
             seedStorage: report.Network.Prototypes.Count > 0 && report.RegeneratedPrototypes == report.Network.Prototypes.Count,
-            sparseIndex: FigurePlans.SparseIndex);
+            sparseIndex: SparseStorage.BaselineEncoding);
 
     /// <summary>The sections as <c>pemn info</c> lists them: header and table of contents, each section, the checksum.</summary>
     public IEnumerable<(string Name, long Offset, long Bytes)> Sections()

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using PEMN.Plans;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +11,7 @@ namespace PEMN.Runs;
 /// A packed run loaded back from its file and run on the run's test split. Where the run's checkpoint is (the machine that
 /// trained it), the file's network and the checkpoint's are compared logit by logit, bit for bit; elsewhere (a clone, where only
 /// the file is committed) the file's accuracy is compared with the run's recorded final test accuracy, which the packing machine
-/// proved equal before it wrote the file (<see cref="PlanPacking"/>).
+/// proved equal before it wrote the file (<see cref="PEMN.Plans.PlanPacking"/>).
 /// </summary>
 /// <param name="RunId">The run.</param>
 /// <param name="AgainstCheckpoint">Whether the checkpoint was here to compare with.</param>

@@ -1,7 +1,5 @@
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -94,10 +92,10 @@ public sealed class TrainedRun : IDisposable
 
     /// <summary>
     /// Loads run <paramref name="runId"/> of the runs table <paramref name="csvPath"/> (its run folders sit beside it:
-    /// <see cref="SweepRunner.OutDirectory"/>), e.g. a <see cref="LadderResult.RunId"/> of a ladder run with that table.
+    /// the folder of the table), e.g. a <see cref="PEMN.Sweeps.LadderResult.RunId"/> of a ladder run with that table.
     /// </summary>
     public static TrainedRun LoadFromTable(string csvPath, string runId, Device? device = null) =>
-        Load(Path.Combine(SweepRunner.OutDirectory(csvPath), ExperimentRunner.RunsFolder, runId), device);
+        Load(Path.Combine(RunsTable.FolderOf(csvPath), ExperimentRunner.RunsFolder, runId), device);
 
     /// <summary>Releases the model's tensors.</summary>
     public void Dispose() => Network.Dispose();

@@ -34,6 +34,9 @@ public static class Names
     /// <summary>The label of <paramref name="value"/> for tables and charts.</summary>
     public static string Label<T>(T value) where T : struct, Enum => Table<T>.Entry(value).Label;
 
+    /// <summary>The other accepted spellings of <paramref name="value"/> (none for most).</summary>
+    public static IReadOnlyList<string> Aliases<T>(T value) where T : struct, Enum => Table<T>.Entry(value).Aliases;
+
     /// <summary>The canonical names of every value, in declaration order.</summary>
     public static IReadOnlyList<string> All<T>() where T : struct, Enum => Table<T>.Entries.Select(e => e.Canonical).ToArray();
 

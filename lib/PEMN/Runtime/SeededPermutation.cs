@@ -1,7 +1,7 @@
 namespace PEMN.Runtime;
 
 /// <summary>
-/// A pseudo-random permutation specified step by step (lib/PEMN/Storage/FileFormat.md, "Permutation
+/// A pseudo-random permutation specified step by step (lib/PEMN/FileFormat/FileFormat.md, "Permutation
 /// generator 1"), so that any reader, in any language, regenerates the same permutation from a seed:
 /// SplitMix64 drives a Fisher-Yates shuffle whose bounded integers come from Lemire's multiply-shift
 /// method with rejection. torch.randperm cannot serve a file format: its algorithm is unspecified and

@@ -1,12 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
-using PEMN.Analysis;
 using PEMN.Configuration;
-using PEMN.FileFormat;
 using PEMN.Masking;
-using PEMN.Plans;
-using PEMN.Reports;
 using PEMN.Runs;
 using PEMN.Storage;
 using PEMN.Strategies;
@@ -35,7 +29,7 @@ public sealed record PointRun(PlanPoint Point, long Seed)
 /// <param name="Name">The part's name; its table is &lt;name&gt;.md next to the runs.</param>
 /// <param name="Runs">The runs at a scale ("smoke", "quick", "paper").</param>
 /// <param name="Conclusions">Lines its table states from the results (a verdict), or null for none.</param>
-public sealed record PointsPart(string Name, Func<string, IReadOnlyList<PointRun>> Runs,
+public sealed record PointsPart(string Name, Func<Scale, IReadOnlyList<PointRun>> Runs,
     Func<IReadOnlyList<PointResult>, IReadOnlyList<string>>? Conclusions = null);
 
 /// <summary>A planned run of a points part: what it is, its id, and whether an earlier run of the list already trains its network.</summary>
@@ -158,37 +152,6 @@ public static class PointPlan
         if (values.Count < 2) return 0;
         var mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-    }
-
-    /// <summary>
-    /// Markdown of a points part's results: provenance (the lines <see cref="LadderTable.Write"/> ignores), one row per point
-    /// (stored values, C_w, compression, mean and sd, each seed) and one row per trained run.
-    /// </summary>
-    public static string Markdown(string title, IReadOnlyList<PointResult> results, string command, RunProvenance provenance, IEnumerable<string>? notes = null)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var text = new StringBuilder();
-        text.AppendLine(c, $"# {title}");
-        text.AppendLine();
-        text.AppendLine(c, $"- command: `{command}`");
-        text.AppendLine(c, $"{LadderTable.CommitLine}{provenance.GitCommit} (each run's own commit is in runs.csv)");
-        text.AppendLine(c, $"{LadderTable.MachineLine}{provenance.Machine}, {provenance.Threads} torch threads, {Environment.ProcessorCount} cores");
-        text.AppendLine(c, $"{LadderTable.DateLine}{provenance.Date}");
-        text.AppendLine("- accuracy: best test accuracy over epochs, mean and sample standard deviation over the seeds; C_w: bits of the stored random values " +
-            "(and of a permutation seed); compression: of the conv and linear weights");
-        foreach (var note in notes ?? []) text.AppendLine(c, $"- {note}");
-        text.AppendLine();
-        text.AppendLine("| series | point | stored values | C_w bits | compression | seeds | mean best acc | sd | per seed |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var s in Summarize(results))
-            text.AppendLine(c, $"| {s.Series} | {s.Label} | {s.StoredValues:N0} | {s.PrototypeBits:N0} | {s.CompressionRatio:P2} | {s.Seeds.Count} | {s.Mean:P2} | " +
-                $"{100 * s.Sd:0.00} | {string.Join(", ", s.Seeds.Zip(s.PerSeed, (seed, a) => $"{seed}: {a.ToString("P2", c)}"))} |");
-        text.AppendLine();
-        text.AppendLine("| series | point | seed | run id | train s |");
-        text.AppendLine("|---|---|---:|---|---:|");
-        foreach (var r in results)
-            text.AppendLine(c, $"| {r.Series} | {r.Label} | {r.Seed} | {r.RunId}{(r.SameAs is null ? "" : " (same network)")} | {r.Seconds:F0} |");
-        return text.ToString();
     }
 
     private static StorageReport StorageOf(PlanPoint point, Dictionary<string, StorageReport> cache)

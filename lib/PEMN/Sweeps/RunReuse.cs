@@ -1,13 +1,7 @@
 using System.Text.Json;
-using PEMN.Analysis;
 using PEMN.Configuration;
-using PEMN.FileFormat;
-using PEMN.Masking;
-using PEMN.Plans;
-using PEMN.Reports;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Storage;
 using PEMN.Strategies;
 
 namespace PEMN.Sweeps;
@@ -40,14 +34,14 @@ public static class RunReuse
     /// <param name="scale">The scale sub-folder.</param>
     /// <param name="outDirectory">This plan's output folder (results/&lt;folder&gt;/&lt;scale&gt;), not searched.</param>
     /// <param name="runId">The run id.</param>
-    public static string? FindElsewhere(string results, string scale, string outDirectory, string runId)
+    public static string? FindElsewhere(string results, Scale scale, string outDirectory, string runId)
     {
         if (!Directory.Exists(results)) return null;
         var own = Path.GetFullPath(outDirectory).TrimEnd(Path.DirectorySeparatorChar);
         var found = new List<string>();
         foreach (var folder in Directory.GetDirectories(results).Order(StringComparer.Ordinal))
         {
-            var other = Path.GetFullPath(Path.Combine(folder, scale));
+            var other = Path.GetFullPath(Path.Combine(folder, Names.Of(scale)));
             if (other == own) continue;
             var run = new RunFolder(Path.Combine(other, ExperimentRunner.RunsFolder, runId));
             // Complete means its records read back whole and describe this run (a damaged one is not copied).
@@ -60,9 +54,9 @@ public static class RunReuse
     /// The runs of <paramref name="plan"/> that are new in the plan's folder (the folder of <paramref name="csvPath"/>) and
     /// complete in another plan's folder, with that folder: what <see cref="CopyInto"/> copies and <c>pemn plan --dry-run</c> lists.
     /// </summary>
-    public static IReadOnlyList<(SweepRunner.PlannedRun Run, string Source)> Copyable(SweepPlan plan, string csvPath, string results, string scale)
+    public static IReadOnlyList<(SweepRunner.PlannedRun Run, string Source)> Copyable(SweepPlan plan, string csvPath, string results, Scale scale)
     {
-        var outDirectory = SweepRunner.OutDirectory(csvPath);
+        var outDirectory = RunsTable.FolderOf(csvPath);
         var described = SweepRunner.Describe(plan, csvPath);
         // The parents of children still to train: a copy is useful only with its trained weights (its final checkpoint).
         var parents = described.Where(p => p.Status != RunStatus.Complete && p.Config.Strategy.Name.NeedsParent())
@@ -83,10 +77,10 @@ public static class RunReuse
     /// target run's lock with metrics.json last, the records' own rules, so it is never mistaken for a complete run
     /// half-way and never races a process that trains the same run.
     /// </summary>
-    public static IReadOnlyList<(string RunId, string Source)> CopyInto(SweepPlan plan, string csvPath, string results, string scale,
+    public static IReadOnlyList<(string RunId, string Source)> CopyInto(SweepPlan plan, string csvPath, string results, Scale scale,
         CancellationToken cancellation = default)
     {
-        var outDirectory = SweepRunner.OutDirectory(csvPath);
+        var outDirectory = RunsTable.FolderOf(csvPath);
         var copied = new List<(string, string)>();
         foreach (var (planned, source) in Copyable(plan, csvPath, results, scale))
         {

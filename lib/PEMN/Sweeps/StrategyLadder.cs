@@ -1,9 +1,4 @@
-using PEMN.Analysis;
 using PEMN.Configuration;
-using PEMN.FileFormat;
-using PEMN.Masking;
-using PEMN.Plans;
-using PEMN.Reports;
 using PEMN.Runs;
 using PEMN.Storage;
 using PEMN.Strategies;

@@ -1,14 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
-using PEMN.Analysis;
 using PEMN.Configuration;
-using PEMN.FileFormat;
-using PEMN.Masking;
-using PEMN.Plans;
-using PEMN.Reports;
-using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Storage;
 
 namespace PEMN.Sweeps;
 

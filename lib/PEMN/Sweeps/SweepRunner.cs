@@ -1,11 +1,5 @@
-using PEMN.Analysis;
 using PEMN.Configuration;
-using PEMN.FileFormat;
-using PEMN.Masking;
-using PEMN.Plans;
-using PEMN.Reports;
 using PEMN.Runs;
-using PEMN.Storage;
 using PEMN.Training;
 
 namespace PEMN.Sweeps;
@@ -35,16 +29,17 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
     /// <param name="Exception">The error itself, when it failed (a <see cref="CorruptRunException"/> names the damaged file).</param>
     public sealed record SweepResult(string RunId, RunOutcome? Outcome, string? Error, Exception? Exception = null);
 
-    /// <summary>The output folder of a sweep writing to <paramref name="csvPath"/>.</summary>
-    public static string OutDirectory(string csvPath) => Path.GetDirectoryName(Path.GetFullPath(csvPath)) ?? ".";
-
     /// <summary>The plan with each run's state on disk (for --dry-run); nothing is changed.</summary>
     public static IReadOnlyList<PlannedRun> Describe(SweepPlan plan, string csvPath) =>
-        plan.Runs.Select(c => new PlannedRun(ExperimentJson.RunId(c), c, ExperimentRunner.StatusOf(OutDirectory(csvPath), c))).ToList();
+        plan.Runs.Select(c => new PlannedRun(ExperimentJson.RunId(c), c, ExperimentRunner.StatusOf(RunsTable.FolderOf(csvPath), c))).ToList();
+
+    /// <summary>Runs of <paramref name="planned"/> that training would start now: new or partial, and damaged ones with <paramref name="restart"/>.</summary>
+    public static int Trainable(IEnumerable<PlannedRun> planned, bool restart) =>
+        planned.Count(p => p.Status is RunStatus.New or RunStatus.Partial || restart && p.Status == RunStatus.Corrupt);
 
     /// <summary>Checks every point of <paramref name="plan"/> before compute (see <see cref="ExperimentRunner.Preflight"/>).</summary>
     public void Preflight(SweepPlan plan, string csvPath, Action<Data.DataSetException>? onMissingData = null) =>
-        runner.Preflight(plan.Runs, OutDirectory(csvPath), Path.GetFullPath(csvPath), onMissingData);
+        runner.Preflight(plan.Runs, RunsTable.FolderOf(csvPath), Path.GetFullPath(csvPath), onMissingData);
 
     /// <summary>
     /// Runs every configuration of <paramref name="plan"/>, in plan order (results too); <paramref name="observerFor"/> may
@@ -55,7 +50,7 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
     {
         options ??= RunOptions.Default;
         var csv = Path.GetFullPath(csvPath);
-        var outDirectory = OutDirectory(csv);
+        var outDirectory = RunsTable.FolderOf(csv);
         Preflight(plan, csv);
         var planned = Describe(plan, csv);
         var results = new SweepResult?[planned.Count];
