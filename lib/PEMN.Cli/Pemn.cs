@@ -1,12 +1,11 @@
-using System.CommandLine.Help;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Runtime.InteropServices;
 using PEMN.Cli.Commands;
 using PEMN.Cli.Options;
 using PEMN.Data;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 
 namespace PEMN.Cli;
 

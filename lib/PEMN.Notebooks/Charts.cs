@@ -1,7 +1,6 @@
 using System.Globalization;
 using PEMN.Analysis;
 using PEMN.Masking;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Sweeps;
 using Plotly.NET;

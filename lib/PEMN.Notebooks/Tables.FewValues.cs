@@ -1,6 +1,5 @@
 using System.Globalization;
 using PEMN.Analysis;
-using PEMN.Plans;
 using PEMN.Sweeps;
 
 namespace PEMN.Notebooks;

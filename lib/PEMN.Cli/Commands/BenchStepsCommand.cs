@@ -5,7 +5,6 @@ using PEMN.Cli.Options;
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Cli.Commands;

@@ -8,7 +8,6 @@ using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

@@ -6,7 +6,6 @@ using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 using PEMN.Training;
 using static TorchSharp.torch;
 

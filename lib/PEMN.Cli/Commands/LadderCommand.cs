@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Reports;
 using PEMN.Runs;
 using PEMN.Runtime;
@@ -26,7 +25,7 @@ public static class LadderCommand
         var command = new Command("ladder",
             "Train the strategy ladder of the paper's Fig. 3 (Dense, Mask, One-layer, MP, RP 1e-1 ... 1e-5) over one base config " +
             "(--preset, --config, any experiment flag but --strategy and --ratio, which the rungs set). Complete runs are skipped, interrupted ones resume.");
-        var experiment = new ExperimentOptions();
+        var experiment = new ExperimentOptions { SweepsStrategies = true };
         experiment.AddTo(command);
         var output = new Option<string>("--out") { Description = "Runs table (CSV); run folders go next to it.", Required = true };
         var seeds = new Option<long[]>("--seeds")

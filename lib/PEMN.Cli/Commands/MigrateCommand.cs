@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PEMN.Runs;
-using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

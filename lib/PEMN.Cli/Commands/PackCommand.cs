@@ -3,7 +3,6 @@ using System.Globalization;
 using PEMN.Cli.Options;
 using PEMN.FileFormat;
 using PEMN.Runs;
-using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

@@ -4,7 +4,6 @@ using PEMN.Configuration;
 using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

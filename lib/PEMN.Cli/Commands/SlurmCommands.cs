@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
 using PEMN.Cluster;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Sweeps;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using PEMN.Cli.Options;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Sweeps;
 

@@ -4,7 +4,6 @@ using PEMN.Cli.Options;
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;
 

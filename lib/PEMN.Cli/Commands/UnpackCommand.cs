@@ -2,7 +2,6 @@ using System.CommandLine;
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Cli.Commands;

@@ -1,11 +1,10 @@
-using System.CommandLine.Parsing;
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using PEMN.Cli.Options;
 using PEMN.Plans;
-using PEMN.Runs;
 using PEMN.Sweeps;
 
 namespace PEMN.Cli.Commands;

@@ -26,6 +26,12 @@ public sealed class ExperimentOptions
 
     private sealed record Field(Option Option, string Path, Func<ParseResult, JsonNode?> Value);
 
+    /// <summary>
+    /// Whether the command trains several strategies from one base (the ladder): then a strategy field applies when any of
+    /// them uses it, and none is refused for the base's own strategy.
+    /// </summary>
+    public bool SweepsStrategies { get; init; }
+
     /// <summary>Base preset.</summary>
     public Option<string> Preset { get; } = new("--preset")
     {
@@ -145,7 +151,7 @@ public sealed class ExperimentOptions
         }
         try
         {
-            return ConfigOverrides.Apply(config, overrides).Validate();
+            return RefuseNotApplying(parse, ConfigOverrides.Apply(config, overrides).Validate(), fromSet);
         }
         catch (ArgumentException e)
         {
@@ -157,6 +163,23 @@ public sealed class ExperimentOptions
         {
             throw new UsageException(fromSet.Count > 0 ? Set.Name : SourceOf(parse), e.Message);
         }
+    }
+
+    /// <summary>
+    /// Returns <paramref name="config"/> unless the command line set a strategy field that does not apply to its strategy
+    /// (<see cref="StrategyConfig.Applies"/>: --ratio with mask, say), which would otherwise be ignored without a word.
+    /// </summary>
+    private ExperimentConfig RefuseNotApplying(ParseResult parse, ExperimentConfig config, HashSet<string> fromSet)
+    {
+        if (SweepsStrategies) return config;
+        const string prefix = "strategy.";
+        var given = fields.Where(f => parse.GetResult(f.Option) is { Implicit: false }).Select(f => f.Path).Concat(fromSet);
+        foreach (var path in given.Where(p => p.StartsWith(prefix, StringComparison.Ordinal) && p != "strategy.name"))
+            if (!config.Strategy.Applies(path[prefix.Length..]))
+                throw new UsageException(fromSet.Contains(path) ? $"--set {path}" : TypedFlag(parse, path) ?? path,
+                    $"{path} does not apply to strategy {Names.Of(config.Strategy.Name)} and would be ignored; " +
+                    $"it applies to {string.Join(", ", Enum.GetValues<StrategyName>().Where(n => (config.Strategy with { Name = n }).Applies(path[prefix.Length..])).Select(n => Names.Of(n)))}.");
+        return config;
     }
 
     private ExperimentConfig Base(ParseResult parse)

@@ -1,6 +1,5 @@
 using PEMN.Analysis;
 using PEMN.Plans;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.Analysis;
 

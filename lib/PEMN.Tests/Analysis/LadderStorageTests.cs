@@ -1,6 +1,5 @@
 using PEMN.Analysis;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Sweeps;
 
 namespace PEMN.Tests.Analysis;

@@ -1,7 +1,6 @@
 using PEMN.Analysis;
 using PEMN.Configuration;
 using PEMN.Masking;
-using PEMN.Models;
 using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Strategies;

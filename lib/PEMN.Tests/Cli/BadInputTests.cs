@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using PEMN.Cli;
 using PEMN.Runs;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.Cli;
 
@@ -83,6 +82,10 @@ public class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<BadInput
         { "train --preset smoke --k 1e-9 --out {f}/out", ExitCodes.Usage, ["--k:", "masking.keep_fraction = 1E-09", "less than one of the 64 weights", "allowed for this model: [0.01563, 1]"] },
         { "ladder --preset smoke --k 0.001 --out {f}/out/runs.csv --dry-run", ExitCodes.Usage, ["--k:", "0.001", "allowed for this model"] },
         { "train --preset smoke --set training.epochs=abc --out {f}/out", ExitCodes.Usage, ["--set training.epochs:", "\"abc\"", "expected a number"] },
+        // Fields that do not apply to the strategy: refused, not ignored.
+        { "storage --ratio 0.01", ExitCodes.Usage, ["--ratio:", "strategy.ratio does not apply to strategy mask", "it applies to random_vector_padding"] },
+        { "train --preset smoke --strategy dense --set strategy.include_linear=true --out {f}/out", ExitCodes.Usage, ["--set strategy.include_linear:", "does not apply to strategy dense", "one_layer"] },
+        { "train --preset smoke --strategy one_layer --sign-symmetric --out {f}/out", ExitCodes.Usage, ["--sign-symmetric:", "does not apply to strategy one_layer"] },
         // Data: present and readable, checked before compute.
         { "train --preset quick --data-dir {f}/no-data --out {f}/out", ExitCodes.Data, ["fashion_mnist not found", "no-data", "train-images-idx3-ubyte.gz"] },
         { "data --dataset fashion_mnist --data-dir {f}/data --offline", ExitCodes.Data, ["t10k-labels-idx1-ubyte.gz is a folder", "expected a file"] },

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using PEMN.Cli.Commands;
 using PEMN.Cli;
+using PEMN.Cli.Commands;
 using PEMN.Configuration;
 using PEMN.Runs;
-using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Cli;

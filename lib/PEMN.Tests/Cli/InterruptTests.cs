@@ -2,7 +2,6 @@ using System.Diagnostics;
 using PEMN.Cli;
 using PEMN.Configuration;
 using PEMN.Runs;
-using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Cli;

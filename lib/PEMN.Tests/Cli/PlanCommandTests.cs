@@ -2,7 +2,6 @@ using PEMN.Cli;
 using PEMN.Configuration;
 using PEMN.Plans;
 using PEMN.Runs;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.Cli;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using PEMN.Cli;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Sweeps;
 

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using PEMN.Cli.Options;
 using PEMN.Cli;
+using PEMN.Cli.Options;
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Cli;
@@ -66,7 +65,7 @@ public class TrainCommandTests : IDisposable
         Assert.Equal([0.25], config.Data.Std!);
         Assert.Equal(2.5, config.Training.ClipNorm);
         Assert.Equal("my-run", config.Name);
-        Assert.True(Resolve("--preset", "quick", "--rescale").Strategy.Rescale);
+        Assert.True(Resolve("--preset", "quick", "--strategy", "mp", "--rescale").Strategy.Rescale);
     }
 
     [Fact]

@@ -20,8 +20,9 @@ public class VocabularyTests : IDisposable
     // compute when the flags are good (exit 2 naming --epochs), and the ladder is a dry run.
     private string[][] Commands() =>
     [
-        ["storage", "--preset", "smoke"],
-        ["train", "--preset", "smoke", "--epochs", "0", "--out", folder],
+        // One-layer, so that every strategy flag below applies (the ladder sets strategies itself).
+        ["storage", "--preset", "smoke", "--strategy", "one_layer"],
+        ["train", "--preset", "smoke", "--strategy", "one_layer", "--epochs", "0", "--out", folder],
         ["ladder", "--preset", "smoke", "--dry-run", "--out", Path.Combine(folder, "ladder.csv")],
     ];
 

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using PEMN.Cli.Commands;
 using PEMN.Cli;
+using PEMN.Cli.Commands;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Sweeps;
 

@@ -1,6 +1,5 @@
 using PEMN.Cluster;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Sweeps;
 

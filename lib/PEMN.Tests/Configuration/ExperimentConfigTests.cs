@@ -6,7 +6,6 @@ using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Configuration;

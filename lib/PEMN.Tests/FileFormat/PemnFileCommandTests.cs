@@ -4,7 +4,6 @@ using PEMN.Configuration;
 using PEMN.FileFormat;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Tests.Cli;
 
 namespace PEMN.Tests.FileFormat;

@@ -1,11 +1,9 @@
 using PEMN.Configuration;
 using PEMN.FileFormat;
 using PEMN.Masking;
-using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Storage;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.FileFormat;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using PEMN.FileFormat;
 using PEMN.Runs;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.FileFormat;
 

@@ -1,14 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PEMN.Configuration;
 using PEMN.FileFormat;
 using PEMN.Masking;
-using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.FileFormat;

@@ -2,7 +2,6 @@ using PEMN.Configuration;
 using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.FileFormat;

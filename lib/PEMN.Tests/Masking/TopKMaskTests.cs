@@ -1,5 +1,4 @@
 using PEMN.Masking;
-using PEMN.Models;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Masking;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using PEMN.Analysis;
 using PEMN.Configuration;
 using PEMN.Masking;
-using PEMN.Models;
 using PEMN.Notebooks;
 using PEMN.Plans;
 using PEMN.Storage;

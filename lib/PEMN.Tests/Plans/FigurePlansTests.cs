@@ -4,7 +4,6 @@ using PEMN.Models;
 using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.Plans;
 

@@ -1,5 +1,4 @@
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Reports;
 using PEMN.Runs;
 using PEMN.Sweeps;

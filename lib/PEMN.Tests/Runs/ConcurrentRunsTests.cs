@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Sweeps;
 using PEMN.Tests.Cli;

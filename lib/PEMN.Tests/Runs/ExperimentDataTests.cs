@@ -1,7 +1,6 @@
 using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Runs;
-using PEMN.Sweeps;
 using PEMN.Tests.Data;
 using static TorchSharp.torch;
 

@@ -2,11 +2,9 @@ using System.Text.Json.Nodes;
 using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Masking;
-using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Storage;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Runs;

@@ -1,6 +1,5 @@
 using PEMN.Configuration;
 using PEMN.Runs;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.Runs;
 

@@ -1,5 +1,4 @@
 using PEMN.Runs;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.Runs;
 

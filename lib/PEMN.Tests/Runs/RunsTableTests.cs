@@ -1,7 +1,6 @@
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 using PEMN.Training;
 
 namespace PEMN.Tests.Runs;

@@ -1,9 +1,7 @@
 using PEMN.Configuration;
 using PEMN.Masking;
-using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Runs;

@@ -1,9 +1,7 @@
 using PEMN.Configuration;
 using PEMN.Masking;
-using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 using static TorchSharp.torch;
 
@@ -76,7 +74,7 @@ public class TrainedRunTests : IDisposable
         var error = Assert.Throws<FileNotFoundException>(() => TrainedRun.Load(outcome.RunDirectory));
         Assert.Contains(outcome.RunId, error.Message);
         Assert.Contains("not committed", error.Message);
-        Assert.Contains($"scripts/pemn pack {outcome.RunDirectory} -o", error.Message);
+        Assert.Contains($"packing the run into {Path.Combine(outcome.RunDirectory, TrainedRun.PackedFile)}", error.Message);
         Assert.Contains("delete the run folder", error.Message);
 
         Assert.Throws<DirectoryNotFoundException>(() => TrainedRun.Load(Path.Combine(folder, "no-such-run")));

@@ -3,7 +3,6 @@ using PEMN.Masking;
 using PEMN.Models;
 using PEMN.Runs;
 using PEMN.Runtime;
-using PEMN.Sweeps;
 using static TorchSharp.torch;
 
 namespace PEMN.Tests.Runtime;

@@ -5,7 +5,6 @@ using PEMN.Models;
 using PEMN.Plans;
 using PEMN.Storage;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 
 namespace PEMN.Tests.Storage;
 

@@ -3,7 +3,6 @@ using PEMN.Configuration;
 using PEMN.FileFormat;
 using PEMN.Masking;
 using PEMN.Models;
-using PEMN.Plans;
 using PEMN.Storage;
 using PEMN.Strategies;
 using PEMN.Sweeps;

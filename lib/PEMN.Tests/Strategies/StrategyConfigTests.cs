@@ -54,4 +54,19 @@ public class StrategyConfigTests
         Assert.Equal(nameof(StrategyConfig.PadMode), pad.ParamName);
         Assert.Contains("copy, rand", pad.Message);
     }
+
+    [Theory]
+    [InlineData(StrategyName.Mask, "ratio", false)]
+    [InlineData(StrategyName.RandomVectorPadding, "ratio", true)]
+    [InlineData(StrategyName.MaxLayerPadding, "rescale", true)]
+    [InlineData(StrategyName.MaxLayerPadding, "pad_mode", false)]
+    [InlineData(StrategyName.OneLayer, "include_linear", true)]
+    [InlineData(StrategyName.Dense, "include_linear", false)]
+    [InlineData(StrategyName.Mask, "name", true)]
+    public void AFieldAppliesOnlyToTheStrategiesItDecidesSomethingFor(StrategyName name, string field, bool applies)
+    {
+        Assert.Equal(applies, new StrategyConfig(name).Applies(field));
+        // A field that does not apply is at its default in the canonical form, so it cannot change a run id.
+        if (!applies && field == "ratio") Assert.Equal(new StrategyConfig(name).Canonical(), new StrategyConfig(name, 0.01).Canonical());
+    }
 }

@@ -1,5 +1,4 @@
 using PEMN.Configuration;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Strategies;
 using PEMN.Sweeps;

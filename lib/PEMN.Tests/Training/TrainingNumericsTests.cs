@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Strategies;
-using PEMN.Sweeps;
 using PEMN.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using PEMN.Configuration;
 using PEMN.Masking;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Strategies;
 using PEMN.Sweeps;

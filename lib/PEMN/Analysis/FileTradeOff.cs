@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using PEMN.Configuration;
 using PEMN.FileFormat;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Strategies;
 using PEMN.Sweeps;

@@ -1,8 +1,7 @@
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using PEMN.Configuration;
 using PEMN.Masking;
-using PEMN.Plans;
 using PEMN.Runs;
 using PEMN.Runtime;
 using PEMN.Strategies;

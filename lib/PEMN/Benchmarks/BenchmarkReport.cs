@@ -196,7 +196,7 @@ public static class BenchmarkReport
         var allocators = run.OursSteps.Concat(run.PyTorchSteps).Select(m => (m.Framework, m.Allocator))
             .Concat(run.OursEpochs.Concat(run.PyTorchEpochs).Select(m => (m.Framework, m.Allocator)))
             .GroupBy(a => a.Framework).Select(g => $"{g.Key}: {string.Join(", ", g.Select(a => a.Allocator ?? "not recorded").Distinct())}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- heap allocator: {string.Join("; ", allocators)} (ours: scripts/pemn preloads tcmalloc, PEMN_ALLOCATOR=glibc switches it off; PyTorch's: its default)");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- heap allocator: {string.Join("; ", allocators)} (ours: the project's scripts preload tcmalloc, PEMN_ALLOCATOR=glibc switches it off; PyTorch's: its default)");
         text.AppendLine(CultureInfo.InvariantCulture, $"- {s.Rounds} round(s); each round runs whole processes in turn: our steps and PyTorch's for each model, precision and memory format, our epochs, PyTorch's epochs; figures are medians over rounds (and over the timed repetitions inside each process)");
         text.AppendLine("- steps: random images of the model's shape, AdamW, k = 0.5, in each precision (fp32; bf16: forward under autocast, the loss in float32) " +
             "and memory format (contiguous: NCHW; channels_last: NHWC); one process per model and variant, so its peak memory is that model's; " +

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using PEMN.Configuration;
 using PEMN.Runs;
 using PEMN.Runtime;
@@ -162,13 +162,13 @@ public sealed class SlurmJobFolder
         var lines = new List<string>
         {
             "#!/bin/bash",
-            $"# pemn: {array.Points.Count} point(s) of plan {Name} as one job array; task i trains point {Text(array.Offset)} + i.",
-            "# Each task runs its point through the normal pemn entry (train --config points/<point>.json), so it has the run id and",
+            $"# PEMN: {array.Points.Count} point(s) of plan {Name} as one job array; task i trains point {Text(array.Offset)} + i.",
+            "# Each task runs its point through the command line's train --config points/<point>.json, so it has the run id and",
             "# run folder a local run would have: a requeued or resubmitted task resumes from the run's checkpoint, and a point that",
-            "# another process finished is skipped. scancel and time limits send SIGTERM: pemn stops at a step boundary (exit 130).",
+            "# another process finished is skipped. scancel and time limits send SIGTERM: training stops at a step boundary (exit 130).",
         };
         if (array.Wave > 0)
-            lines.Add("# These points start from parent runs trained by the folder's earlier array(s): pemn submits this array with " +
+            lines.Add("# These points start from parent runs trained by the folder's earlier array(s): they are submitted with " +
                 "--dependency=afterany on them (by hand: sbatch --dependency=afterany:<their job ids> this script).");
         lines.AddRange(new[]
         {
@@ -186,7 +186,7 @@ public sealed class SlurmJobFolder
         lines.Add($"point=$(({Text(array.Offset)} + SLURM_ARRAY_TASK_ID))");
         lines.Add($"log={Quote(LogsFolder)}/point-${{point}}.log");
         lines.Add("echo \"== $(date -u +%FT%TZ) job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} (requeued ${SLURM_RESTART_COUNT:-0} times) on $(hostname): point ${point}\" >>\"$log\"");
-        // exec: pemn is the task's process, so the signals of scancel and time limits reach it directly.
+        // exec: the command line is the task's process, so the signals of scancel and time limits reach it directly.
         lines.Add($"exec {string.Join(" ", pemn.Select(Quote))} train --config {Quote(PointsFolder)}/\"${{point}}.json\" " +
             $"--out {Quote(OutDirectory)} --csv {Quote(Csv)} --json >>\"$log\" 2>&1");
         return string.Join("\n", lines) + "\n";

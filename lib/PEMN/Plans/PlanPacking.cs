@@ -108,7 +108,7 @@ public static class PlanPacking
         if (run?.Id != info.Id || run.FinalTestAccuracy != info.FinalTestAccuracy)
             throw new PackCheckException(folder.Path,
                 $"Run {folder.RunId}: {path} is the file of run {run?.Id ?? "(none)"} (final test accuracy {Percent(run?.FinalTestAccuracy)}), not of this run " +
-                $"({info.Id}, {Percent(info.FinalTestAccuracy)}). Delete it and pack again where the run's checkpoint is (pemn plan ... --pack).");
+                $"({info.Id}, {Percent(info.FinalTestAccuracy)}). Delete it and pack the plan again where the run's checkpoint is.");
         return new RunFile(folder.RunId, folder.Path, status, bytes.LongLength, null, info.FinalTestAccuracy);
     }
 

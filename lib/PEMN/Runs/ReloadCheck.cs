@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using PEMN.Plans;
 using PEMN.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -84,9 +84,9 @@ public sealed class TrainedRun : IDisposable
         }
         throw new FileNotFoundException(
             $"Run '{Path.GetFileName(directory)}' cannot be loaded: {missing}, and there is no {PackedFile} beside it. Checkpoints stay on the " +
-            "machine that trained the run (results/**/checkpoint/ is not committed). There, `scripts/pemn pack " +
-            $"{directory} -o {packed}` writes the trained network in a few kilobytes, which can be committed; or delete the run " +
-            "folder and run again what made it (the notebook or `scripts/pemn plan`): a missing run is trained, complete ones are reused.",
+            $"machine that trained the run (results/**/checkpoint/ is not committed). There, packing the run into {packed} writes the " +
+            "trained network in a few kilobytes, which can be committed; or delete the run folder and run again what made it (its notebook " +
+            "or its plan): a missing run is trained, complete ones are reused.",
             packed);
     }
 

@@ -101,21 +101,32 @@ public sealed record StrategyConfig(
     public Masking.LayerKind RequiredLayerKind() => Name.LayerKind();
 
     /// <summary>
-    /// The same strategy with the fields that do not apply to it at their defaults (ratio, pad mode and sign symmetry outside
-    /// RP, rescale outside MP and RP, linear sharing outside One-layer): two configs with equal canonical forms fill
-    /// a model identically, so they are the same experiment.
+    /// Whether the strategy field <paramref name="field"/> (its JSON name: ratio, pad_mode, rescale, include_linear,
+    /// sign_symmetric) decides anything for this strategy: ratio, pad mode and sign symmetry only for RP, rescale for MP and RP,
+    /// linear sharing for One-layer. The one rule that run ids (<see cref="Canonical"/>) and the command line's refusals share.
+    /// </summary>
+    public bool Applies(string field) => field switch
+    {
+        "ratio" or "pad_mode" or "sign_symmetric" => Name == StrategyName.RandomVectorPadding,
+        "rescale" => Name is StrategyName.MaxLayerPadding or StrategyName.RandomVectorPadding,
+        "include_linear" => Name == StrategyName.OneLayer,
+        _ => true,
+    };
+
+    /// <summary>
+    /// The same strategy with the fields that do not apply to it (<see cref="Applies"/>) at their defaults: two configs with equal
+    /// canonical forms fill a model identically, so they are the same experiment.
     /// </summary>
     public StrategyConfig Canonical()
     {
-        var padding = Name is StrategyName.MaxLayerPadding or StrategyName.RandomVectorPadding;
         var defaults = new StrategyConfig();
         return this with
         {
-            Ratio = Name == StrategyName.RandomVectorPadding ? Ratio : defaults.Ratio,
-            PadMode = Name == StrategyName.RandomVectorPadding ? PadMode : defaults.PadMode,
-            Rescale = padding && Rescale,
-            IncludeLinear = Name == StrategyName.OneLayer && IncludeLinear,
-            SignSymmetric = Name == StrategyName.RandomVectorPadding && SignSymmetric,
+            Ratio = Applies("ratio") ? Ratio : defaults.Ratio,
+            PadMode = Applies("pad_mode") ? PadMode : defaults.PadMode,
+            Rescale = Applies("rescale") && Rescale,
+            IncludeLinear = Applies("include_linear") && IncludeLinear,
+            SignSymmetric = Applies("sign_symmetric") && SignSymmetric,
         };
     }
 
