@@ -25,7 +25,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 timed() { # name, then the ladder's extra arguments; prints seconds
   local name=$1; shift
   local start=$SECONDS
-  scripts/pemn ladder --preset quick --epochs "$epochs" --out "$work/$name/runs.csv" "$@" >"$work/$name.log" 2>&1 \
+  scripts/pemn ladder --preset quick --epochs "$epochs" --out "$work/$name" "$@" >"$work/$name.log" 2>&1 \
     || { echo "bench-workers: the $name ladder failed; its output:" >&2; cat "$work/$name.log" >&2; exit 1; }
   echo $((SECONDS - start))
 }

@@ -49,11 +49,11 @@ start=$SECONDS
 cat >"$work/grid.json" <<'EOF'
 { "preset": "smoke", "grid": { "training.seed": [0, 1, 2, 3] } }
 EOF
-pemn sweep --grid "$work/grid.json" --out "$work/local/runs.csv" --json >"$work/local.json" 2>"$work/local.log"
-submitted="$(pemn sweep --grid "$work/grid.json" --out "$work/cluster/runs.csv" --slurm --cpus-per-task 1 --time 10 --json)"
+pemn sweep --grid "$work/grid.json" --out "$work/local" --json >"$work/local.json" 2>"$work/local.log"
+submitted="$(pemn sweep --grid "$work/grid.json" --out "$work/cluster" --slurm --cpus-per-task 1 --time 10 --json)"
 echo "$submitted"
 wait_jobs "$(jobs_of <<<"$submitted")"
-collect_ok() { pemn sweep --grid "$work/grid.json" --out "$work/cluster/runs.csv" --collect; }
+collect_ok() { pemn sweep --grid "$work/grid.json" --out "$work/cluster" --collect; }
 check "collect finds all 4 points complete" collect_ok
 same_rows() {
   python3 - "$work/local/runs.csv" "$work/cluster/runs.csv" <<'PY'
@@ -72,7 +72,7 @@ sys.exit(0 if ok else 1)
 PY
 }
 check "the cluster's 4 rows have the local run's metrics" same_rows
-again="$(pemn sweep --grid "$work/grid.json" --out "$work/cluster/runs.csv" --slurm --json)"
+again="$(pemn sweep --grid "$work/grid.json" --out "$work/cluster" --slurm --json)"
 nothing_left() { python3 -c 'import json,sys; d=json.loads(sys.argv[1].splitlines()[-1]); sys.exit(0 if d["submitted"] == [] and d["jobs"] == [] else 1)' "$again"; }
 check "a complete plan submits nothing" nothing_left
 
@@ -80,7 +80,7 @@ check "a complete plan submits nothing" nothing_left
 cat >"$work/long.json" <<EOF
 { "preset": "smoke", "base": { "training": { "epochs": $LONG_EPOCHS } }, "grid": { "training.seed": [0, 1, 2, 3] } }
 EOF
-kill_out="$work/killed/runs.csv"
+kill_out="$work/killed"
 submitted="$(pemn sweep --grid "$work/long.json" --out "$kill_out" --slurm --cpus-per-task 1 --json)"
 job="$(jobs_of <<<"$submitted")"
 folder="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1].splitlines()[-1])["job_folder"])' "$submitted")"
@@ -131,7 +131,7 @@ check "every point is in the table exactly once, the cancelled one resumed" all_
 cat >"$work/parent.json" <<'EOF'
 { "preset": "smoke", "base": { "masking": { "keep_fraction": 0.1 } }, "grid": { "strategy.name": ["dense", "sparse_magnitude_trained"] } }
 EOF
-family="$(pemn sweep --grid "$work/parent.json" --out "$work/family/runs.csv" --slurm --cpus-per-task 1 --json)"
+family="$(pemn sweep --grid "$work/parent.json" --out "$work/family" --slurm --cpus-per-task 1 --json)"
 echo "$family"
 read -r parent_job child_job < <(python3 -c 'import json,sys; print(*json.loads(sys.argv[1].splitlines()[-1])["jobs"])' "$family")
 # %E: the job's dependency as the controller holds it ("afterany:96_*(unfulfilled)" while the parent's array runs).
@@ -144,7 +144,7 @@ child_waits() {
 check "the child's array waits for its parent's (dependency)" child_waits
 wait_jobs "$(jobs_of <<<"$family")"
 family_complete() {
-  pemn sweep --grid "$work/parent.json" --out "$work/family/runs.csv" --collect || return 1
+  pemn sweep --grid "$work/parent.json" --out "$work/family" --collect || return 1
   compgen -G "$work/family/runs/sparse_magnitude_trained-*/parent.json" >/dev/null
 }
 check "parent and child complete, the child records its parent" family_complete

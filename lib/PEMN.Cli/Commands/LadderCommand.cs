@@ -27,7 +27,7 @@ public static class LadderCommand
             "(--preset, --config, any experiment flag but --strategy and --ratio, which the rungs set). Complete runs are skipped, interrupted ones resume.");
         var experiment = new ExperimentOptions { SweepsStrategies = true };
         experiment.AddTo(command);
-        var output = new Option<string>("--out") { Description = "Runs table (CSV); run folders go next to it.", Required = true };
+        var runs = new RunsOptions(required: true, otherTable: false);
         var seeds = new Option<long[]>("--seeds")
         {
             Description = "Seeds of every rung, e.g. --seeds 0 1 2 (default: the config's training.seed).",
@@ -39,7 +39,7 @@ public static class LadderCommand
         var slurm = new SlurmCommands();
         slurm.AddTo(command);
         var workers = WorkerProcesses.CreateOption();
-        command.Options.Add(output);
+        runs.AddTo(command);
         command.Options.Add(seeds);
         command.Options.Add(dryRun);
         command.Options.Add(json);
@@ -54,7 +54,7 @@ public static class LadderCommand
             if (parse.GetValue(seeds) is { Length: > 0 } given && given.Distinct().Count() != given.Length)
                 throw new UsageException("--seeds", $"{string.Join(" ", given)} repeats a seed; allowed: distinct seeds.");
             IReadOnlyList<long> seedList = parse.GetValue(seeds) is { Length: > 0 } list ? list : [config.Training.Seed];
-            var csv = Path.GetFullPath(parse.GetValue(output)!);
+            var csv = runs.Resolve(parse).Table;
             var steps = StrategyLadder.Steps(config);
             var plan = StrategyLadder.Plan(steps, seedList);
             // Every run, the outputs and the data are checked before anything is created or trained.

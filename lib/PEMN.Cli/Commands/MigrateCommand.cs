@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PEMN.Cli.Options;
 using PEMN.Runs;
 
 namespace PEMN.Cli.Commands;
@@ -16,17 +17,15 @@ public static class MigrateCommand
             "Bring recorded runs up to the current rules: rename run folders (<out>/runs/<id>) and the ids in <out>/runs.csv to the ids their " +
             "config.json files have now, give runs recorded before provenance.json one from their table row, and rebuild the table from the run folders. " +
             "Nothing is retrained.");
-        var output = new Option<string>("--out") { Description = "The folder holding runs/ and runs.csv.", Required = true };
-        var csv = new Option<string>("--csv") { Description = "Its runs table (default <out>/runs.csv)." };
+        var runs = new RunsOptions(required: true, otherTable: true);
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be renamed." };
-        command.Options.Add(output);
-        command.Options.Add(csv);
+        runs.AddTo(command);
         command.Options.Add(dryRun);
         command.SetAction(parse => Pemn.Guard(() =>
         {
-            var outDir = Path.GetFullPath(parse.GetValue(output)!);
-            if (!Directory.Exists(outDir)) throw new Options.UsageException("--out", $"'{outDir}' is not a folder.");
-            var table = Path.GetFullPath(parse.GetValue(csv) ?? ExperimentRunner.DefaultCsv(outDir));
+            var location = runs.Resolve(parse);
+            var (outDir, table) = (location.Directory, location.Table);
+            if (!Directory.Exists(outDir)) throw new UsageException("--out", $"'{outDir}' is not a folder.");
             var dry = parse.GetValue(dryRun);
             if (!dry) RunCommands.Check(() => RunsTable.CheckTarget(table), ("--csv", table));
             var report = RunMigration.Migrate(outDir, table, dry);

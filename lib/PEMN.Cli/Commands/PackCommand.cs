@@ -21,7 +21,7 @@ public static class PackCommand
             "one mask per masked layer (bitmap or entropy-coded, whichever is smaller), every other tensor, the config and a SHA-256. " +
             "Dense runs are stored as plain networks (every weight a float32 tensor), sparse baselines as sparse layers (the kept positions coded as a mask, " +
             "the kept weights as float32; format version 2). The file loads back bit for bit (pemn eval, pemn unpack).");
-        var run = new Argument<string>("RUN_DIR") { Description = $"A complete run folder: <out>/{ExperimentRunner.RunsFolder}/<run id> with {ExperimentRunner.ConfigFile}, {ExperimentRunner.MetricsFile} and {ExperimentRunner.CheckpointFolder}/." };
+        var run = new Argument<string>("RUN_DIR") { Description = $"A complete run folder: <out>/{RunsLocation.RunsFolderName}/<run id> with {ExperimentRunner.ConfigFile}, {ExperimentRunner.MetricsFile} and {ExperimentRunner.CheckpointFolder}/." };
         var output = PemnFileArguments.Output($"The {PemnFile.Extension} file to write.");
         var force = PemnFileArguments.Force();
         var seedStorage = new Option<bool>("--seed-storage")

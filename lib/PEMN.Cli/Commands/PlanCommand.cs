@@ -41,13 +41,13 @@ public static class PlanCommand
         {
             var plans = PlanReport.Resolve(parse.GetValue(names)!);
             var s = UsageException.Map(() => Scales.Parse(parse.GetValue(scale)), "--scale");
-            var root = parse.GetValue(results) is { } r ? Path.GetFullPath(r) : TrainCommand.OutFolder(null);
+            var root = parse.GetValue(results) is { } r ? Path.GetFullPath(r) : RunsOptions.ResultsRoot(null, "--results");
             var t = RunCommands.SetThreads(parse.GetValue(threads));
             var missingData = new List<string>();
             // Every run of every plan, the outputs and the data are checked before anything is created or trained.
             IReadOnlyList<PreparedPlan> prepared = [];
             RunCommands.Check(() => prepared = PlanRunner.Prepare(plans, s, root, parse.GetValue(dryRun) ? e => missingData.Add(e.Message.Split('\n')[0]) : null),
-                plans.Select(p => ("--results", p.CsvPath(root, s))).ToArray());
+                plans.Select(p => ("--results", p.Location(root, s).Table)).ToArray());
             if (slurm.IsRequested(parse))
             {
                 if (parse.GetValue(dryRun)) throw new UsageException("--dry-run", $"lists the runs here; with {SlurmCommands.SlurmFlag} use --emit-only to write the jobs without submitting them.");

@@ -15,17 +15,17 @@ public static class SweepCommand
     {
         var command = new Command("sweep",
             "Run a grid of experiments: {\"preset\": \"quick\", \"base\": {...}, \"grid\": {\"strategy.name\": [\"dense\", \"mask\"], \"training.seed\": [0, 1]}}. " +
-            "Run folders go next to the CSV (<csv folder>/runs/<run-id>); complete runs are skipped, interrupted ones resume. " +
+            "Run folders go to <out>/runs/<run-id>, the table to <out>/runs.csv; complete runs are skipped, interrupted ones resume. " +
             "With --slurm the points go to a Slurm job array instead; --collect gathers them.");
         var grid = new Option<FileInfo>("--grid") { Description = "Grid JSON file.", Required = true };
-        var output = new Option<FileInfo>("--out") { Description = "Runs table (CSV) to bring up to date; run folders go next to it (<folder>/runs/<run id>).", Required = true };
+        var runs = new RunsOptions(required: true, otherTable: false);
         var dryRun = new Option<bool>("--dry-run") { Description = "List the plan (run id, state, varied fields) and exit." };
         var json = new Option<bool>("--json") { Description = "Print one JSON summary line on stdout." };
         var restart = RunCommands.RestartOption();
         var slurm = new SlurmCommands();
         var workers = WorkerProcesses.CreateOption();
         command.Options.Add(grid);
-        command.Options.Add(output);
+        runs.AddTo(command);
         command.Options.Add(dryRun);
         command.Options.Add(json);
         command.Options.Add(restart);
@@ -34,7 +34,7 @@ public static class SweepCommand
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             var gridFile = parse.GetValue(grid)!;
-            var csvFile = parse.GetValue(output)!;
+            var csvFile = new FileInfo(runs.Resolve(parse).Table);
             if (slurm.IsRequested(parse))
             {
                 if (parse.GetValue(dryRun)) throw new UsageException("--dry-run", $"lists the plan here; with {SlurmCommands.SlurmFlag} use --emit-only to write the job without submitting it.");

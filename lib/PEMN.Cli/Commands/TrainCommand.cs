@@ -10,9 +10,6 @@ namespace PEMN.Cli.Commands;
 /// <summary><c>pemn train</c>: one experiment (preset, config file and flags), resumable, with records under --out.</summary>
 public static class TrainCommand
 {
-    /// <summary>Where runs go without --out: results/ of the repository (run folders in results/runs/, the table results/runs.csv).</summary>
-    public const string DefaultOutFolder = "results";
-
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -21,40 +18,28 @@ public static class TrainCommand
             "Rerunning the same config resumes an interrupted run and skips a complete one; while another process trains it, waits for that process.");
         var experiment = new ExperimentOptions();
         experiment.AddTo(command);
-        var output = new Option<string>("--out") { Description = $"Output folder (default: {DefaultOutFolder}/ of the repository: run folders in {DefaultOutFolder}/runs/)." };
-        var csv = new Option<string>("--csv") { Description = "Runs table to bring up to date (default <out>/runs.csv): a runs table, an empty file or a new path." };
+        var runs = new RunsOptions(required: false, otherTable: true);
         var json = new Option<bool>("--json") { Description = "Print one JSON summary line on stdout (progress stays on stderr)." };
         var restart = RunCommands.RestartOption();
-        command.Options.Add(output);
-        command.Options.Add(csv);
+        runs.AddTo(command);
         command.Options.Add(json);
         command.Options.Add(restart);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
             var config = experiment.Resolve(parse);
-            var outDir = OutFolder(parse.GetValue(output));
-            var table = Path.GetFullPath(parse.GetValue(csv) ?? ExperimentRunner.DefaultCsv(outDir));
+            var location = runs.Resolve(parse);
+            var (outDir, table) = (location.Directory, location.Table);
             var runner = new ExperimentRunner();
             // Outputs and data are checked before anything is created or computed.
             RunCommands.Check(() => runner.Preflight([config], outDir, table), ("--out", outDir), ("--csv", table));
             var runId = ExperimentJson.RunId(config);
             var status = ExperimentRunner.StatusOf(outDir, config);
-            Console.Error.WriteLine($"{runId}: {Names.Of(status)} ({config.Name}, {config.Strategy.Label()}, {config.Training.Epochs} epoch(s), device {config.Device}); records in {ExperimentRunner.RunDirectory(outDir, config)}");
+            Console.Error.WriteLine($"{runId}: {Names.Of(status)} ({config.Name}, {config.Strategy.Label()}, {config.Training.Epochs} epoch(s), device {config.Device}); records in {location.Run(config).Path}");
             var outcome = runner.Run(config, outDir, table, new ConsoleProgress(runId), cancellation, RunCommands.Options(parse.GetValue(restart)));
             Print(outcome, parse.GetValue(json));
             return ExitCodes.Ok;
         })));
         return command;
-    }
-
-    /// <summary>The output folder: --out, else results/ of the repository (never a stray folder wherever the command runs).</summary>
-    /// <exception cref="UsageException">No --out and not inside the repository.</exception>
-    public static string OutFolder(string? given)
-    {
-        if (given is not null) return Path.GetFullPath(given);
-        var root = Repository.TryFind() ?? throw new UsageException("--out",
-            $"not given, and this is not inside the repository (no {Repository.MarkerFile} above {Directory.GetCurrentDirectory()}); allowed: --out FOLDER.");
-        return Path.Combine(root, DefaultOutFolder);
     }
 
     private static void Print(RunOutcome outcome, bool json)

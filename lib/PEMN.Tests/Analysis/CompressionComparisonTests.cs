@@ -169,7 +169,7 @@ public class CompressionComparisonTests : IDisposable
         var (runId, source) = Assert.Single(copied);
         Assert.Equal(trained.RunId, runId);
         Assert.Equal(trained.RunDirectory, source);
-        var copy = ExperimentRunner.RunDirectory(Path.GetDirectoryName(mine)!, dense);
+        var copy = RunsLocation.OfTable(mine).Run(dense).Path;
         Assert.Equal(Path.Combine("other-plan", "smoke", "runs", runId), RunReuse.ReadRecord(copy)!.Source);
         Assert.Equal(RunsCsv.Read(other).Rows.Single(), RunsCsv.Read(mine).Rows.Single());   // its own commit, machine and date
 

@@ -144,8 +144,8 @@ public class FewValuesTests
             foreach (var run in runs)
             {
                 var id = ExperimentJson.RunId(run.Config);
-                Directory.CreateDirectory(Path.Combine(folder, ExperimentRunner.RunsFolder, id));
-                ExperimentJson.Save(run.Config, Path.Combine(folder, ExperimentRunner.RunsFolder, id, ExperimentRunner.ConfigFile));
+                Directory.CreateDirectory(Path.Combine(folder, RunsLocation.RunsFolderName, id));
+                ExperimentJson.Save(run.Config, Path.Combine(folder, RunsLocation.RunsFolderName, id, ExperimentRunner.ConfigFile));
                 results.Add(new PointResult(run.Point.Series, run.Point.Label, run.Seed, id, 1, 1, 32, 0.97, 0.5 + run.Seed / 100.0, 0.5, 10, true, null));
             }
             // Rand at one value is copy's network: not listed again.

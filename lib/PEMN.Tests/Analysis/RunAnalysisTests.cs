@@ -81,7 +81,7 @@ public class RunAnalysisTests : IDisposable
         Assert.Equal(new PlanAnalyses(1, 0, 0, 0), PlanRunner.Analyse(plan, Scale.Smoke, folder));
         Assert.Equal(new PlanAnalyses(0, 1, 0, 0), PlanRunner.Analyse(plan, Scale.Smoke, folder));
         // A committed run without its analysis: nothing to compute it from here.
-        var runFolder = Path.Combine(folder, "one-value", "smoke", ExperimentRunner.RunsFolder, run.RunId);
+        var runFolder = Path.Combine(folder, "one-value", "smoke", RunsLocation.RunsFolderName, run.RunId);
         File.Delete(Path.Combine(runFolder, RunAnalysis.AnalysisFile));
         Directory.Delete(Path.Combine(runFolder, ExperimentRunner.CheckpointFolder), recursive: true);
         Assert.Equal(new PlanAnalyses(0, 0, 1, 0), PlanRunner.Analyse(plan, Scale.Smoke, folder));

@@ -26,18 +26,20 @@ public class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<BadInput
             var (code, _, error) = PemnHarness.Run("train", "--preset", "smoke", "--epochs", "1", "--out", In("out"));
             Assert.True(code == 0, error);
             File.WriteAllText(In("notes.md"), "# Notes\n\nA markdown file, with a comma.\n");
-            File.WriteAllText(In("readonly.csv"), File.ReadAllText(Path.Combine(In("out"), ExperimentRunner.CsvFile)));
+            File.WriteAllText(In("readonly.csv"), File.ReadAllText(Path.Combine(In("out"), RunsLocation.TableName)));
             File.SetUnixFileMode(In("readonly.csv"), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             Directory.CreateDirectory(In("readonly-dir"));
             File.SetUnixFileMode(In("readonly-dir"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
             Directory.CreateDirectory(In("a-folder"));
+            Directory.CreateDirectory(In("table-folder.csv"));
+            File.WriteAllText(In("notes.csv"), "# Notes\n\nA markdown file, with a comma.\n");
             Directory.CreateDirectory(In("no-data"));
             File.WriteAllText(In("grid.json"), """{ "preset": "smoke", "grid": { "training.seed": [0, 1] } }""");
             File.WriteAllText(In("preset-3.json"), """{ "preset": 3 }""");
             File.WriteAllText(In("base-list.json"), """{ "preset": "smoke", "base": [1] }""");
             File.WriteAllText(In("no-base.json"), """{ "grid": { "training.seed": [0, 1] } }""");
             File.WriteAllText(In("missing-config.json"), """{ "config": "nowhere.json" }""");
-            var config = File.ReadAllText(Directory.GetFiles(Path.Combine(In("out"), ExperimentRunner.RunsFolder), ExperimentRunner.ConfigFile, SearchOption.AllDirectories)[0]);
+            var config = File.ReadAllText(Directory.GetFiles(Path.Combine(In("out"), RunsLocation.RunsFolderName), ExperimentRunner.ConfigFile, SearchOption.AllDirectories)[0]);
             File.WriteAllText(In("null-model.json"), System.Text.RegularExpressions.Regex.Replace(config, "\"model\": \\{[^}]*\\}", "\"model\": null"));
             // Fashion-MNIST with a folder where one of its files should be (an archive extracted in place).
             var fashion = Directory.CreateDirectory(Path.Combine(Folder, "data", "fashion_mnist")).FullName;
@@ -64,9 +66,11 @@ public class BadInputTests(BadInputTests.Inputs inputs) : IClassFixture<BadInput
         { "train --preset smoke --out {f}/out --csv {f}/a-folder", ExitCodes.Io, ["--csv:", "a-folder", "is a folder", "allowed: a file path"] },
         { "train --preset smoke --out {f}/readonly-dir", ExitCodes.Io, ["--out:", "readonly-dir", "read-only", "allowed: a writable folder"] },
         { "train --preset smoke --out {f}/notes.md", ExitCodes.Io, ["--out:", "notes.md", "is a file", "allowed: a folder"] },
-        { "sweep --grid {f}/grid.json --out {f}/a-folder", ExitCodes.Io, ["--out:", "a-folder", "is a folder", "allowed: a file path"] },
-        { "sweep --grid {f}/grid.json --out {f}/notes.md", ExitCodes.Usage, ["--out:", "notes.md", "'# Notes'", "run_id"] },
-        { "ladder --preset smoke --out {f}/a-folder", ExitCodes.Io, ["--out:", "a-folder", "is a folder", "allowed: a file path"] },
+        { "sweep --grid {f}/grid.json --out {f}/notes.md", ExitCodes.Io, ["--out:", "notes.md", "is a file", "allowed: a folder"] },
+        // The old form, --out TABLE.csv: the table is checked as before.
+        { "sweep --grid {f}/grid.json --out {f}/table-folder.csv", ExitCodes.Io, ["--out:", "table-folder.csv", "is a folder", "allowed: a file path"] },
+        { "sweep --grid {f}/grid.json --out {f}/notes.csv", ExitCodes.Usage, ["--out:", "notes.csv", "'# Notes'", "run_id"] },
+        { "ladder --preset smoke --out {f}/table-folder.csv", ExitCodes.Io, ["--out:", "table-folder.csv", "is a folder", "allowed: a file path"] },
         // Config and grid files.
         { "train --config {f}/a-folder --out {f}/out", ExitCodes.Usage, ["--config:", "a-folder", "is a folder", "allowed: a config JSON file"] },
         { "train --config {f}/null-model.json --out {f}/out", ExitCodes.Usage, ["--config:", "section 'model' is null", "allowed: an object"] },

@@ -36,7 +36,7 @@ public class CorruptRunTests(CorruptRunTests.Runs runs) : IClassFixture<CorruptR
             var (code, stdout, error) = PemnHarness.Run([.. Train, "--out", Complete]);
             Assert.True(code == 0, error);
             RunId = JsonNode.Parse(stdout)!["run_id"]!.GetValue<string>();
-            Reference = new RunFolder(Path.Combine(Complete, ExperimentRunner.RunsFolder, RunId)).ReadComplete().Metrics;
+            Reference = new RunFolder(Path.Combine(Complete, RunsLocation.RunsFolderName, RunId)).ReadComplete().Metrics;
             var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = Epochs } };
             using var stop = new CancellationTokenSource();
             Assert.Throws<OperationCanceledException>(() => new ExperimentRunner().Run(config, Partial,
@@ -86,7 +86,7 @@ public class CorruptRunTests(CorruptRunTests.Runs runs) : IClassFixture<CorruptR
     {
         var outDir = Path.Combine(runs.Folder, $"{state}-{file.Replace('/', '-')}-{damage}");
         Copy(state == "partial" ? runs.Partial : runs.Complete, outDir);
-        var target = Path.Combine(outDir, ExperimentRunner.RunsFolder, runs.RunId, file);
+        var target = Path.Combine(outDir, RunsLocation.RunsFolderName, runs.RunId, file);
         Assert.True(File.Exists(target), $"{target} is not in the run folder");
         Spoil(target, damage);
 
@@ -104,7 +104,7 @@ public class CorruptRunTests(CorruptRunTests.Runs runs) : IClassFixture<CorruptR
         Assert.True(code == ExitCodes.Ok, $"exit {code}\n{error}");
         var summary = JsonNode.Parse(stdout)!;
         Assert.Equal(expect switch { Expect.Resumes => "resumed", Expect.Skips => "skipped", _ => "trained" }, summary["outcome"]!.GetValue<string>());
-        var metrics = new RunFolder(Path.Combine(outDir, ExperimentRunner.RunsFolder, runs.RunId)).ReadComplete().Metrics;
+        var metrics = new RunFolder(Path.Combine(outDir, RunsLocation.RunsFolderName, runs.RunId)).ReadComplete().Metrics;
         Assert.Equal(runs.Reference with { Seconds = 0, ImagesPerSecond = 0 }, metrics with { Seconds = 0, ImagesPerSecond = 0 });
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp", SearchOption.AllDirectories));
     }

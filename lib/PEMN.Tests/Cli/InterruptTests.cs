@@ -27,7 +27,7 @@ public class InterruptTests : IDisposable
         var outDir = Path.Combine(folder, signal);
         using var process = PemnProcess.Start(folder, "train", "--preset", "smoke", "--epochs", $"{Epochs}", "--out", outDir);
         var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = Epochs } };
-        var history = Path.Combine(ExperimentRunner.RunDirectory(outDir, config), ExperimentRunner.HistoryFile);
+        var history = Path.Combine(RunsLocation.At(outDir).Run(config).Path, ExperimentRunner.HistoryFile);
         var clock = Stopwatch.StartNew();
         // Once an epoch is recorded the run is well inside its training loop.
         while (!File.Exists(history) && !process.HasExited && clock.Elapsed < Timeout) Thread.Sleep(50);
@@ -41,7 +41,7 @@ public class InterruptTests : IDisposable
         Assert.DoesNotContain("   at ", error);
         Assert.Equal(RunStatus.Partial, ExperimentRunner.StatusOf(outDir, config));
         // The checkpoint and the history agree, and no temporary or stale per-epoch file is left.
-        var checkpoint = Path.Combine(ExperimentRunner.RunDirectory(outDir, config), ExperimentRunner.CheckpointFolder);
+        var checkpoint = Path.Combine(RunsLocation.At(outDir).Run(config).Path, ExperimentRunner.CheckpointFolder);
         var state = Checkpoint.TryReadState(checkpoint)!;
         Assert.Equal(state.Epoch, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(history))!.AsArray().Count);
         Assert.Equal(new[] { Checkpoint.StateFile, state.ModelFile, state.OptimizerFile }.Order(StringComparer.Ordinal), Directory.GetFiles(checkpoint).Select(Path.GetFileName).Order(StringComparer.Ordinal));

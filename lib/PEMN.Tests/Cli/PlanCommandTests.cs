@@ -19,7 +19,7 @@ public class PlanCommandTests : IDisposable
     {
         var (code, output, error) = PemnHarness.Run("plan", "width-depth", "--scale", "smoke", "--results", folder, "--workers", "1");
         Assert.True(code == 0, error);
-        var runs = Directory.GetDirectories(Path.Combine(folder, "width-depth", "smoke", ExperimentRunner.RunsFolder));
+        var runs = Directory.GetDirectories(Path.Combine(folder, "width-depth", "smoke", RunsLocation.RunsFolderName));
         // Two variants x (Dense, Mask, RP 1e-2, RP 1e-3) at one seed; none of these rungs shares a network on the smoke models.
         Assert.Equal(FigurePlans.WidthDepth.Runs(Scale.Smoke).Runs.Count, runs.Length);
         Assert.Equal(8, runs.Length);
@@ -78,7 +78,7 @@ public class PlanCommandTests : IDisposable
         var (code, output, error) = PemnHarness.Run("plan", "k_sweep", "--scale", "smoke", "--threads", "1", "--results", folder);
         Assert.True(code == 0, error);
         Assert.Contains("k_sweep: network.pemn of 12 runs: 12 written", output);
-        Assert.Equal(12, Directory.GetFiles(Path.Combine(folder, "k-sweep", "smoke", ExperimentRunner.RunsFolder), TrainedRun.PackedFile, SearchOption.AllDirectories).Length);
+        Assert.Equal(12, Directory.GetFiles(Path.Combine(folder, "k-sweep", "smoke", RunsLocation.RunsFolderName), TrainedRun.PackedFile, SearchOption.AllDirectories).Length);
         Assert.True(File.Exists(Path.Combine(folder, "k-sweep", "smoke", "k-sweep.md")));
 
         // Another plan packs when asked; a second time finds its files.

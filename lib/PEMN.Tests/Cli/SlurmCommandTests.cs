@@ -22,7 +22,7 @@ public class SlurmCommandTests : IDisposable
     {
         // Point 1 is complete already: the array leaves it out.
         var plan = SweepPlan.Load(Grid);
-        new ExperimentRunner().Run(plan.Runs[1], RunsTable.FolderOf(Csv), Csv);
+        new ExperimentRunner().Run(plan.Runs[1], RunsLocation.OfTable(Csv).Directory, Csv);
         var (code, stdout, error) = PemnHarness.Run("sweep", "--grid", Grid, "--out", Csv, "--slurm", "--emit-only", "--cpus-per-task", "2",
             "--throttle", "1", "--time", "30", "--sbatch", "--qos=short", "--json");
         Assert.True(code == ExitCodes.Ok, error);
@@ -36,7 +36,7 @@ public class SlurmCommandTests : IDisposable
         var job = summary["job_folder"]!.GetValue<string>();
         Assert.Equal(2, ExperimentJson.Load(Path.Combine(job, "points", "0.json")).Threads);
         Assert.False(File.Exists(Path.Combine(job, "submissions.json")));
-        Assert.Single(Directory.GetDirectories(Path.Combine(RunsTable.FolderOf(Csv), ExperimentRunner.RunsFolder))); // nothing trained here
+        Assert.Single(Directory.GetDirectories(Path.Combine(RunsLocation.OfTable(Csv).Directory, RunsLocation.RunsFolderName))); // nothing trained here
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class SlurmCommandTests : IDisposable
 
         // Once the parent is complete, the child waits for nothing: one array.
         var plan = SweepPlan.Load(Grid);
-        new ExperimentRunner().Run(plan.Runs[0], RunsTable.FolderOf(Csv), Csv);
+        new ExperimentRunner().Run(plan.Runs[0], RunsLocation.OfTable(Csv).Directory, Csv);
         (code, stdout, error) = PemnHarness.Run("sweep", "--grid", Grid, "--out", Csv, "--slurm", "--emit-only", "--json");
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Equal([0], JsonNode.Parse(stdout)!["waves"]!.AsArray().Select(n => n!.GetValue<int>()));
@@ -90,14 +90,14 @@ public class SlurmCommandTests : IDisposable
     public void CollectRebuildsTheTableAndExitsOneWhilePointsAreMissing()
     {
         var plan = SweepPlan.Load(Grid);
-        new ExperimentRunner().Run(plan.Runs[0], RunsTable.FolderOf(Csv), Csv);
+        new ExperimentRunner().Run(plan.Runs[0], RunsLocation.OfTable(Csv).Directory, Csv);
         File.Delete(Csv); // the table is rebuilt from the run folders
         var (code, stdout, _) = PemnHarness.Run("sweep", "--grid", Grid, "--out", Csv, "--collect");
         Assert.Equal(ExitCodes.RunFailed, code);
         Assert.Contains("3 points, 1 complete, 2 missing", stdout);
         Assert.Contains($"point 1 {ExperimentJson.RunId(plan.Runs[1])}: new", stdout);
         Assert.Single(RunsCsv.Read(Csv).Rows);
-        foreach (var config in plan.Runs.Skip(1)) new ExperimentRunner().Run(config, RunsTable.FolderOf(Csv), Csv);
+        foreach (var config in plan.Runs.Skip(1)) new ExperimentRunner().Run(config, RunsLocation.OfTable(Csv).Directory, Csv);
         Assert.Equal(ExitCodes.Ok, PemnHarness.Run("sweep", "--grid", Grid, "--out", Csv, "--collect").Code);
     }
 

@@ -102,7 +102,7 @@ public class TrainCommandTests : IDisposable
         var (code, _, error) = PemnHarness.Run("train", "--preset", "smoke", "--epochs", "0", "--out", folder);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--epochs: training.epochs = 0 is outside the allowed range [1, inf)", error);
-        Assert.False(Directory.Exists(Path.Combine(folder, ExperimentRunner.RunsFolder)));
+        Assert.False(Directory.Exists(Path.Combine(folder, RunsLocation.RunsFolderName)));
     }
 
     [Fact]

@@ -27,12 +27,12 @@ public class WorkersTests : IDisposable
         var metrics = new Dictionary<int, Dictionary<string, string>>();
         foreach (var workers in new[] { 1, 2 })
         {
-            var csv = Path.Combine(folder, $"w{workers}", ExperimentRunner.CsvFile);
+            var csv = Path.Combine(folder, $"w{workers}", RunsLocation.TableName);
             using var process = PemnProcess.Start(folder, "ladder", "--preset", "smoke", "--out", csv, "--workers", $"{workers}");
             var (code, _, error) = process.Wait(ProcessTimeout);
             Assert.True(code == ExitCodes.Ok, $"--workers {workers}: exit {code}\n{error}");
             if (workers == 2) Assert.Contains("workers: 2 processes x", error);
-            var runs = Path.Combine(folder, $"w{workers}", ExperimentRunner.RunsFolder);
+            var runs = Path.Combine(folder, $"w{workers}", RunsLocation.RunsFolderName);
             // Each run's metrics and per-epoch history as written; the duration, throughput and provenance differ by nature.
             metrics[workers] = Directory.GetDirectories(runs).ToDictionary(d => Path.GetFileName(d), Comparable);
             var (_, rows) = RunsCsv.Read(csv);

@@ -8,7 +8,7 @@ namespace PEMN.Tests.Cluster;
 public class SlurmJobFolderTests : IDisposable
 {
     private readonly string folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pemn-slurm-" + Guid.NewGuid().ToString("N"))).FullName;
-    private string Csv => Path.Combine(folder, "out", ExperimentRunner.CsvFile);
+    private string Csv => Path.Combine(folder, "out", RunsLocation.TableName);
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
@@ -64,7 +64,7 @@ public class SlurmJobFolderTests : IDisposable
         job.WritePoints(null);
         // Point 0 complete, point 1 held by a running process, point 2 queued in an earlier array (offset 1), point 3 nothing.
         new ExperimentRunner().Run(plan.Runs[0], job.OutDirectory, Csv);
-        using var running = PEMN.Runtime.FileLock.TryAcquire(RunFolder.Of(job.OutDirectory, plan.Runs[1]).LockPath);
+        using var running = PEMN.Runtime.FileLock.TryAcquire(RunsLocation.At(job.OutDirectory).Run(plan.Runs[1]).LockPath);
         job.Record(new SlurmSubmission("41", job.ScriptFile(0), 1, [1, 2], "2026-01-01T00:00:00Z"));
         var queue = new[] { new SlurmQueueEntry("41", 1, "PENDING"), new SlurmQueueEntry("99", 3, "RUNNING") };
         var points = job.Inspect(queue);

@@ -31,7 +31,7 @@ public sealed class PlanPackingTests : IDisposable
     {
         var plan = FigurePlans.KeepSweep;
         // The ladder trained its seed-0 Mask and RP 1e-2 rungs (k = 0.5) in its own folder.
-        var ladderOut = RunsTable.FolderOf(FigurePlans.Ladder.CsvPath(results, SmokeScale));
+        var ladderOut = FigurePlans.Ladder.Location(results, SmokeScale).Directory;
         var atHalf = FigurePlans.KeepSweepRuns(SmokeScale).Where(r => r.Point.Label == "k = 0.5").Select(r => r.Config).ToList();
         Assert.Equal(2, atHalf.Count);
         foreach (var config in atHalf) new ExperimentRunner().Run(config, ladderOut);
@@ -40,9 +40,9 @@ public sealed class PlanPackingTests : IDisposable
         Assert.Equal(12, points.Count);
         // Copied, not trained again: the two k = 0.5 runs come with the folder they were trained in.
         Assert.Equal(atHalf.Select(ExperimentJson.RunId).Order(), points.Where(p => p.Reused).Select(p => p.RunId).Order());
-        var outDirectory = RunsTable.FolderOf(plan.CsvPath(results, SmokeScale));
+        var outDirectory = plan.Location(results, SmokeScale).Directory;
         foreach (var config in atHalf)
-            Assert.NotNull(RunReuse.ReadRecord(RunFolder.Of(outDirectory, config).Path));
+            Assert.NotNull(RunReuse.ReadRecord(RunsLocation.At(outDirectory).Run(config).Path));
 
         var files = PlanPacking.Pack(plan, SmokeScale, results);
         Assert.Equal(12, files.Count);
@@ -94,8 +94,8 @@ public sealed class PlanPackingTests : IDisposable
         Assert.False(wrong.BitForBit);
 
         // A copied run without checkpoint or file takes the file of the folder it was trained in.
-        var copy = RunFolder.Of(outDirectory, atHalf[0]).Path;
-        var source = RunFolder.Of(ladderOut, atHalf[0]).Path;
+        var copy = RunsLocation.At(outDirectory).Run(atHalf[0]).Path;
+        var source = RunsLocation.At(ladderOut).Run(atHalf[0]).Path;
         File.Move(Path.Combine(copy, TrainedRun.PackedFile), Path.Combine(source, TrainedRun.PackedFile));
         Directory.Delete(Path.Combine(copy, ExperimentRunner.CheckpointFolder), recursive: true);
         Assert.Equal(RunFileStatus.NoCheckpoint, PlanPacking.PackRun(copy).Status); // without the results folder it cannot look

@@ -43,7 +43,7 @@ public class ConcurrentRunsTests : IDisposable
         for (var repetition = 0; repetition < Repetitions; repetition++)
         {
             var outDir = Directory.CreateDirectory(Path.Combine(folder, $"r{repetition}")).FullName;
-            var csv = Path.Combine(outDir, ExperimentRunner.CsvFile);
+            var csv = Path.Combine(outDir, RunsLocation.TableName);
             string[] Train(long seed) => ["train", "--preset", "smoke", "--per-class", $"{PerClass}", "--seed", $"{seed}", "--out", outDir, "--json"];
             // One process each: the test counts what every process it started did (--workers would start more).
             string[] sweep = ["sweep", "--grid", grid, "--out", csv, "--json", "--workers", "1"];
@@ -73,7 +73,7 @@ public class ConcurrentRunsTests : IDisposable
                 Assert.DoesNotContain(mine, o => o.Outcome is "resumed" or "failed");
                 // ... and every process reports the same result for it: the one run's records.
                 Assert.Single(mine.Select(o => o.Best).Distinct());
-                var history = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, ExperimentRunner.RunsFolder, id, ExperimentRunner.HistoryFile)))!.AsArray();
+                var history = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, RunsLocation.RunsFolderName, id, ExperimentRunner.HistoryFile)))!.AsArray();
                 Assert.Equal([1, 2], history.Select(e => e!["epoch"]!.GetValue<int>()));
             }
 

@@ -46,7 +46,7 @@ public class ExperimentRunnerTests : IDisposable
         Assert.True(second.Skipped);
         Assert.Equal(first.Metrics, second.Metrics);
 
-        var (header, rows) = RunsCsv.Read(Path.Combine(folder, ExperimentRunner.CsvFile));
+        var (header, rows) = RunsCsv.Read(Path.Combine(folder, RunsLocation.TableName));
         var row = Assert.Single(rows);
         Assert.Equal(first.RunId, row["run_id"]);
         Assert.Equal("0.05", row["training.lr_max"]);
@@ -69,9 +69,9 @@ public class ExperimentRunnerTests : IDisposable
             Assert.Throws<OperationCanceledException>(() => runner.Run(config, interrupted, observer: observer, cancellation: cancel.Token));
         }
         Assert.Equal(RunStatus.Partial, ExperimentRunner.StatusOf(interrupted, config));
-        var partialHistory = JsonNode.Parse(File.ReadAllText(Path.Combine(ExperimentRunner.RunDirectory(interrupted, config), ExperimentRunner.HistoryFile)))!.AsArray();
+        var partialHistory = JsonNode.Parse(File.ReadAllText(Path.Combine(RunsLocation.At(interrupted).Run(config).Path, ExperimentRunner.HistoryFile)))!.AsArray();
         Assert.Single(partialHistory);
-        Assert.False(File.Exists(Path.Combine(interrupted, ExperimentRunner.CsvFile)));
+        Assert.False(File.Exists(Path.Combine(interrupted, RunsLocation.TableName)));
 
         var resumed = runner.Run(config, interrupted);
         Assert.Equal(RunStatus.Partial, resumed.StatusBefore);
@@ -125,7 +125,7 @@ public class ExperimentRunnerTests : IDisposable
         var e = Assert.Throws<PEMN.Data.DataSetException>(() => new ExperimentRunner().Run(cifar, folder));
         Assert.Contains(empty, e.Message);
         Assert.Contains("data_batch_1.bin", e.Message);
-        Assert.False(File.Exists(Path.Combine(ExperimentRunner.RunDirectory(folder, cifar), ExperimentRunner.MetricsFile)));
+        Assert.False(File.Exists(Path.Combine(RunsLocation.At(folder).Run(cifar).Path, ExperimentRunner.MetricsFile)));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public class ExperimentRunnerTests : IDisposable
             Data = new DataConfig(name, DataDir: empty),
             Model = ExperimentPresets.Quick.Model with { InChannels = 3, ImageSize = 32, Classes = name == DataSetName.Cifar100 ? 100 : 10 },
         }).ToList();
-        var csv = ExperimentRunner.DefaultCsv(folder);
+        var csv = RunsLocation.At(folder).Table;
         var missing = new List<PEMN.Data.DataSetException>();
         new ExperimentRunner().Preflight(configs, folder, csv, missing.Add);
         Assert.Equal(2, missing.Count);
@@ -152,8 +152,8 @@ public class ExperimentRunnerTests : IDisposable
     public void ARunHeldByAnotherProcessIsInProgressPassedByTryRunAndTrainedOnceReleased()
     {
         var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
-        var run = RunFolder.Of(folder, config);
-        var csv = ExperimentRunner.DefaultCsv(folder);
+        var run = RunsLocation.At(folder).Run(config);
+        var csv = RunsLocation.At(folder).Table;
         var runner = new ExperimentRunner();
         using (var other = PEMN.Runtime.FileLock.TryAcquire(run.LockPath))
         {

@@ -10,7 +10,7 @@ public class RunIdStabilityTests
     [Fact]
     public void EveryCommittedRunFolderIsStillNamedByItsConfigsRunId()
     {
-        var runs = Directory.GetDirectories(Path.Combine(Repository.Find(), "results"), ExperimentRunner.RunsFolder, SearchOption.AllDirectories)
+        var runs = Directory.GetDirectories(Path.Combine(Repository.Find(), "results"), RunsLocation.RunsFolderName, SearchOption.AllDirectories)
             .SelectMany(Directory.GetDirectories)
             .Where(d => File.Exists(Path.Combine(d, ExperimentRunner.ConfigFile)) && !d.Contains($"{Path.DirectorySeparatorChar}smoke{Path.DirectorySeparatorChar}"))
             .ToList();

@@ -19,13 +19,13 @@ public class RunMigrationTests : IDisposable
         var first = new ExperimentRunner().Run(config, folder);
         // As an older id rule would have named it.
         const string oldId = "mask-convmixer16x2-0123456789";
-        Directory.Move(first.RunDirectory, Path.Combine(folder, ExperimentRunner.RunsFolder, oldId));
-        var csv = Path.Combine(folder, ExperimentRunner.CsvFile);
+        Directory.Move(first.RunDirectory, Path.Combine(folder, RunsLocation.RunsFolderName, oldId));
+        var csv = Path.Combine(folder, RunsLocation.TableName);
         File.WriteAllText(csv, File.ReadAllText(csv).Replace(first.RunId, oldId));
         Assert.Equal(RunStatus.New, ExperimentRunner.StatusOf(folder, config));
 
         Assert.Equal([new RunRename(oldId, first.RunId, "renamed")], RunMigration.Migrate(folder, dryRun: true).Renames);
-        Assert.True(Directory.Exists(Path.Combine(folder, ExperimentRunner.RunsFolder, oldId)), "a dry run changes nothing");
+        Assert.True(Directory.Exists(Path.Combine(folder, RunsLocation.RunsFolderName, oldId)), "a dry run changes nothing");
 
         Assert.Equal([new RunRename(oldId, first.RunId, "renamed")], RunMigration.Migrate(folder).Renames);
         Assert.Equal(RunStatus.Complete, ExperimentRunner.StatusOf(folder, config));
@@ -41,7 +41,7 @@ public class RunMigrationTests : IDisposable
     {
         var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
         var run = new ExperimentRunner().Run(config, folder);
-        var copy = Path.Combine(folder, ExperimentRunner.RunsFolder, "mask-old-copy");
+        var copy = Path.Combine(folder, RunsLocation.RunsFolderName, "mask-old-copy");
         Directory.CreateDirectory(copy);
         File.Copy(Path.Combine(run.RunDirectory, ExperimentRunner.ConfigFile), Path.Combine(copy, ExperimentRunner.ConfigFile));
         var rename = Assert.Single(RunMigration.Migrate(folder).Renames);
@@ -55,7 +55,7 @@ public class RunMigrationTests : IDisposable
     {
         var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
         var run = new ExperimentRunner().Run(config, folder);
-        var csv = Path.Combine(folder, ExperimentRunner.CsvFile);
+        var csv = Path.Combine(folder, RunsLocation.TableName);
         var table = File.ReadAllText(csv);
         var provenance = Path.Combine(run.RunDirectory, RunFolder.ProvenanceFile);
         var recorded = File.ReadAllText(provenance);

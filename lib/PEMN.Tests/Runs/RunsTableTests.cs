@@ -9,7 +9,7 @@ namespace PEMN.Tests.Runs;
 public class RunsTableTests : IDisposable
 {
     private readonly string folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pemn-table-" + Guid.NewGuid().ToString("N"))).FullName;
-    private string Csv => Path.Combine(folder, ExperimentRunner.CsvFile);
+    private string Csv => Path.Combine(folder, RunsLocation.TableName);
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
@@ -17,7 +17,7 @@ public class RunsTableTests : IDisposable
     private string CompleteRun(long seed, string date, double accuracy = 0.5)
     {
         var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Seed = seed } };
-        var run = RunFolder.Of(folder, config);
+        var run = RunsLocation.At(folder).Run(config);
         Directory.CreateDirectory(run.Path);
         ExperimentJson.Save(config, run.ConfigPath);
         var epochs = config.Training.Epochs;
@@ -35,7 +35,7 @@ public class RunsTableTests : IDisposable
         var late = CompleteRun(0, "2026-01-02T00:00:00Z");
         var early = CompleteRun(1, "2026-01-01T00:00:00Z");
         // A partial run (no metrics.json) has no row.
-        var partial = RunFolder.Of(folder, ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Seed = 2 } });
+        var partial = RunsLocation.At(folder).Run(ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Seed = 2 } });
         Directory.CreateDirectory(partial.Path);
         var report = RunsTable.Rebuild(folder, Csv);
         Assert.Equal([early, late], Ids());
@@ -90,7 +90,7 @@ public class RunsTableTests : IDisposable
     {
         var good = CompleteRun(0, "2026-01-01T00:00:00Z");
         var bad = CompleteRun(1, "2026-01-02T00:00:00Z");
-        var metrics = Path.Combine(folder, ExperimentRunner.RunsFolder, bad, RunFolder.MetricsFile);
+        var metrics = Path.Combine(folder, RunsLocation.RunsFolderName, bad, RunFolder.MetricsFile);
         File.WriteAllText(metrics, "{ \"best_test_accuracy\": 0.5 }"); // fields missing: not a metrics record
         var report = RunsTable.Rebuild(folder, Csv);
         Assert.Equal([good], Ids());

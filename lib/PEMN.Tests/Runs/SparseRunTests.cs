@@ -71,7 +71,7 @@ public class SparseRunTests : IDisposable
         Assert.Contains(parentId, missing.Message);
         Assert.Contains("which is new", missing.Message);
         Assert.Equal(ParentRunProblem.NotComplete, missing.Problem);
-        Assert.Equal(Path.Combine(ExperimentRunner.RunDirectory(folder, child), ExperimentRunner.ConfigFile), missing.ChildConfigFile);
+        Assert.Equal(Path.Combine(RunsLocation.At(folder).Run(child).Path, ExperimentRunner.ConfigFile), missing.ChildConfigFile);
         Assert.Equal(folder, missing.OutDirectory);
         Assert.Equal(RunStatus.New, ExperimentRunner.StatusOf(folder, child));
 
@@ -79,7 +79,7 @@ public class SparseRunTests : IDisposable
         var outcome = runner.Run(child, folder);
         var record = ParentRun.ReadRecord(outcome.RunDirectory)!;
         Assert.Equal(parentId, record.RunId);
-        Assert.Equal(Path.Combine(ExperimentRunner.RunsFolder, parentId), record.RunDirectory);
+        Assert.Equal(RunsLocation.RelativeRunPath(parentId), record.RunDirectory);
         Assert.Equal(trained.Metrics.BestTestAccuracy, record.BestTestAccuracy);
         Assert.Equal(1, record.Epochs);
         Assert.Null(ParentRun.ReadRecord(trained.RunDirectory));
@@ -100,7 +100,7 @@ public class SparseRunTests : IDisposable
     public async Task AChildWaitsForAParentThatAnotherProcessIsTraining()
     {
         var child = Sparse(StrategyName.SparseMagnitudeTrained);
-        var parentFolder = RunFolder.Of(folder, ParentRun.ConfigOf(child)!);
+        var parentFolder = RunsLocation.At(folder).Run(ParentRun.ConfigOf(child)!);
         Directory.CreateDirectory(parentFolder.Path);
         Task<ParentRecord> waiting;
         using (PEMN.Runtime.FileLock.Acquire(parentFolder.LockPath))

@@ -27,7 +27,7 @@ public class TrainedRunTests : IDisposable
     public void ALoadedRunIsTheTrainedNetworkItsRunEvaluated()
     {
         var outcome = new ExperimentRunner().Run(Config, folder);
-        using var trained = TrainedRun.LoadFromTable(Path.Combine(folder, ExperimentRunner.CsvFile), outcome.RunId);
+        using var trained = TrainedRun.LoadFromTable(Path.Combine(folder, RunsLocation.TableName), outcome.RunId);
         Assert.Equal(outcome.RunId, trained.RunId);
         Assert.Equal(Config.Training.Epochs, trained.Epoch);
         Assert.Equal(ExperimentJson.Canonical(Config), ExperimentJson.Canonical(trained.Config));

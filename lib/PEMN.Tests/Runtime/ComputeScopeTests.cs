@@ -141,7 +141,7 @@ public class ComputeScopeTests : IDisposable
             var run = new ExperimentRunner().Run(config, folder);
             Assert.True(run.Metrics.BestTestAccuracy > 0.5, $"bf16 smoke run: best test accuracy {run.Metrics.BestTestAccuracy}");
             Assert.All(run.History, e => Assert.True(double.IsFinite(e.TrainLoss)));
-            var provenance = RunFolder.Of(folder, config).ReadComplete().Provenance!;
+            var provenance = RunsLocation.At(folder).Run(config).ReadComplete().Provenance!;
             Assert.Equal(MemoryFormat.ChannelsLast, provenance.MemoryFormat);
             Assert.Equal(Machine.Allocator, provenance.Allocator);
         }

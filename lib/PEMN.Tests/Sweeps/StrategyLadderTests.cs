@@ -46,7 +46,7 @@ public class StrategyLadderTests : IDisposable
         Assert.All(first.Where(r => r.SameAs is null), r => Assert.False(r.Reused));
         var rp5 = first.Single(r => r.Label == "RP 1e-5" && r.Seed == 1);
         Assert.Equal(first.Single(r => r.Label == "RP 1e-3" && r.Seed == 1).RunId, rp5.RunId);
-        Assert.Equal(14, Directory.GetDirectories(Path.Combine(folder, ExperimentRunner.RunsFolder)).Length);
+        Assert.Equal(14, Directory.GetDirectories(Path.Combine(folder, RunsLocation.RunsFolderName)).Length);
 
         var second = StrategyLadder.Run(config, [0, 1], csv);
         Assert.All(second, r => Assert.True(r.Reused));

@@ -62,7 +62,7 @@ public class SweepPlanTests : IDisposable
         Assert.True(all[0].Outcome!.Skipped);
         Assert.False(all[1].Outcome!.Skipped);
         Assert.Equal(2, RunsCsv.Read(csv).Rows.Count);
-        Assert.True(Directory.Exists(Path.Combine(folder, ExperimentRunner.RunsFolder, all[1].RunId)));
+        Assert.True(Directory.Exists(Path.Combine(folder, RunsLocation.RunsFolderName, all[1].RunId)));
     }
 
     [Theory]

@@ -310,7 +310,7 @@ public static class FewValues
             .OrderBy(r => ValuesOf(r.Label)).ThenBy(r => r.Seed)
             .Select(r =>
             {
-                var run = Path.Combine(folder, ExperimentRunner.RunsFolder, r.RunId);
+                var run = RunsLocation.At(folder).Run(r.RunId).Path;
                 return new SeedDraw(r, run, RunAnalysis.DrawnOfRun(run)[0]);
             })
             .ToList();
@@ -326,7 +326,7 @@ public static class FewValues
             .Select(g =>
             {
                 var runs = g.OrderBy(r => r.Seed)
-                    .Select(r => (Run: r, Config: ExperimentJson.Load(Path.Combine(folder, ExperimentRunner.RunsFolder, r.RunId, ExperimentRunner.ConfigFile))))
+                    .Select(r => (Run: r, Config: ExperimentJson.Load(RunsLocation.At(folder).Run(r.RunId).ConfigPath)))
                     .Select(r => (r.Run, r.Config, Negative: ValueInspection.Drawn(r.Config.Network)[0].Negative > 0))
                     .ToList();
                 return new SignSplit(g.Key, runs.Any(r => r.Config.Strategy.SignSymmetric),

@@ -71,7 +71,7 @@ public sealed class SlurmJobFolder
         var ids = string.Join("\n", plan.Runs.Select(ExperimentJson.RunId));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids)))[..HashDigits];
         var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
-        var folder = System.IO.Path.Combine(RunsTable.FolderOf(csvPath), FolderName, $"{safe}-{hash}");
+        var folder = System.IO.Path.Combine(RunsLocation.OfTable(csvPath).Directory, FolderName, $"{safe}-{hash}");
         return new SlurmJobFolder(folder, safe, plan, csvPath);
     }
 
@@ -84,7 +84,7 @@ public sealed class SlurmJobFolder
     /// <summary>The runs table.</summary>
     public string Csv { get; }
     /// <summary>The output folder (the table's folder: run folders in its runs/).</summary>
-    public string OutDirectory => RunsTable.FolderOf(Csv);
+    public string OutDirectory => RunsLocation.OfTable(Csv).Directory;
     /// <summary>points/.</summary>
     public string PointsFolder => System.IO.Path.Combine(Path, "points");
     /// <summary>logs/.</summary>
@@ -124,7 +124,7 @@ public sealed class SlurmJobFolder
         var queued = Queued(queue);
         return Plan.Runs.Select((config, i) =>
         {
-            var found = RunFolder.Of(OutDirectory, config).Inspect();
+            var found = RunsLocation.At(OutDirectory).Run(config).Inspect();
             return new SlurmPoint(i, ExperimentJson.RunId(config), found.Status, found.EpochsDone, queued.GetValueOrDefault(i), PointLog(i), LastError(PointLog(i)));
         }).ToList();
     }

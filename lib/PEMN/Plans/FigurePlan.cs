@@ -61,8 +61,8 @@ public sealed record FigurePlan(PlanName Id, string Folder, string Description, 
     /// <summary>The compression panels at <paramref name="scale"/> (empty for a plan without them).</summary>
     public IReadOnlyList<CompressionPanel> PanelsAt(Scale scale) => Panels?.Invoke(scale) ?? [];
 
-    /// <summary>The runs table of this plan at <paramref name="scale"/> under the results folder <paramref name="results"/>.</summary>
-    public string CsvPath(string results, Scale scale) => Path.Combine(results, Folder, Names.Of(scale), ExperimentRunner.CsvFile);
+    /// <summary>Where this plan's runs and runs table are at <paramref name="scale"/> under the results folder <paramref name="results"/>.</summary>
+    public RunsLocation Location(string results, Scale scale) => RunsLocation.OfPlan(results, Folder, scale);
 
     /// <summary>Every run of the plan at <paramref name="scale"/>, without duplicates; a parent run precedes its children.</summary>
     public SweepPlan Runs(Scale scale)
@@ -82,7 +82,7 @@ public sealed record FigurePlan(PlanName Id, string Folder, string Description, 
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
         RunOptions? options = null)
     {
-        var csv = CsvPath(results, scale);
+        var csv = Location(results, scale).Table;
         if (trainMissing)
             foreach (var part in Points)
                 RunReuse.CopyInto(PointPlan.Sweep(PointPlan.Plan(part.Runs(scale))), csv, results, scale, cancellation);
@@ -96,7 +96,7 @@ public sealed record FigurePlan(PlanName Id, string Folder, string Description, 
     public IReadOnlyList<IReadOnlyList<LadderResult>> RunLadders(Scale scale, string results,
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
         RunOptions? options = null) =>
-        Ladders.Select(l => StrategyLadder.Run(l.Base(scale), l.Seeds(scale), CsvPath(results, scale), observerFor, cancellation, l.Rungs, options)).ToList();
+        Ladders.Select(l => StrategyLadder.Run(l.Base(scale), l.Seeds(scale), Location(results, scale).Table, observerFor, cancellation, l.Rungs, options)).ToList();
 
     /// <summary>
     /// Copies in the runs that other plans' folders have complete (<see cref="RunReuse"/>), trains what is still missing of
@@ -106,7 +106,7 @@ public sealed record FigurePlan(PlanName Id, string Folder, string Description, 
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
         RunOptions? options = null)
     {
-        var csv = CsvPath(results, scale);
+        var csv = Location(results, scale).Table;
         var panels = PanelsAt(scale);
         foreach (var panel in panels)
             RunReuse.CopyInto(CompressionComparison.Plan(CompressionComparison.Steps(panel), panel.Seeds), csv, results, scale, cancellation);

@@ -25,12 +25,12 @@ public static class PlanPacking
     public static IReadOnlyList<RunFile> Pack(FigurePlan plan, Scale scale, string results, Device? device = null,
         Action<RunFile>? onRun = null, CancellationToken cancellation = default)
     {
-        var outDirectory = RunsTable.FolderOf(plan.CsvPath(results, scale));
+        var outDirectory = plan.Location(results, scale).Directory;
         var files = new List<RunFile>();
         foreach (var config in plan.Runs(scale).Runs)
         {
             cancellation.ThrowIfCancellationRequested();
-            var file = PackRun(RunFolder.Of(outDirectory, config).Path, results, device);
+            var file = PackRun(RunsLocation.At(outDirectory).Run(config).Path, results, device);
             onRun?.Invoke(file);
             files.Add(file);
         }

@@ -96,7 +96,7 @@ public static class PlanRunner
     public static IReadOnlyList<PreparedPlan> Prepare(IReadOnlyList<FigurePlan> plans, Scale scale, string results,
         Action<DataSetException>? onMissingData = null)
     {
-        var prepared = plans.Select(p => new PreparedPlan(p, scale, p.CsvPath(results, scale), p.Runs(scale))).ToList();
+        var prepared = plans.Select(p => new PreparedPlan(p, scale, p.Location(results, scale).Table, p.Runs(scale))).ToList();
         foreach (var p in prepared) new SweepRunner().Preflight(p.Runs, p.Csv, onMissingData);
         return prepared;
     }
@@ -178,12 +178,12 @@ public static class PlanRunner
     /// </summary>
     public static PlanAnalyses Analyse(FigurePlan plan, Scale scale, string results, CancellationToken cancellation = default)
     {
-        var outDirectory = RunsTable.FolderOf(plan.CsvPath(results, scale));
+        var outDirectory = plan.Location(results, scale).Directory;
         int written = 0, present = 0, missing = 0, incomplete = 0;
         foreach (var config in plan.Runs(scale).Runs)
         {
             cancellation.ThrowIfCancellationRequested();
-            var run = RunFolder.Of(outDirectory, config).Path;
+            var run = RunsLocation.At(outDirectory).Run(config).Path;
             if (File.Exists(Path.Combine(run, RunAnalysis.AnalysisFile))) present++;
             else if (!File.Exists(Path.Combine(run, ExperimentRunner.MetricsFile))) incomplete++;
             else if (RunAnalysis.ForRun(run) is null) missing++;

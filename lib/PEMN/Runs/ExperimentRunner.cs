@@ -20,8 +20,6 @@ namespace PEMN.Runs;
 /// <param name="data">Where the images come from (default: <see cref="ExperimentData"/>, offline).</param>
 public sealed partial class ExperimentRunner(IDataProvider? data = null)
 {
-    /// <summary>Folder of run folders under the output folder.</summary>
-    public const string RunsFolder = "runs";
     /// <summary>The run's config (<see cref="RunFolder.ConfigFile"/>).</summary>
     public const string ConfigFile = RunFolder.ConfigFile;
     /// <summary>The run's per-epoch records (<see cref="RunFolder.HistoryFile"/>).</summary>
@@ -30,19 +28,11 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
     public const string MetricsFile = RunFolder.MetricsFile;
     /// <summary>The run's checkpoint folder (<see cref="RunFolder.CheckpointFolder"/>).</summary>
     public const string CheckpointFolder = RunFolder.CheckpointFolder;
-    /// <summary>The default runs table under the output folder.</summary>
-    public const string CsvFile = "runs.csv";
 
     private readonly IDataProvider data = data ?? new ExperimentData();
 
-    /// <summary>&lt;out&gt;/runs/&lt;run-id&gt; of <paramref name="config"/>.</summary>
-    public static string RunDirectory(string outDirectory, ExperimentConfig config) => RunFolder.Of(outDirectory, config).Path;
-
     /// <summary>New, partial, complete, in progress elsewhere or corrupt, from the files in the run folder (nothing is changed).</summary>
-    public static RunStatus StatusOf(string outDirectory, ExperimentConfig config) => RunFolder.Of(outDirectory, config).Inspect().Status;
-
-    /// <summary>The runs table of an output folder when none is named: &lt;out&gt;/runs.csv.</summary>
-    public static string DefaultCsv(string outDirectory) => Path.Combine(outDirectory, CsvFile);
+    public static RunStatus StatusOf(string outDirectory, ExperimentConfig config) => RunsLocation.At(outDirectory).Run(config).Inspect().Status;
 
     /// <summary>
     /// Everything that can be checked before compute, for each of <paramref name="configs"/>: the config is valid, the
@@ -80,7 +70,7 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
     public RunOutcome Run(ExperimentConfig config, string outDirectory, string? csvPath = null,
         ITrainingObserver? observer = null, CancellationToken cancellation = default, RunOptions? options = null)
     {
-        var csv = Path.GetFullPath(csvPath ?? DefaultCsv(outDirectory));
+        var csv = RunsLocation.At(outDirectory, csvPath).Table;
         Preflight([config], outDirectory, csv);
         return Execute(config, outDirectory, csv, observer, cancellation, options ?? RunOptions.Default, waitIfBusy: true)!;
     }
@@ -102,7 +92,7 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
         CancellationToken cancellation, RunOptions options, bool waitIfBusy)
     {
         var clock = Stopwatch.StartNew();
-        var folder = RunFolder.Of(outDirectory, config);
+        var folder = RunsLocation.At(outDirectory).Run(config);
         // A complete run's records never change again: read them without the lock.
         if (folder.Inspect() is { Status: RunStatus.Complete })
             return Finish(folder, outDirectory, csv, RunStatus.Complete, RunOutcomeKind.Skipped, cancellation);

@@ -52,7 +52,7 @@ public static class ParentRun
     {
         var parent = ConfigOf(child)
             ?? throw new ArgumentException($"Strategy {Names.Of(child.Strategy.Name)} starts from its own initial weights; it has no parent run.", nameof(child));
-        var folder = RunFolder.Of(outDirectory, parent);
+        var folder = RunsLocation.At(outDirectory).Run(parent);
         var found = folder.Inspect();
         if (found.Status == RunStatus.InProgress)
         {
@@ -72,7 +72,7 @@ public static class ParentRun
                 $"{intro}, which is complete in {folder.Path} but without its final checkpoint (checkpoints are not committed). " +
                 $"Retrain the parent: delete {folder.Path}, then train it into {outDirectory}.");
         var metrics = folder.ReadComplete().Metrics;
-        return new ParentRecord(folder.RunId, Path.Combine(ExperimentRunner.RunsFolder, folder.RunId), StrategyName.Dense, state.Epoch,
+        return new ParentRecord(folder.RunId, RunsLocation.RelativeRunPath(folder.RunId), StrategyName.Dense, state.Epoch,
             metrics.BestTestAccuracy, metrics.FinalTestAccuracy, Path.Combine(ExperimentRunner.CheckpointFolder, state.ModelFile));
     }
 

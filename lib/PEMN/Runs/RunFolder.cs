@@ -89,10 +89,6 @@ public sealed class RunFolder(string path)
     /// <summary>run.lock.</summary>
     public string LockPath => File(LockFile);
 
-    /// <summary>The folder of <paramref name="config"/> under <paramref name="outDirectory"/>: &lt;out&gt;/runs/&lt;run id&gt;.</summary>
-    public static RunFolder Of(string outDirectory, ExperimentConfig config) =>
-        new(System.IO.Path.Combine(outDirectory, ExperimentRunner.RunsFolder, ExperimentJson.RunId(config)));
-
     /// <summary>What the folder holds, without changing anything and without throwing on damaged files.</summary>
     /// <param name="lockHeld">The caller holds the run's lock (so a held lock is not another process at work).</param>
     public RunInspection Inspect(bool lockHeld = false)

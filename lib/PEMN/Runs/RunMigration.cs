@@ -31,9 +31,9 @@ public static class RunMigration
     /// <param name="dryRun">Only report what would change.</param>
     public static RunMigrationReport Migrate(string outDirectory, string? csvPath = null, bool dryRun = false)
     {
-        var runs = Path.Combine(outDirectory, ExperimentRunner.RunsFolder);
+        var runs = RunsLocation.At(outDirectory).RunsDirectory;
         if (!Directory.Exists(runs)) return new RunMigrationReport([], []);
-        var csv = csvPath ?? ExperimentRunner.DefaultCsv(outDirectory);
+        var csv = csvPath ?? RunsLocation.At(outDirectory).Table;
         var renames = Rename(runs, csv, dryRun);
         var recorded = RecordProvenance(runs, csv, dryRun);
         return new RunMigrationReport(renames, recorded);

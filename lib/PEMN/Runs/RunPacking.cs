@@ -46,7 +46,7 @@ public static class RunPacking
     public static string? IncompleteReason(string runDirectory)
     {
         var dir = FullPath(runDirectory);
-        if (!Directory.Exists(dir)) return $"'{dir}' is not a folder; allowed: a run folder (<out>/{ExperimentRunner.RunsFolder}/<run id>)";
+        if (!Directory.Exists(dir)) return $"'{dir}' is not a folder; allowed: a run folder (<out>/{RunsLocation.RunsFolderName}/<run id>)";
         if (!File.Exists(Path.Combine(dir, ExperimentRunner.ConfigFile)))
             return $"'{dir}' is not a run folder: it has no {ExperimentRunner.ConfigFile}";
         if (!File.Exists(Path.Combine(dir, ExperimentRunner.MetricsFile)))

@@ -62,7 +62,7 @@ public static class RunsTable
         var (header, rows) = File.Exists(csv) ? RunsCsv.Read(csv) : ([], []);
         var before = RunsCsv.Text(header, rows);
 
-        var runs = Path.Combine(outDirectory, ExperimentRunner.RunsFolder);
+        var runs = RunsLocation.At(outDirectory).RunsDirectory;
         var ids = runIds?.Distinct(StringComparer.Ordinal).ToList()
             ?? (Directory.Exists(runs) ? Directory.GetDirectories(runs).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList() : []);
         var records = new List<(RunRecord Record, Dictionary<string, string> Row)>();

@@ -95,7 +95,7 @@ public sealed class TrainedRun : IDisposable
     /// the folder of the table), e.g. a <see cref="PEMN.Sweeps.LadderResult.RunId"/> of a ladder run with that table.
     /// </summary>
     public static TrainedRun LoadFromTable(string csvPath, string runId, Device? device = null) =>
-        Load(Path.Combine(RunsTable.FolderOf(csvPath), ExperimentRunner.RunsFolder, runId), device);
+        Load(RunsLocation.OfTable(csvPath).Run(runId).Path, device);
 
     /// <summary>Releases the model's tensors.</summary>
     public void Dispose() => Network.Dispose();

@@ -43,7 +43,7 @@ public static class RunReuse
         {
             var other = Path.GetFullPath(Path.Combine(folder, Names.Of(scale)));
             if (other == own) continue;
-            var run = new RunFolder(Path.Combine(other, ExperimentRunner.RunsFolder, runId));
+            var run = RunsLocation.At(other).Run(runId);
             // Complete means its records read back whole and describe this run (a damaged one is not copied).
             if (Directory.Exists(run.Path) && run.Inspect().Status == RunStatus.Complete) found.Add(run.Path);
         }
@@ -56,7 +56,7 @@ public static class RunReuse
     /// </summary>
     public static IReadOnlyList<(SweepRunner.PlannedRun Run, string Source)> Copyable(SweepPlan plan, string csvPath, string results, Scale scale)
     {
-        var outDirectory = RunsTable.FolderOf(csvPath);
+        var outDirectory = RunsLocation.OfTable(csvPath).Directory;
         var described = SweepRunner.Describe(plan, csvPath);
         // The parents of children still to train: a copy is useful only with its trained weights (its final checkpoint).
         var parents = described.Where(p => p.Status != RunStatus.Complete && p.Config.Strategy.Name.NeedsParent())
@@ -80,12 +80,12 @@ public static class RunReuse
     public static IReadOnlyList<(string RunId, string Source)> CopyInto(SweepPlan plan, string csvPath, string results, Scale scale,
         CancellationToken cancellation = default)
     {
-        var outDirectory = RunsTable.FolderOf(csvPath);
+        var outDirectory = RunsLocation.OfTable(csvPath).Directory;
         var copied = new List<(string, string)>();
         foreach (var (planned, source) in Copyable(plan, csvPath, results, scale))
         {
             cancellation.ThrowIfCancellationRequested();
-            var target = RunFolder.Of(outDirectory, planned.Config);
+            var target = RunsLocation.At(outDirectory).Run(planned.Config);
             Directory.CreateDirectory(target.Path);
             using (var held = FileLock.TryAcquire(target.LockPath))
             {

@@ -31,7 +31,7 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
 
     /// <summary>The plan with each run's state on disk (for --dry-run); nothing is changed.</summary>
     public static IReadOnlyList<PlannedRun> Describe(SweepPlan plan, string csvPath) =>
-        plan.Runs.Select(c => new PlannedRun(ExperimentJson.RunId(c), c, ExperimentRunner.StatusOf(RunsTable.FolderOf(csvPath), c))).ToList();
+        plan.Runs.Select(c => new PlannedRun(ExperimentJson.RunId(c), c, ExperimentRunner.StatusOf(RunsLocation.OfTable(csvPath).Directory, c))).ToList();
 
     /// <summary>Runs of <paramref name="planned"/> that training would start now: new or partial, and damaged ones with <paramref name="restart"/>.</summary>
     public static int Trainable(IEnumerable<PlannedRun> planned, bool restart) =>
@@ -39,7 +39,7 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
 
     /// <summary>Checks every point of <paramref name="plan"/> before compute (see <see cref="ExperimentRunner.Preflight"/>).</summary>
     public void Preflight(SweepPlan plan, string csvPath, Action<Data.DataSetException>? onMissingData = null) =>
-        runner.Preflight(plan.Runs, RunsTable.FolderOf(csvPath), Path.GetFullPath(csvPath), onMissingData);
+        runner.Preflight(plan.Runs, RunsLocation.OfTable(csvPath).Directory, Path.GetFullPath(csvPath), onMissingData);
 
     /// <summary>
     /// Runs every configuration of <paramref name="plan"/>, in plan order (results too); <paramref name="observerFor"/> may
@@ -50,7 +50,7 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
     {
         options ??= RunOptions.Default;
         var csv = Path.GetFullPath(csvPath);
-        var outDirectory = RunsTable.FolderOf(csv);
+        var outDirectory = RunsLocation.OfTable(csv).Directory;
         Preflight(plan, csv);
         var planned = Describe(plan, csv);
         var results = new SweepResult?[planned.Count];
