@@ -150,7 +150,7 @@ public static class FewValues
     /// </summary>
     public static ExperimentConfig CopyConfig(Scale scale, long values)
     {
-        var baseConfig = ExperimentPresets.Get(scale, "");
+        var baseConfig = ExperimentPresets.Get(scale);
         var ratio = ParameterEfficientStrategies.RatioForValues(LargestLayer(baseConfig), values, StrategyLadder.PaperRatios);
         return baseConfig with { Strategy = new StrategyConfig(StrategyName.RandomVectorPadding, ratio, PadMode.Copy) };
     }
@@ -169,7 +169,7 @@ public static class FewValues
     /// </summary>
     public static IReadOnlyList<PointRun> CoreRuns(Scale scale)
     {
-        var targets = TargetsFor(ExperimentPresets.Get(scale, ""));
+        var targets = TargetsFor(ExperimentPresets.Get(scale));
         var few = new long[] { 1, FewValuesMax }.Where(targets.Contains).ToList();
         var many = new[] { ManyValues, 410L }.Where(targets.Contains).ToList();
         var runs = new List<PointRun>();
@@ -202,7 +202,7 @@ public static class FewValues
     /// </summary>
     public static IReadOnlyList<PointRun> ExtendedRuns(Scale scale)
     {
-        var targets = TargetsFor(ExperimentPresets.Get(scale, ""));
+        var targets = TargetsFor(ExperimentPresets.Get(scale));
         var rest = CurveRest(targets);
         var runs = CoreRuns(scale).ToList();
         var signedConstant = Variants.Single(v => v.Apply(CopyConfig(scale, 1)).Masking.WeightInit == WeightInit.SignedConstant);

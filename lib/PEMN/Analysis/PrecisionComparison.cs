@@ -30,7 +30,7 @@ public static class PrecisionComparison
     /// <summary>Every run at a scale: each rung in both precisions at every seed of the ladder.</summary>
     public static IReadOnlyList<PointRun> Runs(Scale scale)
     {
-        var steps = StrategyLadder.Steps(ExperimentPresets.Get(scale, ""), Rungs);
+        var steps = StrategyLadder.Steps(ExperimentPresets.Get(scale), Rungs);
         return Scales.LadderSeeds(scale).SelectMany(seed => steps.SelectMany(step => Precisions.Select(precision => new PointRun(
             new PlanPoint(Names.Of(precision), step.Label, step.Config with { Training = step.Config.Training with { Precision = precision } }), seed)))).ToList();
     }

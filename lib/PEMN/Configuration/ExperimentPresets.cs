@@ -10,39 +10,44 @@ namespace PEMN.Configuration;
 /// Named experiment configurations: the only place their numbers are written. Three scales (smoke: seconds, for
 /// tests; quick: CPU minutes on Fashion-MNIST; paper: the paper's settings, GPU work), each with the ConvMixer of the
 /// scale and its variants for the other model families and the width/depth comparison: "quick" is the quick ConvMixer,
-/// "quick_vit" the quick ViT with the same data and training. Names accept '-' for '_'.
+/// "quick_vit" the quick ViT with the same data and training (<see cref="PresetName"/>). Names accept '-' for '_'.
 /// </summary>
 public static class ExperimentPresets
 {
     /// <summary>Preset names, by scale and in order of cost.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        ["smoke", "smoke_vit", "smoke_resnet", "smoke_wide", "smoke_deep", "quick", "quick_vit", "quick_resnet", "quick_wide", "quick_deep",
-         "paper", "paper_vit", "paper_resnet", "paper_wide", "paper_deep"];
+    public static IReadOnlyList<string> Names { get; } = PresetName.All.Select(p => p.ToString()).ToList();
 
-    /// <summary>The preset called <paramref name="name"/> (case-insensitive, '-' or '_').</summary>
-    public static ExperimentConfig Get(string name) => name.Trim().Replace('-', '_').ToLowerInvariant() switch
+    /// <summary>The preset called <paramref name="name"/> (<see cref="PresetName.Parse"/>: case-insensitive, '-' or '_').</summary>
+    /// <exception cref="ArgumentException">Not a preset; the message lists the allowed names.</exception>
+    public static ExperimentConfig Get(string name) => Get(PresetName.Parse(name));
+
+    /// <summary>The preset of a scale for a variant (the scale's ConvMixer unless another is named).</summary>
+    public static ExperimentConfig Get(Scale scale, PresetVariant variant = PresetVariant.ConvMixer) => Get(new PresetName(scale, variant));
+
+    /// <summary>The preset <paramref name="name"/>.</summary>
+    public static ExperimentConfig Get(PresetName name)
     {
-        "smoke" => Smoke,
-        "smoke_vit" => SmokeViT,
-        "smoke_resnet" => SmokeResNet,
-        "smoke_wide" => Wider(Smoke),
-        "smoke_deep" => Deeper(Smoke),
-        "quick" => Quick,
-        "quick_vit" => QuickViT,
-        "quick_resnet" => QuickResNet,
-        "quick_wide" => Wider(Quick),
-        "quick_deep" => Deeper(Quick),
-        "paper" => Paper,
-        "paper_vit" => PaperViT,
-        "paper_resnet" => PaperResNet,
-        "paper_wide" => Wider(Paper),
-        "paper_deep" => Deeper(Paper),
-        _ => throw new ArgumentException($"preset = '{name}' is not allowed; allowed: {string.Join(", ", Names)}.", "preset"),
-    };
-
-    /// <summary>The preset of a scale ("smoke", "quick", "paper") for a variant ("" for the ConvMixer, "vit", "resnet", ...).</summary>
-    public static ExperimentConfig Get(Scale scale, string variant = "") =>
-        Get(variant.Length == 0 ? Runtime.Names.Of(scale) : $"{Runtime.Names.Of(scale)}_{variant}");
+        var convMixer = name.Scale switch
+        {
+            Scale.Smoke => Smoke,
+            Scale.Quick => Quick,
+            Scale.Paper => Paper,
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name.Scale, "not a scale"),
+        };
+        return (name.Scale, name.Variant) switch
+        {
+            (_, PresetVariant.ConvMixer) => convMixer,
+            (Scale.Smoke, PresetVariant.ViT) => SmokeViT,
+            (Scale.Quick, PresetVariant.ViT) => QuickViT,
+            (Scale.Paper, PresetVariant.ViT) => PaperViT,
+            (Scale.Smoke, PresetVariant.ResNet) => SmokeResNet,
+            (Scale.Quick, PresetVariant.ResNet) => QuickResNet,
+            (Scale.Paper, PresetVariant.ResNet) => PaperResNet,
+            (_, PresetVariant.Wide) => Wider(convMixer),
+            (_, PresetVariant.Deep) => Deeper(convMixer),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name.Variant, "not a preset variant"),
+        };
+    }
 
     /// <summary>
     /// Seconds on a laptop CPU: 4 synthetic classes of 1x8x8 blob images (128 train, 32 test per class),

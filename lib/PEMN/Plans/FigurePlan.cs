@@ -7,10 +7,10 @@ using PEMN.Sweeps;
 namespace PEMN.Plans;
 
 /// <summary>A strategy ladder inside a figure plan: the preset variant it runs on, its rungs and its seeds.</summary>
-/// <param name="Variant">The preset variant ("" for the scale's ConvMixer, "vit", "resnet", "wide", "deep").</param>
+/// <param name="Variant">The preset variant of the ladder's base.</param>
 /// <param name="Rungs">The rungs (the paper's nine, or a subset).</param>
 /// <param name="Seeds">The seeds at a scale.</param>
-public sealed record LadderPart(string Variant, IReadOnlyList<LadderRung> Rungs, Func<Scale, IReadOnlyList<long>> Seeds)
+public sealed record LadderPart(PresetVariant Variant, IReadOnlyList<LadderRung> Rungs, Func<Scale, IReadOnlyList<long>> Seeds)
 {
     /// <summary>The ladder's base config at <paramref name="scale"/>.</summary>
     public ExperimentConfig Base(Scale scale) => ExperimentPresets.Get(scale, Variant);

@@ -22,20 +22,20 @@ public static class FigurePlans
 
     /// <summary>Fig. 3 on the ConvMixer: the paper's nine rungs over three seeds.</summary>
     public static FigurePlan Ladder { get; } = new(PlanName.Ladder, "strategy-ladder", "Fig. 3: the strategy ladder on the ConvMixer, over seeds",
-        [new LadderPart("", StrategyLadder.Rungs, Scales.LadderSeeds)]);
+        [new LadderPart(PresetVariant.ConvMixer, StrategyLadder.Rungs, Scales.LadderSeeds)]);
 
     /// <summary>Fig. 3 on the ViT: One-layer shares its same-shape linear layers.</summary>
     public static FigurePlan VitLadder { get; } = new(PlanName.VitLadder, "vit-ladder", "Fig. 3: the strategy ladder on the ViT, over seeds",
-        [new LadderPart("vit", StrategyLadder.Rungs, Scales.LadderSeeds)]);
+        [new LadderPart(PresetVariant.ViT, StrategyLadder.Rungs, Scales.LadderSeeds)]);
 
     /// <summary>Fig. 3's rungs on a CIFAR ResNet (ResNet-20 at quick scale), over seeds.</summary>
     public static FigurePlan ResNetLadder { get; } = new(PlanName.ResNetLadder, "resnet-ladder", "Fig. 3's rungs on a CIFAR ResNet, over seeds",
-        [new LadderPart("resnet", StrategyLadder.Rungs, Scales.ClaimSeeds)]);
+        [new LadderPart(PresetVariant.ResNet, StrategyLadder.Rungs, Scales.ClaimSeeds)]);
 
     /// <summary>"Deeper and wider nets close the gap": Dense, Mask, RP 1e-2, RP 1e-3 on a twice wider and a twice deeper ConvMixer.</summary>
     public static FigurePlan WidthDepth { get; } = new(PlanName.WidthDepth, "width-depth",
         "Fig. 3's claim that wider and deeper nets close the gap to Dense: a wider and a deeper ConvMixer, over seeds",
-        [new LadderPart("wide", WidthDepthRungs, Scales.ClaimSeeds), new LadderPart("deep", WidthDepthRungs, Scales.ClaimSeeds)]);
+        [new LadderPart(PresetVariant.Wide, WidthDepthRungs, Scales.ClaimSeeds), new LadderPart(PresetVariant.Deep, WidthDepthRungs, Scales.ClaimSeeds)]);
 
     /// <summary>
     /// Issue 14, how few values are enough: RP by unique-value count on the scale's ConvMixer, copy against rand, and the variants
@@ -88,7 +88,7 @@ public static class FigurePlans
 
     /// <summary>Fig. 4's data sets at a scale: the paper's CIFAR-10 and CIFAR-100 at paper scale, the scale's own otherwise.</summary>
     public static IReadOnlyList<DataSetName> ResNetDataSets(Scale scale) =>
-        scale == Scale.Paper ? [DataSetName.Cifar10, DataSetName.Cifar100] : [ExperimentPresets.Get(scale, "resnet").Data.Dataset];
+        scale == Scale.Paper ? [DataSetName.Cifar10, DataSetName.Cifar100] : [ExperimentPresets.Get(scale, PresetVariant.ResNet).Data.Dataset];
 
     /// <summary>Fig. 5's ConvMixer depths at a scale: the paper's 6 and 8 at paper scale, the scale's ConvMixer otherwise.</summary>
     public static IReadOnlyList<long> ConvMixerDepths(Scale scale) =>
@@ -97,7 +97,7 @@ public static class FigurePlans
     /// <summary>Fig. 4 at a scale: one panel per data set and depth, on the scale's ResNet preset.</summary>
     public static IReadOnlyList<CompressionPanel> ResNetPanels(Scale scale)
     {
-        var preset = ExperimentPresets.Get(scale, "resnet");
+        var preset = ExperimentPresets.Get(scale, PresetVariant.ResNet);
         return ResNetDataSets(scale).SelectMany(dataset => ResNetDepths(scale).Select(depth =>
         {
             var config = WithDataSet(preset, dataset);

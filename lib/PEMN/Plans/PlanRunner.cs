@@ -2,6 +2,7 @@ using PEMN.Analysis;
 using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Reports;
+using PEMN.Runtime;
 using PEMN.Runs;
 using PEMN.Sweeps;
 using PEMN.Training;
@@ -147,7 +148,7 @@ public static class PlanRunner
 
         foreach (var (part, rows) in plan.Ladders.Zip(plan.RunLadders(scale, results, progress, cancellation, runOptions)))
         {
-            var file = plan.Ladders.Count == 1 ? LadderTable.FileName : $"ladder-{part.Variant}.md";
+            var file = plan.Ladders.Count == 1 ? LadderTable.FileName : $"ladder-{Names.Of(part.Variant)}.md";
             Add(file, LadderTable.Markdown(rows, part.Base(scale), madeBy, provenance),
                 rows.Count(r => r.SameAs is null && !r.Reused), rows.Count(r => r.SameAs is null && r.Reused));
         }
