@@ -31,18 +31,18 @@ public static class LadderTable
         ReportFile.AppendHeader(text, $"Strategy ladder: {baseConfig.Name}, {baseConfig.Model.ShortName}", command, provenance);
         text.AppendLine(c, $"- data: {Names.Label(baseConfig.Data.Dataset)}, model: {baseConfig.Model.ShortName}, " +
             $"{baseConfig.Training.Epochs} epochs, batch {baseConfig.Training.BatchSize}, k = {baseConfig.Masking.KeepFraction}, seeds {string.Join(", ", seeds)}");
-        text.AppendLine("- accuracy: best test accuracy over epochs (the paper's metric), mean and sample standard deviation over the seeds; " +
+        text.AppendLine("- accuracy: best test accuracy over epochs (the paper's metric), mean and sample standard deviation over the n seeds (none for one seed); " +
             "compression: of the conv and linear weights (C_w + C_m against 32 bits per weight, as the paper)");
         foreach (var note in notes ?? []) text.AppendLine(c, $"- {note}");
         text.AppendLine("- every run's config, per-epoch history and metrics: `runs/<run id>/`; one row per run: `runs.csv`");
         text.AppendLine();
-        text.AppendLine(c, $"| rung | unique values | compression | mean best acc | sd | {string.Join(" | ", seeds.Select(s => $"seed {s}"))} |");
-        text.AppendLine(c, $"|---|---:|---:|---:|---:|{string.Concat(seeds.Select(_ => "---:|"))}");
+        text.AppendLine(c, $"| rung | unique values | compression | n | mean best acc | sd | {string.Join(" | ", seeds.Select(s => $"seed {s}"))} |");
+        text.AppendLine(c, $"|---|---:|---:|---:|---:|---:|{string.Concat(seeds.Select(_ => "---:|"))}");
         foreach (var r in StrategyLadder.Summarize(rows))
         {
             var unique = r.Label == StrategyLadder.Rungs[0].Label ? "(trained)" : r.UniqueValues.ToString("N0", c);
             var same = r.SameAs is null ? "" : $" (= {r.SameAs})";
-            text.AppendLine(c, $"| {r.Label}{same} | {unique} | {r.CompressionRatio:P2} | {r.Mean:P2} | {100 * r.Sd:0.00} | {string.Join(" | ", r.PerSeed.Select(a => a.ToString("P2", c)))} |");
+            text.AppendLine(c, $"| {r.Label}{same} | {unique} | {r.CompressionRatio:P2} | {r.PerSeed.Count} | {r.Mean:P2} | {ReportFile.Sd(r.Sd, r.PerSeed.Count)} | {string.Join(" | ", r.PerSeed.Select(a => a.ToString("P2", c)))} |");
         }
         text.AppendLine();
         text.AppendLine("| rung | seed | run id | train s | trained (UTC) |");

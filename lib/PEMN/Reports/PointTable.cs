@@ -17,15 +17,15 @@ public static class PointTable
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         ReportFile.AppendHeader(text, title, command, provenance);
-        text.AppendLine("- accuracy: best test accuracy over epochs, mean and sample standard deviation over the seeds; C_w: bits of the stored random values " +
+        text.AppendLine("- accuracy: best test accuracy over epochs, mean and sample standard deviation over the n seeds (none for one seed); C_w: bits of the stored random values " +
             "(and of a permutation seed); compression: of the conv and linear weights");
         foreach (var note in notes ?? []) text.AppendLine(c, $"- {note}");
         text.AppendLine();
-        text.AppendLine("| series | point | stored values | C_w bits | compression | seeds | mean best acc | sd | per seed |");
+        text.AppendLine("| series | point | stored values | C_w bits | compression | n | mean best acc | sd | per seed |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in PointPlan.Summarize(results))
             text.AppendLine(c, $"| {s.Series} | {s.Label} | {s.StoredValues:N0} | {s.PrototypeBits:N0} | {s.CompressionRatio:P2} | {s.Seeds.Count} | {s.Mean:P2} | " +
-                $"{100 * s.Sd:0.00} | {string.Join(", ", s.Seeds.Zip(s.PerSeed, (seed, a) => $"{seed}: {a.ToString("P2", c)}"))} |");
+                $"{ReportFile.Sd(s.Sd, s.Seeds.Count)} | {string.Join(", ", s.Seeds.Zip(s.PerSeed, (seed, a) => $"{seed}: {a.ToString("P2", c)}"))} |");
         text.AppendLine();
         text.AppendLine("| series | point | seed | run id | train s |");
         text.AppendLine("|---|---|---:|---|---:|");

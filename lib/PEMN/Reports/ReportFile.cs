@@ -41,6 +41,13 @@ public static class ReportFile
         return true;
     }
 
+    /// <summary>
+    /// A sample standard deviation of accuracies (fractions) in points, "0.00"; "-" for fewer than two seeds, which have
+    /// no spread to report (never "0.00", which would claim a measured agreement).
+    /// </summary>
+    public static string Sd(double sd, int seeds) =>
+        seeds < 2 ? "-" : (100 * sd).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string WithoutProvenance(string markdown) =>
         string.Join("\n", markdown.Split('\n').Select(line => line.TrimEnd('\r'))
             .Where(line => !line.StartsWith(CommitLine, StringComparison.Ordinal) && !line.StartsWith(MachineLine, StringComparison.Ordinal)
