@@ -82,11 +82,6 @@ public sealed class MaskBits : IEquatable<MaskBits>
     /// <summary>Wraps a packed array the caller hands over (not copied); the caller guarantees the padding bits are 0.</summary>
     internal static MaskBits Own(long length, byte[] bytes) => new(length, bytes);
 
-    /// <summary>A mask from packed bytes (copied).</summary>
-    /// <exception cref="ArgumentException">The byte count or padding bits are wrong.</exception>
-    public static MaskBits FromPacked(long length, ReadOnlySpan<byte> bytes) =>
-        TryFromPacked(length, bytes, out var error) ?? throw new ArgumentException($"Not a packed mask: {error}.", nameof(bytes));
-
     /// <summary>Entries that are 1 (kept).</summary>
     public long CountOnes()
     {
