@@ -77,16 +77,21 @@ public sealed class PlanReport : IPlanObserver
         var complete = runs.Count(r => r.Run.Status == RunStatus.Complete && r.CopyFrom is null);
         var copies = runs.Count(r => r.CopyFrom is not null);
         string State(ListedRun r) => r.CopyFrom is null ? Names.Of(r.Run.Status) : "copy";
+        var cost = RunCost.Of(runs.Where(r => r.Run.Status != RunStatus.Complete && r.CopyFrom is null).Select(r => r.Run.Config));
         if (json)
             Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
                 plan = plan.Plan.Name, csv = plan.Csv, count = runs.Count, complete, copy = copies, train = runs.Count - complete - copies,
+                train_flops = cost.Flops, train_gpu_hours = cost.Hours(), assumed_gpu_tflops = RunCost.AssumedGpuTflops,
                 runs = runs.Select(r => new { run_id = r.Run.RunId, status = State(r), copy_from = r.CopyFrom }),
             }));
         else
         {
             Console.WriteLine($"{plan.Plan.Name} ({Names.Of(plan.Scale)}): {runs.Count} runs, {complete} complete, {copies} to copy from other plans, " +
                 $"{runs.Count - complete - copies} to train -> {plan.Csv}");
+            if (cost.Runs > 0)
+                Console.WriteLine($"  to train: {cost.Flops:0.0e0} FLOPs, about {cost.Hours():0.0} GPU-hours at an assumed {RunCost.AssumedGpuTflops:0} TFLOP/s sustained " +
+                    $"(weight FLOPs counted from the models, an estimate{(cost.Uncounted > 0 ? $"; {cost.Uncounted} run(s) of unknown size left out" : "")})");
             foreach (var r in runs)
                 Console.WriteLine($"  {State(r),-9} {r.Run.RunId}{(r.CopyFrom is { } from ? $" (from {from})" : "")}");
         }

@@ -40,8 +40,10 @@ public class PlanCommandTests : IDisposable
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("fig4 (smoke): 32 runs, 0 complete, 0 to copy from other plans, 32 to train -> ", lines[0]);
-        Assert.StartsWith("  new       dense-resnet8-", lines[1]);
-        Assert.Equal(32, lines.Skip(1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Count());
+        Assert.StartsWith("  to train: ", lines[1]);
+        Assert.Contains("GPU-hours at an assumed 20 TFLOP/s sustained", lines[1]);
+        Assert.StartsWith("  new       dense-resnet8-", lines[2]);
+        Assert.Equal(32, lines.Skip(2).TakeWhile(l => l.StartsWith("  new ", StringComparison.Ordinal)).Count());
         Assert.Contains(lines, l => l.StartsWith("fig5 (smoke): 16 runs,", StringComparison.Ordinal));
         Assert.Equal("all (smoke): 48 runs in 2 plans", lines[^1]);
         Assert.Equal(3 * 4 * 2, lines.Count(l => l.Contains(" sparse_", StringComparison.Ordinal) && l.Contains("resnet", StringComparison.Ordinal)));
@@ -60,6 +62,8 @@ public class PlanCommandTests : IDisposable
             var (code, output, error) = dry.Wait(TimeSpan.FromMinutes(2));
             Assert.True(code == ExitCodes.Ok, error);
             Assert.StartsWith("ladder (paper): 27 runs, 0 complete, 0 to copy from other plans, 27 to train -> ", output);
+            // Paper scale is GPU work: its cost is estimated before any data is present (1.3e17 FLOPs, about 1.8 GPU-hours).
+            Assert.Matches(@"\n  to train: 1\.\de17 FLOPs, about \d+\.\d GPU-hours", output);
             Assert.Contains("note: these runs cannot train here yet: Data set cifar10 not found", error);
         }
         // Without --dry-run nothing starts: the data error, before any folder is made.

@@ -50,7 +50,7 @@ public sealed record MaskBenchmarkOptions(
 /// <param name="InferenceDense">Images per second of the dense model in eval mode without gradients (median batch).</param>
 /// <param name="InferenceMasked">The same for the masked model, its masks frozen as evaluation runs them (<see cref="FrozenMasks"/>).</param>
 /// <param name="InferenceMaskedLive">The masked model with its masks selected again at every batch (as before <see cref="FrozenMasks"/>).</param>
-/// <param name="TrainingMultiplyAddsPerImage">Multiply-adds of one training step per image (<see cref="Models.MultiplyAdds.Training"/>); null for models other than the ConvMixer.</param>
+/// <param name="TrainingMultiplyAddsPerImage">Multiply-adds of one training step per image (<see cref="Models.MultiplyAdds.Training"/>).</param>
 public sealed record MaskBenchmarkResult(
     double MaskMsSort, double MaskMs, double StepSDense, double StepSMasked,
     double MaskSpeedup, double StepRatio, int Threads, int Layers, long MaskedWeights,
@@ -93,7 +93,7 @@ public static class MaskBenchmark
         var denseInference = ImagesPerSecond(dense, images, options);
         var maskedInference = ImagesPerSecond(masked, images, options);
         var maskedLiveInference = ImagesPerSecond(masked, images, options, frozen: false);
-        long? multiplyAdds = model.Name == Models.ModelName.ConvMixer ? Models.MultiplyAdds.Training(masked, model) : null;
+        long? multiplyAdds = Models.MultiplyAdds.Training(model);
 
         return new MaskBenchmarkResult(sortMs, selectMs, denseStep, maskedStep, sortMs / selectMs,
             maskedStep / denseStep, get_num_threads(), layers.Count, layers.Sum(l => l.Count),

@@ -41,6 +41,19 @@ public sealed record DataConfig(
     public const int MaxCropPadding = 16;
 
     /// <summary>
+    /// Training and test images one epoch reads, from the subsets and the data set's official split sizes
+    /// (<see cref="DataSetCatalog.SplitSizes"/>); null when a split's size is not known (synthetic data without a subset).
+    /// </summary>
+    public (long Train, long Test)? ImagesPerEpoch(long classes)
+    {
+        var sizes = DataSetCatalog.SplitSizes(Dataset);
+        long? Capped(long? wanted, long? available) => wanted is { } w && available is { } a ? Math.Min(w, a) : wanted ?? available;
+        var train = Capped(PerClass is { } perClass ? perClass * classes : Total, sizes?.Train);
+        var test = Capped(TestPerClass is { } testPerClass ? testPerClass * classes : null, sizes?.Test);
+        return train is { } tr && test is { } te ? (tr, te) : null;
+    }
+
+    /// <summary>
     /// The same data with the fields that do not change the images at their defaults (where the files are; crop
     /// padding and recipe when nothing is augmented; the crop padding under the paper recipe, which has no padded crop).
     /// </summary>

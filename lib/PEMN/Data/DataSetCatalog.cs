@@ -46,6 +46,18 @@ public static class DataSetCatalog
     /// <summary>Fashion-MNIST's training-set pixel mean and std (pixels in [0, 1]), as commonly published.</summary>
     public static readonly Normalization FashionMnistNormalization = new([0.2860], [0.3530]);
 
+    /// <summary>
+    /// Images in the official training and test splits (null for synthetic data, whose counts are the config's): what a
+    /// full-data run reads per epoch, for estimating its compute before any file is present.
+    /// </summary>
+    public static (long Train, long Test)? SplitSizes(DataSetName name) => name switch
+    {
+        DataSetName.FashionMnist or DataSetName.Mnist => (60_000, 10_000),
+        DataSetName.Cifar10 or DataSetName.Cifar100 => (50_000, 10_000),
+        DataSetName.TinyImageNet => (100_000, 10_000),
+        _ => null,
+    };
+
     /// <summary>The spec of <paramref name="name"/>.</summary>
     public static DataSetSpec Get(DataSetName name) => name switch
     {

@@ -30,6 +30,7 @@ public sealed record ConvSpec(
         var output = SamePadding
             ? nn.functional.conv2d_padding(input, w, null, [Stride], TorchSharp.Padding.Same, [Dilation], Groups)
             : nn.functional.conv2d(input, w, null, [Stride], [Padding], [Dilation], Groups);
+        MultiplyAddCounter.Add(weight, output, conv: true);
         return output.MoveToOuterDisposeScope();
     }
 

@@ -172,5 +172,10 @@ public sealed class MaskedLinear : MaskedLayer
         RegisterComponents();
 
     /// <inheritdoc/>
-    protected override Tensor Apply(Tensor input, Tensor weight) => nn.functional.linear(input, weight);
+    protected override Tensor Apply(Tensor input, Tensor weight)
+    {
+        var output = nn.functional.linear(input, weight);
+        MultiplyAddCounter.Add(weight, output, conv: false);
+        return output;
+    }
 }

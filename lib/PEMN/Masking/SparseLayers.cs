@@ -119,5 +119,10 @@ public sealed class SparseLinear : SparseLayer
     }
 
     /// <inheritdoc/>
-    protected override Tensor Apply(Tensor input, Tensor weight) => nn.functional.linear(input, weight);
+    protected override Tensor Apply(Tensor input, Tensor weight)
+    {
+        var output = nn.functional.linear(input, weight);
+        MultiplyAddCounter.Add(weight, output, conv: false);
+        return output;
+    }
 }
