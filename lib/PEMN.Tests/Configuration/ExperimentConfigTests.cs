@@ -69,7 +69,7 @@ public class ExperimentConfigTests
     {
         var e = Assert.Throws<ArgumentException>(() => (Smoke with { Model = Smoke.Model with { Classes = 1 } }).Validate());
         Assert.Equal("model.classes", e.ParamName);
-        Assert.StartsWith("model.classes: ", ConfigError.Describe(e));
+        Assert.StartsWith("model.classes must be >= 2.", ConfigError.Describe(e));
         Assert.Contains("It is 1.", ConfigError.Describe(e));
         Assert.DoesNotContain("(Parameter", ConfigError.Describe(e));
     }

@@ -122,7 +122,10 @@ public sealed partial record ExperimentConfig(
         catch (ArgumentException e) when (e.ParamName is { } param && !param.StartsWith(section + ".", StringComparison.Ordinal))
         {
             var field = $"{section}.{ExperimentJson.FieldName(param)}";
-            throw new ArgumentException($"{field}: {ConfigError.Describe(e)}", field, e);
+            var message = ConfigError.Describe(e);
+            // The section's own name of the field (Ratio, keep fraction k) becomes its JSON path: one name in the message.
+            message = message.StartsWith(param + " ", StringComparison.Ordinal) ? field + message[param.Length..] : $"{field}: {message}";
+            throw new ArgumentException(message, field, e);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     public static long BlocksPerStage(long depth)
     {
         if (depth < 8 || (depth - 2) % 6 != 0)
-            throw new ArgumentOutOfRangeException(nameof(depth), depth, $"ResNet depth = {depth} is not allowed; allowed: 6n + 2 with n >= 1 (20, 32, 56 ...).");
+            throw new ArgumentOutOfRangeException(nameof(depth), depth, $"depth = {depth} is not allowed for a ResNet; allowed: 6n + 2 with n >= 1 (20, 32, 56 ...).");
         return (depth - 2) / 6;
     }
 
