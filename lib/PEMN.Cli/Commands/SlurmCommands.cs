@@ -95,7 +95,9 @@ public sealed class SlurmCommands
         var pending = SlurmJobFolder.ToSubmit(points);
         folder.WritePoints(settings.CpusPerTask);
         var arrays = folder.Waves(pending).SelectMany((wave, i) => SlurmArray.Cut(wave, settings.MaxArraySize, i)).ToList();
-        var scripts = folder.WriteScripts(arrays, settings, PemnCommand(), TasksPreload());
+        // Each task trains its point as a local `pemn train --config` would, into the plan's folder and table.
+        IReadOnlyList<string> task = [.. PemnCommand(), "train", "--config", SlurmJobFolder.PointConfig, "--out", folder.OutDirectory, "--csv", folder.Csv, "--json"];
+        var scripts = folder.WriteScripts(arrays, settings, task, TasksPreload());
         var jobs = new List<string>();
         if (!emit)
         {

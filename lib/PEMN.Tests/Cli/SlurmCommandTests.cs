@@ -117,6 +117,6 @@ public class SlurmCommandTests : IDisposable
         var points = Directory.GetFiles(Path.Combine(job, "points"));
         Assert.Equal(summary["submitted"]!.AsArray().Count, points.Length);
         Assert.True(points.Length > 1);
-        Assert.Contains(" train --config ", File.ReadAllText(summary["scripts"]![0]!.GetValue<string>()));
+        Assert.Contains(" 'train' '--config' ", File.ReadAllText(summary["scripts"]![0]!.GetValue<string>()));
     }
 }

@@ -35,7 +35,8 @@ public class SlurmJobFolderTests : IDisposable
     public void TheScriptRunsEachTasksPointThroughTrainWithTheArrayAndTheSettings()
     {
         var job = SlurmJobFolder.For(Csv, "sweep-grid", Plan(5));
-        var script = job.Script(new SlurmArray(2, [2, 4]), new SlurmSettings(Partition: "gpu", CpusPerTask: 2, Throttle: 1), ["/opt/dotnet/dotnet", "/shared/it's/PEMN.Cli.dll"]);
+        var script = job.Script(new SlurmArray(2, [2, 4]), new SlurmSettings(Partition: "gpu", CpusPerTask: 2, Throttle: 1),
+            ["/opt/dotnet/dotnet", "/shared/it's/PEMN.Cli.dll", "train", "--config", SlurmJobFolder.PointConfig, "--json"]);
         var lines = script.Split('\n');
         Assert.Equal("#!/bin/bash", lines[0]);
         Assert.Contains("#SBATCH --array=0,2%1", lines);
@@ -44,14 +45,13 @@ public class SlurmJobFolderTests : IDisposable
         Assert.Contains("#SBATCH --requeue", lines);
         Assert.Contains("point=$((2 + SLURM_ARRAY_TASK_ID))", lines);
         var exec = Assert.Single(lines, l => l.StartsWith("exec ", StringComparison.Ordinal));
-        Assert.Contains("'/opt/dotnet/dotnet' '/shared/it'\\''s/PEMN.Cli.dll' train --config ", exec);
-        Assert.Contains($"'{job.PointsFolder}'/\"${{point}}.json\"", exec);
-        Assert.Contains($"--out '{job.OutDirectory}' --csv '{Csv}'", exec);
+        // The task command word by word, quoted, its point's config in place of the placeholder.
+        Assert.Equal($"exec '/opt/dotnet/dotnet' '/shared/it'\\''s/PEMN.Cli.dll' 'train' '--config' '{job.PointsFolder}'/\"${{point}}.json\" '--json' >>\"$log\" 2>&1", exec);
         // The #SBATCH lines come before the first command (sbatch stops reading directives there).
         Assert.True(Array.FindLastIndex(lines, l => l.StartsWith("#SBATCH", StringComparison.Ordinal)) < Array.FindIndex(lines, l => l == "set -u"));
         // Without an allocator to pass on, the node's environment stays as it is; with one, the task preloads it before pemn starts.
         Assert.DoesNotContain(lines, l => l.Contains("LD_PRELOAD", StringComparison.Ordinal));
-        var preloaded = job.Script(new SlurmArray(2, [2, 4]), new SlurmSettings(), ["dotnet", "PEMN.Cli.dll"], "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4").Split('\n');
+        var preloaded = job.Script(new SlurmArray(2, [2, 4]), new SlurmSettings(), ["dotnet", "PEMN.Cli.dll", SlurmJobFolder.PointConfig], "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4").Split('\n');
         Assert.True(Array.IndexOf(preloaded, "export LD_PRELOAD='/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4'") is var at and > 0
             && at < Array.FindIndex(preloaded, l => l.StartsWith("exec ", StringComparison.Ordinal)));
     }

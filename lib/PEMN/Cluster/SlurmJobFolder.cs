@@ -40,8 +40,8 @@ public sealed record SlurmCollection(RunsTableReport Table, IReadOnlyList<SlurmP
 /// A plan handed to Slurm as job arrays, in the folder &lt;table folder&gt;/slurm/&lt;plan name&gt;-&lt;hash&gt;/ (the hash of
 /// its run ids, so the same plan always finds the same folder):
 /// <list type="bullet">
-/// <item>points/&lt;i&gt;.json: point i's config, so that task i runs <c>pemn train --config points/&lt;i&gt;.json --out OUT --csv CSV</c>,
-/// the normal entry: the run id and run folder a local run would have, resume on requeue, one writer per run (its lock);</item>
+/// <item>points/&lt;i&gt;.json: point i's config, which task i trains with the submitter's task command (<see cref="Script"/>),
+/// through the normal entry: the run id and run folder a local run would have, resume on requeue, one writer per run (its lock);</item>
 /// <item>job-&lt;k&gt;.sbatch: one array per cut of the points not yet complete (indices are plan indices minus the array's
 /// offset, below the cluster's MaxArraySize), throttled with %N;</item>
 /// <item>logs/point-&lt;i&gt;.log: every attempt of point i (Slurm's own messages in logs/slurm-&lt;job&gt;_&lt;task&gt;.out);</item>
@@ -152,18 +152,24 @@ public sealed class SlurmJobFolder
         return later.Count == 0 ? [pending] : [pending.Except(later).ToList(), later];
     }
 
+    /// <summary>The word of a task command that stands for the task's point config (points/&lt;point&gt;.json).</summary>
+    public const string PointConfig = "{point config}";
+
     /// <summary>The sbatch script of one array.</summary>
     /// <param name="array">The array: its offset and points.</param>
     /// <param name="settings">Resources and throttle.</param>
-    /// <param name="pemn">The command that runs pemn on a compute node (e.g. dotnet and the path of PEMN.Cli.dll on shared storage).</param>
+    /// <param name="task">
+    /// The command each task runs, word by word, with <see cref="PointConfig"/> for its point's config: the submitter's own
+    /// command line (e.g. dotnet, PEMN.Cli.dll on shared storage, and its train command writing into <see cref="OutDirectory"/>).
+    /// </param>
     /// <param name="preload">LD_PRELOAD of the tasks (the submitting pemn's tcmalloc), or null to leave the node's environment as it is.</param>
-    public string Script(SlurmArray array, SlurmSettings settings, IReadOnlyList<string> pemn, string? preload = null)
+    public string Script(SlurmArray array, SlurmSettings settings, IReadOnlyList<string> task, string? preload = null)
     {
         var lines = new List<string>
         {
             "#!/bin/bash",
             $"# PEMN: {array.Points.Count} point(s) of plan {Name} as one job array; task i trains point {Text(array.Offset)} + i.",
-            "# Each task runs its point through the command line's train --config points/<point>.json, so it has the run id and",
+            "# Each task trains its point's config, points/<point>.json, into the folder's runs, so it has the run id and",
             "# run folder a local run would have: a requeued or resubmitted task resumes from the run's checkpoint, and a point that",
             "# another process finished is skipped. scancel and time limits send SIGTERM: training stops at a step boundary (exit 130).",
         };
@@ -187,18 +193,18 @@ public sealed class SlurmJobFolder
         lines.Add($"log={Quote(LogsFolder)}/point-${{point}}.log");
         lines.Add("echo \"== $(date -u +%FT%TZ) job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} (requeued ${SLURM_RESTART_COUNT:-0} times) on $(hostname): point ${point}\" >>\"$log\"");
         // exec: the command line is the task's process, so the signals of scancel and time limits reach it directly.
-        lines.Add($"exec {string.Join(" ", pemn.Select(Quote))} train --config {Quote(PointsFolder)}/\"${{point}}.json\" " +
-            $"--out {Quote(OutDirectory)} --csv {Quote(Csv)} --json >>\"$log\" 2>&1");
+        var command = task.Select(word => word == PointConfig ? $"{Quote(PointsFolder)}/\"${{point}}.json\"" : Quote(word));
+        lines.Add($"exec {string.Join(" ", command)} >>\"$log\" 2>&1");
         return string.Join("\n", lines) + "\n";
     }
 
     /// <summary>Writes one script per array (job-0.sbatch, job-1.sbatch, ...) and returns their paths.</summary>
-    public IReadOnlyList<string> WriteScripts(IReadOnlyList<SlurmArray> arrays, SlurmSettings settings, IReadOnlyList<string> pemn, string? preload = null)
+    public IReadOnlyList<string> WriteScripts(IReadOnlyList<SlurmArray> arrays, SlurmSettings settings, IReadOnlyList<string> task, string? preload = null)
     {
         var paths = new List<string>();
         for (var k = 0; k < arrays.Count; k++)
         {
-            AtomicFile.WriteAllText(ScriptFile(k), Script(arrays[k], settings, pemn, preload));
+            AtomicFile.WriteAllText(ScriptFile(k), Script(arrays[k], settings, task, preload));
             paths.Add(ScriptFile(k));
         }
         return paths;
