@@ -105,6 +105,23 @@ public class PemnPackingTests(SmokeRuns runs)
     }
 
     [Fact]
+    public void ASignedConstantFilesValuesAreNotCalledTheAccountingsBitsInBoth()
+    {
+        // Found by PackProperties (shrunk: a ConvMixer-7/1 with kernel 1, Mask, signed constants): the accounting prices a
+        // signed-constant value at 1 bit, its sign, while the file stores a float32, yet the comparison said "32 bits per unique
+        // value in both".
+        var config = ExperimentPresets.Smoke with { Masking = ExperimentPresets.Smoke.Masking with { WeightInit = WeightInit.SignedConstant } };
+        using var network = PemnNetwork.Build(config.Network);
+        var report = PemnFileReport.Of(PemnFile.Write(RunPacking.Pack(network, config)));
+        var accounting = StorageMeasurement.Run(config.Network);
+        var values = report.Compare(accounting)[0];
+        Assert.Equal(StorageReport.SignBits * accounting.UniqueValues, values.AccountingBits);
+        Assert.Equal(StorageReport.FloatBits * accounting.UniqueValues, values.FileBits);
+        Assert.DoesNotContain("in both", values.Why, StringComparison.Ordinal);
+        Assert.Contains("1 bit per unique value", values.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DenseIsAPlainStoredNetworkOfEveryWeight()
     {
         var packed = RunPacking.PackRun(runs.Get("dense").RunDirectory);

@@ -18,6 +18,24 @@ public class TopKMaskTests
         Assert.Equal(kept, TopKMask.KeptCount(n, k));
 
     [Fact]
+    public void AKeepFractionSoSmallThatOneMinusItRoundsToOneStillKeepsOneWeight()
+    {
+        // Found by TopKMaskProperties (shrunk to a 1 x 1 linear layer): 1 - k == 1 in doubles, so n - floor((1 - k) n) was 0
+        // and the mask kept nothing, although k is in (0, 1].
+        const double k = 1.1441778670468376E-246;
+        Assert.Equal(1.0, 1 - k);
+        Assert.Equal(1L, TopKMask.KeptCount(1, k));
+        Assert.Equal(1L, TopKMask.KeptCount(1000, Math.Pow(2, -54)));
+        Assert.Equal(0L, TopKMask.KeptCount(0, k));
+        var factory = new LayerFactory(LayerKind.Masked, new MaskingOptions(k), seed: 218130530451);
+        using var layer = (MaskedLayer)factory.Linear("layer", 1, 1);
+        using var mask = layer.Mask();
+        Assert.Equal(1f, mask.sum().item<float>());
+        using var weight = layer.EffectiveWeight();
+        Assert.True(weight.Equals(layer.Weight));
+    }
+
+    [Fact]
     public void MaskKeepsExactlyTheTopOfAbsScoresForRandomShapesAndFractions()
     {
         var rng = new Random(7);

@@ -135,7 +135,8 @@ public sealed partial record PemnFileReport(
     /// <summary>
     /// This file beside <paramref name="accounting"/>, the storage accounting of the network it holds, part by part. The
     /// numbers the accounting prices agree exactly when values are stored (32 bits per unique value, per trained value and
-    /// per running statistic); RP rand's permutation costs the file 56 bytes where the accounting prices a 64-bit seed; masks
+    /// per running statistic), except a signed-constant network's values, which the accounting prices at 1 bit each (the sign:
+    /// the magnitude follows from the shape) and the file still stores as float32; RP rand's permutation costs the file 56 bytes where the accounting prices a 64-bit seed; masks
     /// differ by byte padding and entropy coding; the rest is what a file needs and the accounting leaves out. The last row is the accounting's inference bits (total + running statistics) against the file.
     /// </summary>
     public IReadOnlyList<PemnFileComparison> Compare(StorageReport accounting)
@@ -146,7 +147,7 @@ public sealed partial record PemnFileReport(
         var sparse = Network.SparseLayers.Count > 0;
         return
         [
-            new("values (C_w)", accounting.PrototypeBits, Bits(PemnFilePart.Values) + Bits(PemnFilePart.Permutations), ValuesWhy()),
+            new("values (C_w)", accounting.PrototypeBits, Bits(PemnFilePart.Values) + Bits(PemnFilePart.Permutations), ValuesWhy(accounting)),
             new(sparse ? "positions (C_m)" : "masks (C_m)", accounting.MaskBits, Bits(PemnFilePart.Masks), layers == 0
                 ? "no masks"
                 : sparse
@@ -165,12 +166,17 @@ public sealed partial record PemnFileReport(
         ];
     }
 
-    private string ValuesWhy()
+    private string ValuesWhy(StorageReport accounting)
     {
         if (Network.SparseLayers.Count > 0 && Network.Prototypes.Count == 0) return "32 bits per kept value in both";
-        var why = RegeneratedPrototypes == 0
-            ? "32 bits per unique value in both"
-            : $"{RegeneratedPrototypes} prototype(s) as recipes: generator, seed, drawn shape and SHA-256 each (the accounting: one 64-bit seed)";
+        // The accounting's bits per stored value: 32, or 1 for signed constants (StorageReport.StoredValueBits); the file stores float32.
+        var valueBits = accounting.SeedStored || accounting.UniqueValues == 0 ? StorageReport.FloatBits
+            : (accounting.PrototypeBits - StorageReport.SeedBits * Network.Permutations.Count) / accounting.UniqueValues;
+        var why = RegeneratedPrototypes > 0
+            ? $"{RegeneratedPrototypes} prototype(s) as recipes: generator, seed, drawn shape and SHA-256 each (the accounting: one 64-bit seed)"
+            : valueBits == StorageReport.FloatBits
+                ? "32 bits per unique value in both"
+                : $"the accounting: {valueBits} bit per unique value (a signed constant's sign; its magnitude follows from the shape); the file: 32 (float32)";
         return Parts[PemnFilePart.Permutations] == 0 ? why
             : why + "; RP rand's permutation: the accounting's 64-bit seed, the file's prototype, generator, seed, length and SHA-256";
     }

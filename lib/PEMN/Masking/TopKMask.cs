@@ -9,12 +9,15 @@ public static class TopKMask
 {
     /// <summary>
     /// Entries kept out of <paramref name="n"/> at keep fraction <paramref name="k"/>:
-    /// n - floor((1 - k) * n), as the reference code (it zeroes the first floor((1 - k) n) of the sort).
+    /// n - floor((1 - k) * n), as the reference code (it zeroes the first floor((1 - k) n) of the sort), and at least one
+    /// of a non-empty layer: a k at or below 2^-54 makes 1 - k round to 1 in doubles, where the reference's count would be 0
+    /// (an all-zero mask) although k &gt; 0 is a valid keep fraction; top-k rounds it up to one weight, as it does every k below 1/n.
     /// </summary>
     public static long KeptCount(long n, double k)
     {
         MaskingOptions.ValidateKeepFraction(k);
-        return n - (long)Math.Floor((1 - k) * n);
+        var kept = n - (long)Math.Floor((1 - k) * n);
+        return n > 0 ? Math.Max(1, kept) : kept;
     }
 
     /// <summary>

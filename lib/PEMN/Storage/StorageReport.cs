@@ -33,7 +33,8 @@ namespace PEMN.Storage;
 /// <param name="DistinctFloats">
 /// PEMN: distinct float32 bit patterns in the real frozen weights (<see cref="DistinctValues"/>). Without
 /// rescaling it is at most <paramref name="UniqueValues"/>, a little lower where float32 draws collide by
-/// chance; with rescaling a stored value appears once per distinct layer factor, so it can be higher (the
+/// chance, except for sign-symmetric RP, which places every stored value with both signs: at most twice as many; with
+/// rescaling a stored value appears once per distinct layer factor, so it can be higher (the
 /// factors follow from the shapes and cost no storage). Sparse: the kept values; dense: 0.
 /// </param>
 /// <param name="SeedStored">Whether the random values are stored as one seed (64 bits) instead of their values.</param>
