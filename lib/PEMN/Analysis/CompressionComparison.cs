@@ -104,6 +104,24 @@ public sealed record CompressionSeries(CompressionMethod Key, IReadOnlyList<doub
     public string Method => Names.Label(Key);
 }
 
+/// <summary>Where a PEMN point's compression lies on a baseline's curve (<see cref="CompressionComparison.Locate"/>).</summary>
+public enum CurvePlace
+{
+    /// <summary>Between the baseline's least and most compressed points: the baseline is interpolated there.</summary>
+    Inside,
+    /// <summary>More compressed than every baseline point: it meets the most compressed one.</summary>
+    Beyond,
+    /// <summary>Less compressed than every baseline point: it meets the least compressed one.</summary>
+    Before,
+}
+
+/// <summary>The baseline's accuracy at a compression, as (1 - Weight) x point Lower + Weight x point Upper of its curve.</summary>
+/// <param name="Place">Inside, beyond or before the curve's points.</param>
+/// <param name="Lower">The index of the point at or below the compression (the nearest point outside the curve).</param>
+/// <param name="Upper">The index of the point at or above it (= Lower outside the curve).</param>
+/// <param name="Weight">The weight of point Upper, in [0, 1].</param>
+public sealed record CurvePosition(CurvePlace Place, int Lower, int Upper, double Weight);
+
 /// <summary>How one PEMN point compares with one sparse baseline at PEMN's compression.</summary>
 public enum ComparisonOutcome
 {
@@ -308,16 +326,34 @@ public static class CompressionComparison
     private static PemnVersusBaseline Against(CompressionRow pemn, CompressionMethod method, List<CompressionRow> curve)
     {
         var c = pemn.CompressionRatio;
-        var (least, most) = (curve[0], curve[^1]);
-        if (c > most.CompressionRatio)
-            return new(pemn.Strategy, pemn.Label, method, c, pemn.Mean, most.Mean, false, pemn.Mean > most.Mean ? ComparisonOutcome.Wins : ComparisonOutcome.Undecided);
-        if (c < least.CompressionRatio)
-            return new(pemn.Strategy, pemn.Label, method, c, pemn.Mean, least.Mean, false, pemn.Mean <= least.Mean ? ComparisonOutcome.Loses : ComparisonOutcome.Undecided);
-        var upper = curve.First(r => r.CompressionRatio >= c);
-        var lower = curve.Last(r => r.CompressionRatio <= c);
-        var span = upper.CompressionRatio - lower.CompressionRatio;
-        var at = span == 0 ? Math.Min(lower.Mean, upper.Mean) : lower.Mean + (upper.Mean - lower.Mean) * (c - lower.CompressionRatio) / span;
-        return new(pemn.Strategy, pemn.Label, method, c, pemn.Mean, at, true, pemn.Mean > at ? ComparisonOutcome.Wins : ComparisonOutcome.Loses);
+        var at = Locate(c, curve.Select(r => (r.CompressionRatio, r.Mean)).ToList());
+        var baseline = (1 - at.Weight) * curve[at.Lower].Mean + at.Weight * curve[at.Upper].Mean;
+        var outcome = at.Place switch
+        {
+            CurvePlace.Beyond => pemn.Mean > baseline ? ComparisonOutcome.Wins : ComparisonOutcome.Undecided,
+            CurvePlace.Before => pemn.Mean <= baseline ? ComparisonOutcome.Loses : ComparisonOutcome.Undecided,
+            _ => pemn.Mean > baseline ? ComparisonOutcome.Wins : ComparisonOutcome.Loses,
+        };
+        return new(pemn.Strategy, pemn.Label, method, c, pemn.Mean, baseline, at.Place == CurvePlace.Inside, outcome);
+    }
+
+    /// <summary>
+    /// Where <paramref name="compression"/> lies on a baseline's curve (its points' compressions and accuracies, ascending by
+    /// compression), and what the baseline's accuracy there is read from: between two points, linearly interpolated; beyond its
+    /// most compressed point or before its least compressed one, that point. Points at the same compression count as the less
+    /// accurate one. The one rule of where a PEMN point meets a baseline, for <see cref="Compare"/> and <see cref="PaperComparison"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The curve is empty.</exception>
+    public static CurvePosition Locate(double compression, IReadOnlyList<(double Compression, double Mean)> curve)
+    {
+        if (curve.Count == 0) throw new ArgumentException("curve is empty; allowed: one or more baseline points.", nameof(curve));
+        if (compression > curve[^1].Compression) return new(CurvePlace.Beyond, curve.Count - 1, curve.Count - 1, 0);
+        if (compression < curve[0].Compression) return new(CurvePlace.Before, 0, 0, 0);
+        var upper = Enumerable.Range(0, curve.Count).First(i => curve[i].Compression >= compression);
+        var lower = Enumerable.Range(0, curve.Count).Last(i => curve[i].Compression <= compression);
+        var span = curve[upper].Compression - curve[lower].Compression;
+        var weight = span != 0 ? (compression - curve[lower].Compression) / span : curve[upper].Mean < curve[lower].Mean ? 1 : 0;
+        return new(CurvePlace.Inside, lower, upper, weight);
     }
 
     /// <summary>
