@@ -32,8 +32,8 @@ public sealed class PaperFiguresFormatException(string source, int line, string 
 /// "Minimum" (the sparse network trained from scratch after removing the smallest-magnitude weights, as the file's header
 /// and the paper say) is <see cref="StrategyName.SparseMagnitude"/>, which removes the smallest |w| of the initial weights
 /// and trains the rest from scratch. It is not <see cref="StrategyName.SparseMagnitudeTrained"/>: that one prunes the
-/// trained dense network and fine-tunes it, a baseline beyond the paper
-/// (<see cref="PEMN.Analysis.CompressionComparison.PaperBaselines"/> names the same two as the paper's).
+/// trained dense network and fine-tunes it, a baseline beyond the paper (the compression comparison's paper baselines are
+/// the same two; a test holds them equal).
 /// </para>
 /// </summary>
 public sealed class PaperFigures
