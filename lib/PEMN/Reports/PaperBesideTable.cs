@@ -31,7 +31,7 @@ public static class PaperBesideTable
     {
         var text = new StringBuilder();
         ReportFile.AppendHeader(text, "The paper beside the workbook: Figs. 3, 4 and 5, claim by claim", command, run);
-        text.AppendLine(C, $"- paper: {provenance.Source} {provenance.Method} (Paper/{PaperFigures.FileName} in the library)");
+        text.AppendLine(C, $"- paper: {provenance.Source} How they were read: {provenance.Method} (`lib/PEMN/Paper/{PaperFigures.FileName}`)");
         text.AppendLine(C, $"- workbook: {workbookSource}");
         text.AppendLine("- the models differ: the workbook's are smaller and trained on other data, so a rung keeps another number of unique values on " +
             "each side and absolute accuracies are not comparable; points are matched by rung or method (a baseline also by its compression target) " +
