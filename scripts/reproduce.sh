@@ -16,8 +16,9 @@ build_solution() {
 # The plans train what the notebooks then read back (the ConvMixer, ViT and ResNet ladders, width and depth, how few
 # values are enough, the compression figures, the k sweep; same plans, same run ids): a finished run is never redone, an
 # interrupted one resumes, so the notebooks below only draw. Fig. 5 and the k sweep also pack their runs into
-# network.pemn where the checkpoints are (notebook 07 reads the files; a clone has the committed ones). (`plan all` would
-# add the extended few-values plan.) Paper scale needs a GPU (environment.md).
+# network.pemn where the checkpoints are (notebook 07 reads the files; a clone has the committed ones). The paper beside the
+# workbook comes last: it trains nothing and reads the runs the plans before it completed. (`plan all` would add the extended
+# few-values plan.) Paper scale needs a GPU (environment.md).
 run_cli_experiments() {
   local runs=(
     "data --dataset fashion-mnist"
@@ -26,6 +27,7 @@ run_cli_experiments() {
     "plan fig4 --scale $PEMN_SCALE"
     "plan fig5 k_sweep --pack --scale $PEMN_SCALE"
     "plan precision --scale $PEMN_SCALE"
+    "plan paper_beside --scale $PEMN_SCALE"
   )
   mkdir -p results/cli
   : >results/cli/pemn.log

@@ -1,4 +1,6 @@
 using PEMN.Analysis;
+using PEMN.Runtime;
+using PEMN.Strategies;
 using Plotly.NET;
 
 namespace PEMN.Notebooks;
@@ -17,7 +19,7 @@ public static partial class Charts
         var rows = result.Rows;
         var series = CompressionComparison.Series(rows);
         if (series.Count == 0) throw new ArgumentException($"Panel {result.Panel.Key} has no points besides dense; allowed: PEMN points or baselines.", nameof(result));
-        var traces = series.Select((s, i) => s.Method == CompressionComparison.PemnMethod
+        var traces = series.Select((s, i) => s.Key == CompressionMethod.Pemn
             ? Figures.Trace("scatter", new
             {
                 x = s.Compression, y = s.Accuracy, name = s.Method, mode = "markers+text", text = s.Labels,
@@ -33,7 +35,7 @@ public static partial class Charts
         if (CompressionComparison.DenseAccuracy(rows) is { } dense)
             traces.Add(Figures.Trace("scatter", new
             {
-                x = new[] { x.Min(), x.Max() }, y = new[] { dense, dense }, name = CompressionComparison.DenseMethod, mode = "lines",
+                x = new[] { x.Min(), x.Max() }, y = new[] { dense, dense }, name = Names.Label(CompressionMethod.Dense), mode = "lines",
                 line = new { color = "#555", width = 2, dash = "dash" },
             }));
         // Room beside the outermost points, so that their labels are not cut off.

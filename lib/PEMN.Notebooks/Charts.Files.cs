@@ -1,5 +1,7 @@
 using PEMN.Analysis;
 using PEMN.FileFormat;
+using PEMN.Runtime;
+using PEMN.Strategies;
 using Plotly.NET;
 
 namespace PEMN.Notebooks;
@@ -108,7 +110,7 @@ public static partial class Charts
             traces.Add(Figures.Trace("scatter", new
             {
                 x = new[] { x.Min(), x.Max() }, y = new[] { 100 * dense.FinalTestAccuracy, 100 * dense.FinalTestAccuracy },
-                name = $"{CompressionComparison.DenseMethod} ({Numbers.Count(dense.FileBytes)} bytes)", mode = "lines",
+                name = $"{Names.Label(CompressionMethod.Dense)} ({Numbers.Count(dense.FileBytes)} bytes)", mode = "lines",
                 line = new { color = DenseColor, width = 2, dash = "dash" }, hoverinfo = "skip",
             }));
             traces.Add(Figures.Trace("scatter", new

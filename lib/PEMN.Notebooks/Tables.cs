@@ -140,13 +140,13 @@ public static partial class Tables
         var table = new HtmlTable("Strategy ladders side by side: best test accuracy, % (mean ± sd over seeds)").Column("rung");
         foreach (var ladder in ladders)
             table.Column($"{ladder.Model}: values", Align.Right).Column($"{ladder.Model}: accuracy", Align.Right);
-        var summaries = ladders.Select(l => l.Summary.ToDictionary(r => r.Label)).ToList();
-        foreach (var label in ladders.SelectMany(l => l.Summary.Select(r => r.Label)).Distinct())
+        var summaries = ladders.Select(l => l.Summary.ToDictionary(r => r.Strategy)).ToList();
+        foreach (var strategy in ladders.SelectMany(l => l.Summary.Select(r => r.Strategy)).Distinct())
         {
-            var cells = new List<string> { label };
+            var cells = new List<string> { strategy.Label() };
             foreach (var summary in summaries)
             {
-                if (!summary.TryGetValue(label, out var row)) { cells.Add(""); cells.Add(""); continue; }
+                if (!summary.TryGetValue(strategy, out var row)) { cells.Add(""); cells.Add(""); continue; }
                 cells.Add(UniqueValues(row));
                 cells.Add(row.SameAs is null ? MeanSd(row) : $"= {row.SameAs}");
             }

@@ -32,8 +32,10 @@ public class CompressionComparisonTests : IDisposable
         var steps = CompressionComparison.Steps(SmokePanel());
         Assert.Equal(["Dense", "RP 1e-1", "Random 90 %", "Random 96 %", "Magnitude (init) 90 %", "Magnitude (init) 96 %",
             "Magnitude (trained) 90 %", "Magnitude (trained) 96 %"], steps.Select(s => s.Label));
-        Assert.Equal(["Dense", "PEMN", "Random", "Random", "Magnitude (init)", "Magnitude (init)", "Magnitude (trained)", "Magnitude (trained)"],
+        Assert.Equal([CompressionMethod.Dense, CompressionMethod.Pemn, CompressionMethod.SparseRandom, CompressionMethod.SparseRandom,
+            CompressionMethod.SparseMagnitude, CompressionMethod.SparseMagnitude, CompressionMethod.SparseMagnitudeTrained, CompressionMethod.SparseMagnitudeTrained],
             steps.Select(s => s.Method));
+        Assert.Equal(new StrategyConfig(StrategyName.RandomVectorPadding, 1e-1), steps[1].Strategy);
         foreach (var group in steps.Where(s => s.Target is not null).GroupBy(s => s.Target))
         {
             Assert.Single(group.Select(s => s.Keep).Distinct());          // every baseline at a target keeps the same q ...
@@ -49,13 +51,13 @@ public class CompressionComparisonTests : IDisposable
         Assert.Equal(0, ExperimentJson.RunId(CompressionComparison.Plan(steps, [0]).Runs[0]).IndexOf("dense-", StringComparison.Ordinal));
     }
 
-    private static CompressionRow Row(string method, string label, double compression, double accuracy) =>
-        new("p", method, label, null, 1, compression, 1, accuracy, 0, 1);
+    private static CompressionRow Row(CompressionMethod method, string label, double compression, double accuracy) =>
+        new("p", method, method.Baseline() is { } baseline ? new StrategyConfig(baseline) : Rung.Of(label), label, null, 1, compression, 1, accuracy, 0, 1);
 
     private static readonly CompressionRow[] Baseline =
     [
-        Row("Random", "Random 90 %", 0.90, 0.80),
-        Row("Random", "Random 96 %", 0.96, 0.60),
+        Row(CompressionMethod.SparseRandom, "Random 90 %", 0.90, 0.80),
+        Row(CompressionMethod.SparseRandom, "Random 96 %", 0.96, 0.60),
     ];
 
     [Theory]
@@ -67,7 +69,7 @@ public class CompressionComparisonTests : IDisposable
     [InlineData(0.85, 0.81, 0.80, false, ComparisonOutcome.Undecided)]
     public void PemnIsComparedWithTheBaselineAtItsOwnCompression(double compression, double accuracy, double baseline, bool interpolated, ComparisonOutcome outcome)
     {
-        var versus = Assert.Single(CompressionComparison.Compare([.. Baseline, Row("PEMN", "RP 1e-1", compression, accuracy)]));
+        var versus = Assert.Single(CompressionComparison.Compare([.. Baseline, Row(CompressionMethod.Pemn, "RP 1e-1", compression, accuracy)]));
         Assert.Equal(baseline, versus.BaselineAccuracy, 12);
         Assert.Equal(interpolated, versus.Interpolated);
         Assert.Equal(outcome, versus.Outcome);
@@ -78,14 +80,14 @@ public class CompressionComparisonTests : IDisposable
     {
         CompressionRow[] rows =
         [
-            Row("Dense", "Dense", 0, 0.90),
-            Row("PEMN", "RP 1e-1", 0.93, 0.75),
-            Row("PEMN", "RP 1e-2", 0.97, 0.55),
+            Row(CompressionMethod.Dense, "Dense", 0, 0.90),
+            Row(CompressionMethod.Pemn, "RP 1e-1", 0.93, 0.75),
+            Row(CompressionMethod.Pemn, "RP 1e-2", 0.97, 0.55),
             .. Baseline,
-            Row("Magnitude (init)", "Magnitude (init) 90 %", 0.90, 0.70),
-            Row("Magnitude (init)", "Magnitude (init) 96 %", 0.96, 0.50),
-            Row("Magnitude (trained)", "Magnitude (trained) 90 %", 0.90, 0.88),
-            Row("Magnitude (trained)", "Magnitude (trained) 96 %", 0.96, 0.85),
+            Row(CompressionMethod.SparseMagnitude, "Magnitude (init) 90 %", 0.90, 0.70),
+            Row(CompressionMethod.SparseMagnitude, "Magnitude (init) 96 %", 0.96, 0.50),
+            Row(CompressionMethod.SparseMagnitudeTrained, "Magnitude (trained) 90 %", 0.90, 0.88),
+            Row(CompressionMethod.SparseMagnitudeTrained, "Magnitude (trained) 96 %", 0.96, 0.85),
         ];
         var lines = CompressionComparison.Describe(rows).Split(Environment.NewLine);
         Assert.Equal("Dense: 90 % best test accuracy (no compression).", lines[0]);
@@ -102,9 +104,9 @@ public class CompressionComparisonTests : IDisposable
     {
         CompressionRow[] rows =
         [
-            Row("Dense", "Dense", 0, 0.90),
-            Row("PEMN", "RP 1e-2", 0.97, 0.55) with { StoredValues = 37 },
-            Row("PEMN", "RP 1e-1", 0.93, 0.75) with { StoredValues = 369 },
+            Row(CompressionMethod.Dense, "Dense", 0, 0.90),
+            Row(CompressionMethod.Pemn, "RP 1e-2", 0.97, 0.55) with { StoredValues = 37 },
+            Row(CompressionMethod.Pemn, "RP 1e-1", 0.93, 0.75) with { StoredValues = 369 },
             .. Baseline.Reverse(),
         ];
         var series = CompressionComparison.Series(rows);
@@ -145,9 +147,9 @@ public class CompressionComparisonTests : IDisposable
         var csv = Path.Combine(folder, "runs.csv");
         var points = CompressionComparison.Run(SmokePanel(targets: [0.9]), csv);
         Assert.Equal(5, points.Count);
-        var dense = points.Single(p => p.Method == "Dense");
-        Assert.Equal(dense.RunId, points.Single(p => p.Method == "Magnitude (trained)").ParentRunId);
-        Assert.All(points.Where(p => p.Method != "Magnitude (trained)"), p => Assert.Null(p.ParentRunId));
+        var dense = points.Single(p => p.Method == CompressionMethod.Dense);
+        Assert.Equal(dense.RunId, points.Single(p => p.Method == CompressionMethod.SparseMagnitudeTrained).ParentRunId);
+        Assert.All(points.Where(p => p.Method != CompressionMethod.SparseMagnitudeTrained), p => Assert.Null(p.ParentRunId));
         Assert.All(points, p => Assert.False(p.Reused));
         var rows = CompressionComparison.Rows(points);
         Assert.Equal(points.Select(p => p.Label), rows.Select(r => r.Label));
@@ -174,7 +176,7 @@ public class CompressionComparisonTests : IDisposable
         Assert.Equal(RunsCsv.Read(other).Rows.Single(), RunsCsv.Read(mine).Rows.Single());   // its own commit, machine and date
 
         var points = CompressionComparison.Run(panel, mine);
-        Assert.True(points.Single(p => p.Method == "Dense").Reused);
+        Assert.True(points.Single(p => p.Method == CompressionMethod.Dense).Reused);
         Assert.Empty(RunReuse.CopyInto(plan, mine, results, Scale.Smoke));
     }
 

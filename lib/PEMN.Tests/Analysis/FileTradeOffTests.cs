@@ -21,7 +21,7 @@ public class FileTradeOffTests
             Sparse("Random 96 %", 0.03, 2900, 0.5),   // smaller than every PEMN file
             Sparse("Random 94 %", 0.05, 3250, 0.79),  // PEMN files no larger: Mask 0.05 (70 %), RP 0.2 (78 %): the sparse one wins
             Sparse("Random 90 %", 0.08, 3500, 0.79),  // Mask 0.5 (80 %) is no larger: PEMN wins
-            new("Dense", "Dense", 1, "d", 30_000, 0, 0, 29_000, 1000, 0, 0.9, 0.9),
+            new("Dense", "Dense", 1, "d", 30_000, 0, 0, 29_000, 1000, 0, 0.9, 0.9) { IsDense = true },
         ];
         var text = FileTradeOff.Describe(points);
         Assert.Contains("Random 96 % (2,900 bytes, 50.00 %): no PEMN file is that small.", text);

@@ -8,7 +8,7 @@ namespace PEMN.Tests.Analysis;
 public class LadderComparisonTests
 {
     private static LadderResult Row(string label, long seed, double acc, string? sameAs = null, double seconds = 10) =>
-        new(label, seed, $"{label}-{seed}", 5, 0.9, acc, acc, seconds, false, "", sameAs);
+        new(Rung.Of(label), seed, $"{label}-{seed}", 5, 0.9, acc, acc, seconds, false, "", sameAs);
 
     /// <summary>The reference: three seeds, Mask 4 points under Dense on average.</summary>
     private static NamedLadder Base() => new("ConvMixer-64/4",

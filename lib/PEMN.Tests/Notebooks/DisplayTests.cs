@@ -15,7 +15,7 @@ namespace PEMN.Tests.Notebooks;
 public class DisplayTests
 {
     private static LadderResult Row(string label, long seed, long unique, double acc, string? sameAs = null, string? runId = null) =>
-        new(label, seed, runId ?? $"{label}-{seed}", unique, 0.5, acc, acc, 60, true, "2026-11-28T21:00:00Z", sameAs);
+        new(Rung.Of(label), seed, runId ?? $"{label}-{seed}", unique, 0.5, acc, acc, 60, true, "2026-11-28T21:00:00Z", sameAs);
 
     /// <summary>Dense, Mask, RP 1e-4 and RP 1e-5 = RP 1e-4 (its run), seeds 0 and 2.</summary>
     private static NamedLadder Ladder() => new("ConvMixer-64/4",
@@ -122,12 +122,14 @@ public class DisplayTests
     [Fact]
     public void CompressionChartLabelsPemnWithItsValuesAndDrawsDenseAcrossTheDrawnCompressions()
     {
-        CompressionPoint Point(string method, string label, double compression, long values, double accuracy) =>
-            new("p", method, label, 0, label, null, 0.5, compression, values, accuracy, accuracy, 1, true, null);
+        CompressionPoint Point(CompressionMethod method, string label, double compression, long values, double accuracy) =>
+            new("p", method, Strategy(label), label, 0, label, null, 0.5, compression, values, accuracy, accuracy, 1, true, null);
+        StrategyConfig Strategy(string label) => label.StartsWith("Random", StringComparison.Ordinal) ? new(StrategyName.SparseRandom) : Rung.Of(label);
         var result = new CompressionResult(FigurePlans.ConvMixerCompression.PanelsAt(Scale.Smoke)[0],
         [
-            Point("Dense", "Dense", 0, 928, 0.9), Point("PEMN", "RP 1e-1", 0.94, 26, 0.8), Point("PEMN", "RP 1e-2", 0.966, 3, 0.7),
-            Point("Random", "Random 90 %", 0.90, 72, 0.5), Point("Random", "Random 96 %", 0.96, 26, 0.3),
+            Point(CompressionMethod.Dense, "Dense", 0, 928, 0.9), Point(CompressionMethod.Pemn, "RP 1e-1", 0.94, 26, 0.8),
+            Point(CompressionMethod.Pemn, "RP 1e-2", 0.966, 3, 0.7),
+            Point(CompressionMethod.SparseRandom, "Random 90 %", 0.90, 72, 0.5), Point(CompressionMethod.SparseRandom, "Random 96 %", 0.96, 26, 0.3),
         ]);
         var json = Json(Charts.Compression(result));
         var data = json["data"]!.AsArray();
@@ -139,7 +141,7 @@ public class DisplayTests
         Assert.Equal([90.0, 96.6], data[2]!["x"]!.AsArray().Select(v => Math.Round((double)v!, 6)));   // dense spans every drawn point
         Assert.Equal([90.0, 90.0], data[2]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6)));
         Assert.Equal("dash", (string)data[2]!["line"]!["dash"]!);
-        Assert.Throws<ArgumentException>(() => Charts.Compression(result with { Points = [Point("Dense", "Dense", 0, 928, 0.9)] }));
+        Assert.Throws<ArgumentException>(() => Charts.Compression(result with { Points = [Point(CompressionMethod.Dense, "Dense", 0, 928, 0.9)] }));
     }
 
     /// <summary>A PEMN series at two k, a sparse baseline at two q and dense, as packed files.</summary>
@@ -149,7 +151,7 @@ public class DisplayTests
         new("Mask", "k = 0.05", 0.05, "m05", 4500, 3000, 150, 1000, 350, 0.3, 0.71, 0.70),
         new("Random", "Random 96 %", 0.03, "r96", 2000, 300, 100, 1000, 600, 0.27, 0.40, 0.39) { IsSparse = true },
         new("Random", "Random 90 %", 0.08, "r90", 2600, 800, 200, 1000, 600, 0.45, 0.60, 0.59) { IsSparse = true },
-        new("Dense", "Dense", 1, "d", 100_000, 0, 0, 98_000, 2000, 0, 0.88, 0.87),
+        new("Dense", "Dense", 1, "d", 100_000, 0, 0, 98_000, 2000, 0, 0.88, 0.87) { IsDense = true },
     ];
 
     [Fact]

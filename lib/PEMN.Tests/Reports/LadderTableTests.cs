@@ -17,8 +17,8 @@ public class LadderTableTests : IDisposable
 
     private static readonly LadderResult[] Rows =
     [
-        new("Dense", 0, "dense-a", 0, 0, 0.86, 0.85, 190, false, "2026-01-01T00:00:00Z", null),
-        new("Mask", 0, "mask-b", 23_680, -0.03, 0.83, 0.83, 255, true, "2026-01-01T00:05:00Z", null),
+        new(Rung.Of("Dense"), 0, "dense-a", 0, 0, 0.86, 0.85, 190, false, "2026-01-01T00:00:00Z", null),
+        new(Rung.Of("Mask"), 0, "mask-b", 23_680, -0.03, 0.83, 0.83, 255, true, "2026-01-01T00:05:00Z", null),
     ];
 
     private static string Markdown(IReadOnlyList<LadderResult> rows, RunProvenance provenance) =>

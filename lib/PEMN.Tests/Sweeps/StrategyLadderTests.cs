@@ -54,8 +54,28 @@ public class StrategyLadderTests : IDisposable
         Assert.All(second, r => Assert.Matches(@"^\d{4}-\d\d-\d\dT", r.TrainedAt));
     }
 
+    [Fact]
+    public void ReadingWithoutTrainingGivesOnlyTheCompleteRunsAndWritesNothing()
+    {
+        var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
+        var csv = Path.Combine(folder, "runs.csv");
+        var trained = StrategyLadder.Run(config, [0], csv, rungs: StrategyLadder.Rungs.Take(2).ToList());
+        var table = File.ReadAllBytes(csv);
+        var stamp = File.GetLastWriteTimeUtc(csv);
+
+        // Every rung at seeds 0 and 1 is asked for; only Dense and Mask at seed 0 are complete.
+        var read = StrategyLadder.Run(config, [0, 1], csv, trainMissing: false);
+        Assert.Equal([StrategyName.Dense, StrategyName.Mask], read.Select(r => r.Strategy.Name));
+        Assert.Equal(trained.Select(r => (r.RunId, r.BestTestAccuracy)), read.Select(r => (r.RunId, r.BestTestAccuracy)));
+        Assert.All(read, r => Assert.True(r.Reused));
+        Assert.Equal(table, File.ReadAllBytes(csv));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(csv));
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(folder, RunsLocation.RunsFolderName)).Length);
+        Assert.Empty(StrategyLadder.Run(config, [0], Path.Combine(folder, "elsewhere", "runs.csv"), trainMissing: false));
+    }
+
     private static LadderResult Row(string label, long seed, long unique, double acc, double compression = 0) =>
-        new(label, seed, $"{label}-{seed}", unique, compression, acc, acc, 1, false, "", null);
+        new(Rung.Of(label), seed, $"{label}-{seed}", unique, compression, acc, acc, 1, false, "", null);
 
     [Fact]
     public void SummaryGivesMeanAndSampleStandardDeviationPerRung()

@@ -25,15 +25,18 @@ public sealed record CompressionPanel(string Key, string Title, ExperimentConfig
     SparseIndexEncoding SparseIndex = SparseIndexEncoding.NarrowCsr);
 
 /// <summary>One planned point of a panel: its run config and its storage, measured on the built network.</summary>
-/// <param name="Method">The series it belongs to: "Dense", "PEMN", or a baseline's label ("Random", "Magnitude (init)", ...).</param>
-/// <param name="Label">The point's own label: "Dense", "RP 1e-1", "Random 90 %".</param>
+/// <param name="Method">The series it belongs to (the key results are selected by; its label is the legend's).</param>
+/// <param name="Label">The point's own label, for display: "Dense", "RP 1e-1", "Random 90 %".</param>
 /// <param name="Config">The run's config (at the panel's first seed).</param>
 /// <param name="Target">The compression target of a sparse baseline, else null.</param>
 /// <param name="Storage">The storage report of the run's network (<see cref="StorageMeasurement.Run"/>).</param>
 /// <param name="SparseIndex">How a sparse baseline's positions are stored (the panel's choice).</param>
-public sealed record CompressionStep(string Method, string Label, ExperimentConfig Config, double? Target, StorageReport Storage,
+public sealed record CompressionStep(CompressionMethod Method, string Label, ExperimentConfig Config, double? Target, StorageReport Storage,
     SparseIndexEncoding SparseIndex = SparseIndexEncoding.NarrowCsr)
 {
+    /// <summary>The point's strategy, canonical (<see cref="StrategyConfig.Canonical"/>): the typed key of a PEMN point within its series.</summary>
+    public StrategyConfig Strategy => Config.Strategy.Canonical();
+
     /// <summary>k of a PEMN point, q of a sparse baseline, 1 for dense.</summary>
     public double Keep => Storage.KeepFraction;
 
@@ -41,13 +44,14 @@ public sealed record CompressionStep(string Method, string Label, ExperimentConf
     /// The values the network stores beside masks or indices: PEMN's unique random values, a sparse network's kept
     /// weights, every weight of the dense network.
     /// </summary>
-    public long StoredValues => Method == CompressionComparison.DenseMethod ? Storage.Weights : Storage.UniqueValues;
+    public long StoredValues => Method == CompressionMethod.Dense ? Storage.Weights : Storage.UniqueValues;
 }
 
 /// <summary>One trained point of a panel at one seed.</summary>
 /// <param name="Panel">The panel's key.</param>
 /// <param name="Method">The series (<see cref="CompressionStep.Method"/>).</param>
-/// <param name="Label">The point's label.</param>
+/// <param name="Strategy">The point's strategy, canonical (<see cref="CompressionStep.Strategy"/>).</param>
+/// <param name="Label">The point's label, for display.</param>
 /// <param name="Seed">training.seed of the run.</param>
 /// <param name="RunId">The run.</param>
 /// <param name="Target">The compression target of a sparse baseline, else null.</param>
@@ -59,7 +63,7 @@ public sealed record CompressionStep(string Method, string Label, ExperimentConf
 /// <param name="Seconds">Training time of the run.</param>
 /// <param name="Reused">True when the run was complete already.</param>
 /// <param name="ParentRunId">The dense run whose trained weights it pruned (magnitude after training), else null.</param>
-public sealed record CompressionPoint(string Panel, string Method, string Label, long Seed, string RunId, double? Target, double Keep,
+public sealed record CompressionPoint(string Panel, CompressionMethod Method, StrategyConfig Strategy, string Label, long Seed, string RunId, double? Target, double Keep,
     double CompressionRatio, long StoredValues, double BestTestAccuracy, double FinalTestAccuracy, double Seconds, bool Reused, string? ParentRunId);
 
 /// <summary>A trained panel: its points at every seed, the figure's rows and what they show.</summary>
@@ -77,7 +81,8 @@ public sealed record CompressionResult(CompressionPanel Panel, IReadOnlyList<Com
 /// <summary>A point over its seeds: one row of the figure's table.</summary>
 /// <param name="Panel">The panel's key.</param>
 /// <param name="Method">The series.</param>
-/// <param name="Label">The point's label.</param>
+/// <param name="Strategy">The point's strategy, canonical.</param>
+/// <param name="Label">The point's label, for display.</param>
 /// <param name="Target">The compression target of a sparse baseline, else null.</param>
 /// <param name="Keep">k, q or 1.</param>
 /// <param name="CompressionRatio">Measured storage compression.</param>
@@ -85,15 +90,37 @@ public sealed record CompressionResult(CompressionPanel Panel, IReadOnlyList<Com
 /// <param name="Mean">Mean best test accuracy over the seeds.</param>
 /// <param name="Sd">Sample standard deviation over the seeds (0 with one seed).</param>
 /// <param name="Seeds">How many seeds.</param>
-public sealed record CompressionRow(string Panel, string Method, string Label, double? Target, double Keep, double CompressionRatio,
+public sealed record CompressionRow(string Panel, CompressionMethod Method, StrategyConfig Strategy, string Label, double? Target, double Keep, double CompressionRatio,
     long StoredValues, double Mean, double Sd, int Seeds);
 
 /// <summary>One series of the figure (percentages, in order of compression): a method's points and their labels.</summary>
-/// <param name="Method">The series name ("PEMN", "Random", ...).</param>
+/// <param name="Key">The series (PEMN or a baseline): what a chart selects by.</param>
 /// <param name="Compression">Storage compression of each point, %.</param>
 /// <param name="Accuracy">Mean best test accuracy of each point, %.</param>
 /// <param name="Labels">Each point's label: PEMN "RP 1e-1: 411 values", a baseline "q = 0.0766".</param>
-public sealed record CompressionSeries(string Method, IReadOnlyList<double> Compression, IReadOnlyList<double> Accuracy, IReadOnlyList<string> Labels);
+public sealed record CompressionSeries(CompressionMethod Key, IReadOnlyList<double> Compression, IReadOnlyList<double> Accuracy, IReadOnlyList<string> Labels)
+{
+    /// <summary>The series' name in a legend ("PEMN", "Random", ...): <see cref="Key"/>'s label, display only.</summary>
+    public string Method => Names.Label(Key);
+}
+
+/// <summary>Where a PEMN point's compression lies on a baseline's curve (<see cref="CompressionComparison.Locate"/>).</summary>
+public enum CurvePlace
+{
+    /// <summary>Between the baseline's least and most compressed points: the baseline is interpolated there.</summary>
+    Inside,
+    /// <summary>More compressed than every baseline point: it meets the most compressed one.</summary>
+    Beyond,
+    /// <summary>Less compressed than every baseline point: it meets the least compressed one.</summary>
+    Before,
+}
+
+/// <summary>The baseline's accuracy at a compression, as (1 - Weight) x point Lower + Weight x point Upper of its curve.</summary>
+/// <param name="Place">Inside, beyond or before the curve's points.</param>
+/// <param name="Lower">The index of the point at or below the compression (the nearest point outside the curve).</param>
+/// <param name="Upper">The index of the point at or above it (= Lower outside the curve).</param>
+/// <param name="Weight">The weight of point Upper, in [0, 1].</param>
+public sealed record CurvePosition(CurvePlace Place, int Lower, int Upper, double Weight);
 
 /// <summary>How one PEMN point compares with one sparse baseline at PEMN's compression.</summary>
 public enum ComparisonOutcome
@@ -115,14 +142,15 @@ public enum ComparisonOutcome
 /// if it beats that point (a baseline only loses accuracy as it keeps fewer weights); below its least compressed point
 /// PEMN loses if that point is at least as accurate; otherwise the points do not decide.
 /// </summary>
-/// <param name="PemnLabel">The PEMN point.</param>
-/// <param name="Baseline">The baseline's method label.</param>
+/// <param name="Pemn">The PEMN point's strategy, canonical.</param>
+/// <param name="PemnLabel">The PEMN point's label, for display.</param>
+/// <param name="Baseline">The baseline.</param>
 /// <param name="PemnCompression">PEMN's compression.</param>
 /// <param name="PemnAccuracy">PEMN's mean best accuracy.</param>
 /// <param name="BaselineAccuracy">The baseline's accuracy at PEMN's compression (interpolated), or at its nearest point when outside its range.</param>
 /// <param name="Interpolated">Whether PEMN's compression lies within the baseline's range.</param>
 /// <param name="Outcome">Who is more accurate.</param>
-public sealed record PemnVersusBaseline(string PemnLabel, string Baseline, double PemnCompression, double PemnAccuracy,
+public sealed record PemnVersusBaseline(StrategyConfig Pemn, string PemnLabel, CompressionMethod Baseline, double PemnCompression, double PemnAccuracy,
     double BaselineAccuracy, bool Interpolated, ComparisonOutcome Outcome);
 
 /// <summary>
@@ -133,12 +161,6 @@ public sealed record PemnVersusBaseline(string PemnLabel, string Baseline, doubl
 /// </summary>
 public static class CompressionComparison
 {
-    /// <summary>The series of the dense reference (a horizontal line in the figure).</summary>
-    public const string DenseMethod = "Dense";
-
-    /// <summary>The series of the PEMN points.</summary>
-    public const string PemnMethod = "PEMN";
-
     /// <summary>
     /// The paper's own baselines (random and magnitude pruning before training): the claim is judged against these;
     /// magnitude pruning after training is reported beside them.
@@ -168,57 +190,65 @@ public static class CompressionComparison
         if (panel.Seeds.Count == 0) throw new ArgumentException("The panel has no seeds; allowed: one or more.", nameof(panel));
         var baseConfig = WithSeed(panel.Base, panel.Seeds[0]).Validate();
         var steps = new List<CompressionStep>();
-        void Add(string method, string label, ExperimentConfig config, double? target)
+        void Add(CompressionMethod method, string label, ExperimentConfig config, double? target)
         {
             config = config.Validate();
             steps.Add(new CompressionStep(method, label, config, target, StorageMeasurement.Run(config.Network, sparseIndex: panel.SparseIndex), panel.SparseIndex));
         }
-        Add(DenseMethod, DenseMethod, baseConfig with { Strategy = new StrategyConfig(StrategyName.Dense) }, null);
-        foreach (var pemn in panel.Pemn) Add(PemnMethod, pemn.Label(), baseConfig with { Strategy = pemn }, null);
+        Add(CompressionMethod.Dense, Names.Label(CompressionMethod.Dense), baseConfig with { Strategy = new StrategyConfig(StrategyName.Dense) }, null);
+        foreach (var pemn in panel.Pemn) Add(CompressionMethod.Pemn, pemn.Label(), baseConfig with { Strategy = pemn }, null);
         var keeps = panel.Targets.ToDictionary(t => t, t => KeepFor(baseConfig, t, panel.SparseIndex));
         foreach (var baseline in panel.Baselines)
             foreach (var target in panel.Targets)
-                Add(Names.Label(baseline), $"{Names.Label(baseline)} {Percent(target)}",
+                Add(CompressionMethods.Of(baseline), $"{Names.Label(baseline)} {Percent(target)}",
                     baseConfig with { Strategy = new StrategyConfig(baseline), Masking = baseConfig.Masking with { KeepFraction = keeps[target] } }, target);
         return steps;
     }
 
     /// <summary>The runs: every step at every seed, seed-major; a seed's dense run comes first (it is the parent of magnitude pruning after training).</summary>
     public static SweepPlan Plan(IReadOnlyList<CompressionStep> steps, IReadOnlyList<long> seeds) =>
-        new(seeds.SelectMany(seed => steps.OrderBy(s => s.Method == DenseMethod ? 0 : 1).Select(s => WithSeed(s.Config, seed))).ToList());
+        new(seeds.SelectMany(seed => steps.OrderBy(s => s.Method == CompressionMethod.Dense ? 0 : 1).Select(s => WithSeed(s.Config, seed))).ToList());
 
     /// <summary>
     /// Trains what is missing of <paramref name="panel"/> with the runs table at <paramref name="csvPath"/> (skipping complete
-    /// runs, resuming interrupted ones) and returns one point per step and seed. A failed run raises its error.
+    /// runs, resuming interrupted ones) and returns one point per step and seed. A failed run raises its error. With
+    /// <paramref name="trainMissing"/> false nothing is trained or written: only the complete runs are read
+    /// (<see cref="SweepRunner.ReadComplete"/>), and a step and seed without one is left out.
     /// </summary>
     public static IReadOnlyList<CompressionPoint> Run(CompressionPanel panel, string csvPath,
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
-        RunOptions? options = null)
+        RunOptions? options = null, bool trainMissing = true)
     {
         var steps = Steps(panel);
-        var results = new SweepRunner().Run(Plan(steps, panel.Seeds), csvPath, observerFor, cancellation, options);
+        var results = trainMissing
+            ? new SweepRunner().Run(Plan(steps, panel.Seeds), csvPath, observerFor, cancellation, options)
+            : SweepRunner.ReadComplete(Plan(steps, panel.Seeds), csvPath);
         var failed = results.FirstOrDefault(r => r.Error is not null);
         if (failed?.Exception is CorruptRunException corrupt) throw corrupt;
         if (failed is not null) throw new InvalidOperationException($"Run {failed.RunId} failed: {failed.Error}", failed.Exception);
         var byId = results.ToDictionary(r => r.RunId);
-        return panel.Seeds.SelectMany(seed => steps.Select(step =>
-        {
-            var outcome = byId[ExperimentJson.RunId(WithSeed(step.Config, seed))].Outcome!;
-            return new CompressionPoint(panel.Key, step.Method, step.Label, seed, outcome.RunId, step.Target, step.Keep,
-                step.Storage.CompressionRatio, step.StoredValues, outcome.Metrics.BestTestAccuracy, outcome.Metrics.FinalTestAccuracy,
-                outcome.Metrics.Seconds, outcome.Skipped, ParentRun.ReadRecord(outcome.RunDirectory)?.RunId);
-        })).ToList();
+        var points = new List<CompressionPoint>();
+        foreach (var seed in panel.Seeds)
+            foreach (var step in steps)
+            {
+                if (!byId.TryGetValue(ExperimentJson.RunId(WithSeed(step.Config, seed)), out var result)) continue;
+                var outcome = result.Outcome!;
+                points.Add(new CompressionPoint(panel.Key, step.Method, step.Strategy, step.Label, seed, outcome.RunId, step.Target, step.Keep,
+                    step.Storage.CompressionRatio, step.StoredValues, outcome.Metrics.BestTestAccuracy, outcome.Metrics.FinalTestAccuracy,
+                    outcome.Metrics.Seconds, outcome.Skipped, ParentRun.ReadRecord(outcome.RunDirectory)?.RunId));
+            }
+        return points;
     }
 
     /// <summary>The figure's rows: every point's mean and sample standard deviation over its seeds, in plotting order.</summary>
     public static IReadOnlyList<CompressionRow> Rows(IReadOnlyList<CompressionPoint> points) =>
-        points.GroupBy(p => (p.Panel, p.Label)).Select(g =>
+        points.GroupBy(p => (p.Panel, p.Method, p.Strategy, p.Target)).Select(g =>
         {
             var accuracies = g.Select(p => p.BestTestAccuracy).ToList();
             var mean = accuracies.Average();
             var sd = accuracies.Count < 2 ? 0 : Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / (accuracies.Count - 1));
             var first = g.First();
-            return new CompressionRow(first.Panel, first.Method, first.Label, first.Target, first.Keep, first.CompressionRatio,
+            return new CompressionRow(first.Panel, first.Method, first.Strategy, first.Label, first.Target, first.Keep, first.CompressionRatio,
                 first.StoredValues, mean, sd, accuracies.Count);
         }).ToList();
 
@@ -227,18 +257,18 @@ public static class CompressionComparison
     /// the dense reference is <see cref="DenseAccuracy"/> (a horizontal line).
     /// </summary>
     public static IReadOnlyList<CompressionSeries> Series(IReadOnlyList<CompressionRow> rows) =>
-        rows.Where(r => r.Method != DenseMethod).GroupBy(r => r.Method).OrderBy(g => g.Key == PemnMethod ? 0 : 1).Select(g =>
+        rows.Where(r => r.Method != CompressionMethod.Dense).GroupBy(r => r.Method).OrderBy(g => g.Key == CompressionMethod.Pemn ? 0 : 1).Select(g =>
         {
             var points = g.OrderBy(r => r.CompressionRatio).ToList();
             return new CompressionSeries(g.Key, points.Select(r => 100 * r.CompressionRatio).ToList(), points.Select(r => 100 * r.Mean).ToList(),
-                points.Select(r => g.Key == PemnMethod
+                points.Select(r => g.Key == CompressionMethod.Pemn
                     ? $"{r.Label}: {Values(r.StoredValues)}"
                     : string.Create(CultureInfo.InvariantCulture, $"q = {r.Keep:0.####}")).ToList());
         }).ToList();
 
     /// <summary>The dense reference's mean best accuracy in %, or null when the rows have none.</summary>
     public static double? DenseAccuracy(IReadOnlyList<CompressionRow> rows) =>
-        rows.FirstOrDefault(r => r.Method == DenseMethod) is { } dense ? 100 * dense.Mean : null;
+        rows.FirstOrDefault(r => r.Method == CompressionMethod.Dense) is { } dense ? 100 * dense.Mean : null;
 
     /// <summary>
     /// The storage of one point as the paper counts it, C = C_w + C_m against 32 bits per weight, with the numbers of its
@@ -249,12 +279,12 @@ public static class CompressionComparison
         var c = CultureInfo.InvariantCulture;
         var r = step.Storage;
         var lines = new List<string> { $"{step.Label} ({r.Scheme}):" };
-        if (step.Method == DenseMethod)
+        if (step.Method == CompressionMethod.Dense)
         {
             lines.Add(string.Create(c, $"  C = 32 bits x {r.Weights:N0} trained weights = {r.WeightBits:N0} bits: the reference, compression 0"));
             return string.Join(Environment.NewLine, lines);
         }
-        if (step.Method == PemnMethod)
+        if (step.Method == CompressionMethod.Pemn)
         {
             var extra = r.PrototypeBits - StorageReport.FloatBits * r.UniqueValues;
             lines.Add(r.SeedStored
@@ -275,28 +305,46 @@ public static class CompressionComparison
     /// <summary>Every PEMN point of one panel's rows against every sparse baseline in them (see <see cref="PemnVersusBaseline"/>).</summary>
     public static IReadOnlyList<PemnVersusBaseline> Compare(IReadOnlyList<CompressionRow> rows)
     {
-        var baselines = rows.Where(r => r.Method is not (DenseMethod or PemnMethod)).GroupBy(r => r.Method)
+        var baselines = rows.Where(r => r.Method.IsBaseline()).GroupBy(r => r.Method)
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.CompressionRatio).ToList());
         var list = new List<PemnVersusBaseline>();
-        foreach (var pemn in rows.Where(r => r.Method == PemnMethod))
+        foreach (var pemn in rows.Where(r => r.Method == CompressionMethod.Pemn))
             foreach (var (method, curve) in baselines)
                 list.Add(Against(pemn, method, curve));
         return list;
     }
 
-    private static PemnVersusBaseline Against(CompressionRow pemn, string method, List<CompressionRow> curve)
+    private static PemnVersusBaseline Against(CompressionRow pemn, CompressionMethod method, List<CompressionRow> curve)
     {
         var c = pemn.CompressionRatio;
-        var (least, most) = (curve[0], curve[^1]);
-        if (c > most.CompressionRatio)
-            return new(pemn.Label, method, c, pemn.Mean, most.Mean, false, pemn.Mean > most.Mean ? ComparisonOutcome.Wins : ComparisonOutcome.Undecided);
-        if (c < least.CompressionRatio)
-            return new(pemn.Label, method, c, pemn.Mean, least.Mean, false, pemn.Mean <= least.Mean ? ComparisonOutcome.Loses : ComparisonOutcome.Undecided);
-        var upper = curve.First(r => r.CompressionRatio >= c);
-        var lower = curve.Last(r => r.CompressionRatio <= c);
-        var span = upper.CompressionRatio - lower.CompressionRatio;
-        var at = span == 0 ? Math.Min(lower.Mean, upper.Mean) : lower.Mean + (upper.Mean - lower.Mean) * (c - lower.CompressionRatio) / span;
-        return new(pemn.Label, method, c, pemn.Mean, at, true, pemn.Mean > at ? ComparisonOutcome.Wins : ComparisonOutcome.Loses);
+        var at = Locate(c, curve.Select(r => (r.CompressionRatio, r.Mean)).ToList());
+        var baseline = (1 - at.Weight) * curve[at.Lower].Mean + at.Weight * curve[at.Upper].Mean;
+        var outcome = at.Place switch
+        {
+            CurvePlace.Beyond => pemn.Mean > baseline ? ComparisonOutcome.Wins : ComparisonOutcome.Undecided,
+            CurvePlace.Before => pemn.Mean <= baseline ? ComparisonOutcome.Loses : ComparisonOutcome.Undecided,
+            _ => pemn.Mean > baseline ? ComparisonOutcome.Wins : ComparisonOutcome.Loses,
+        };
+        return new(pemn.Strategy, pemn.Label, method, c, pemn.Mean, baseline, at.Place == CurvePlace.Inside, outcome);
+    }
+
+    /// <summary>
+    /// Where <paramref name="compression"/> lies on a baseline's curve (its points' compressions and accuracies, ascending by
+    /// compression), and what the baseline's accuracy there is read from: between two points, linearly interpolated; beyond its
+    /// most compressed point or before its least compressed one, that point. Points at the same compression count as the less
+    /// accurate one. The one rule of where a PEMN point meets a baseline, for <see cref="Compare"/> and <see cref="PaperComparison"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The curve is empty.</exception>
+    public static CurvePosition Locate(double compression, IReadOnlyList<(double Compression, double Mean)> curve)
+    {
+        if (curve.Count == 0) throw new ArgumentException("curve is empty; allowed: one or more baseline points.", nameof(curve));
+        if (compression > curve[^1].Compression) return new(CurvePlace.Beyond, curve.Count - 1, curve.Count - 1, 0);
+        if (compression < curve[0].Compression) return new(CurvePlace.Before, 0, 0, 0);
+        var upper = Enumerable.Range(0, curve.Count).First(i => curve[i].Compression >= compression);
+        var lower = Enumerable.Range(0, curve.Count).Last(i => curve[i].Compression <= compression);
+        var span = curve[upper].Compression - curve[lower].Compression;
+        var weight = span != 0 ? (compression - curve[lower].Compression) / span : curve[upper].Mean < curve[lower].Mean ? 1 : 0;
+        return new(CurvePlace.Inside, lower, upper, weight);
     }
 
     /// <summary>
@@ -309,18 +357,18 @@ public static class CompressionComparison
     {
         var c = CultureInfo.InvariantCulture;
         var lines = new List<string>();
-        var dense = rows.FirstOrDefault(r => r.Method == DenseMethod);
+        var dense = rows.FirstOrDefault(r => r.Method == CompressionMethod.Dense);
         if (dense is not null) lines.Add(string.Create(c, $"Dense: {Percent(dense.Mean)} best test accuracy (no compression)."));
         var comparisons = Compare(rows);
-        foreach (var group in comparisons.GroupBy(v => v.PemnLabel))
+        foreach (var group in comparisons.GroupBy(v => v.Pemn))
         {
-            var pemn = rows.First(r => r.Method == PemnMethod && r.Label == group.Key);
+            var pemn = rows.First(r => r.Method == CompressionMethod.Pemn && r.Strategy == group.Key);
             var parts = group.Select(v => v.Interpolated
-                ? string.Create(c, $"{v.Baseline} {Percent(v.BaselineAccuracy)} there ({Points(v.PemnAccuracy - v.BaselineAccuracy)} points: {Names.Of(v.Outcome)})")
-                : string.Create(c, $"{v.Baseline} outside its points, nearest {Percent(v.BaselineAccuracy)} ({Names.Of(v.Outcome)})"));
+                ? string.Create(c, $"{Names.Label(v.Baseline)} {Percent(v.BaselineAccuracy)} there ({Points(v.PemnAccuracy - v.BaselineAccuracy)} points: {Names.Of(v.Outcome)})")
+                : string.Create(c, $"{Names.Label(v.Baseline)} outside its points, nearest {Percent(v.BaselineAccuracy)} ({Names.Of(v.Outcome)})"));
             lines.Add(string.Create(c, $"{pemn.Label} ({Values(pemn.StoredValues)}, {Percent(pemn.CompressionRatio)} compression): {Percent(pemn.Mean)}; {string.Join("; ", parts)}."));
         }
-        var paper = PaperBaselines.Select(b => Names.Label(b)).ToHashSet();
+        var paper = PaperBaselines.Select(CompressionMethods.Of).ToList();
         var decided = comparisons.Where(v => paper.Contains(v.Baseline) && v.Outcome != ComparisonOutcome.Undecided).ToList();
         var wins = decided.Count(v => v.Outcome == ComparisonOutcome.Wins);
         var verdict = decided.Count == 0 ? "not decided by these points"
@@ -328,11 +376,11 @@ public static class CompressionComparison
             : wins == 0 ? "not supported"
             : "partly supported";
         lines.Add(string.Create(c,
-            $"Claim (PEMN more accurate than sparse networks of the same storage, against the paper's baselines {string.Join(" and ", paper)}): {verdict} ({wins} of {decided.Count} decided comparisons won)."));
+            $"Claim (PEMN more accurate than sparse networks of the same storage, against the paper's baselines {string.Join(" and ", paper.Select(Names.Label))}): {verdict} ({wins} of {decided.Count} decided comparisons won)."));
         var beyond = comparisons.Where(v => !paper.Contains(v.Baseline) && v.Outcome != ComparisonOutcome.Undecided).ToList();
         if (beyond.Count > 0)
             lines.Add(string.Create(c,
-                $"Against {string.Join(" and ", beyond.Select(v => v.Baseline).Distinct())} (beyond the paper): {beyond.Count(v => v.Outcome == ComparisonOutcome.Wins)} of {beyond.Count} won."));
+                $"Against {string.Join(" and ", beyond.Select(v => Names.Label(v.Baseline)).Distinct())} (beyond the paper): {beyond.Count(v => v.Outcome == ComparisonOutcome.Wins)} of {beyond.Count} won."));
         return string.Join(Environment.NewLine, lines);
     }
 

@@ -33,9 +33,17 @@ public sealed record FewValuesVariant(string Series, string Hypothesis, string S
 public sealed record VariantVerdict(string Series, double FewMean, double FewMaxSd, double CopyFewMean, double CopyFewMaxSd, bool Stable,
     long ExtraPrototypeBits, double? ManyDifference, double? ManyNoise, int FewPoints)
 {
-    /// <summary>"helps", "hurts" or "no measurable difference" at 41 values and more; "not measured" without runs there.</summary>
+    /// <summary>
+    /// "helps", "hurts" or "no measurable difference" at 41 values and more (<see cref="SeedNoise.Judge"/>: above or below 0 by more than
+    /// the noise); "not measured" without runs there.
+    /// </summary>
     public string ManyEffect => ManyDifference is not { } d || ManyNoise is not { } noise ? "not measured"
-        : Math.Abs(d) <= noise ? "no measurable difference" : d > 0 ? "helps" : "hurts";
+        : SeedNoise.Judge(new Contrast(d, noise, SpreadUnknown: false), Expectation.Above(0)) switch
+        {
+            ClaimVerdict.Holds => "helps",
+            ClaimVerdict.DoesNotHold => "hurts",
+            _ => "no measurable difference",
+        };
 }
 
 /// <summary>A run of RP copy at the few-values end and the values it drew (<see cref="FewValues.Draws"/>).</summary>
@@ -254,10 +262,14 @@ public static class FewValues
             // A difference needs a spread on both sides: points with fewer seeds than a verdict needs are not compared.
             var many = group.Where(s => ValuesOf(s.Label) >= ManyValues && copy.TryGetValue(s.Label, out var c)
                 && s.Seeds.Count >= MinSeedsForVerdict && c.Seeds.Count >= MinSeedsForVerdict).ToList();
-            double? difference = many.Count == 0 ? null : many.Average(s => s.Mean - copy[s.Label].Mean);
-            // Standard error of a difference of two means, averaged over the points: sqrt(sd_a^2 / n_a + sd_b^2 / n_b) / points.
-            double? noise = many.Count == 0 ? null
-                : 2 * Math.Sqrt(many.Sum(s => Variance(s) + Variance(copy[s.Label]))) / many.Count;
+            // The mean of the differences over the points and its noise (two standard errors), by the library's one rule.
+            var contrast = many.Count == 0 ? null : SeedNoise.Of(many.SelectMany(s => new[]
+            {
+                (1.0 / many.Count, Reading.Summary(s.Mean, s.Sd, s.Seeds.Count)),
+                (-1.0 / many.Count, Reading.Summary(copy[s.Label].Mean, copy[s.Label].Sd, copy[s.Label].Seeds.Count)),
+            }).ToList());
+            double? difference = contrast?.Value;
+            double? noise = contrast?.Noise;
             verdicts.Add(new VariantVerdict(group.Key,
                 few.Average(s => s.Mean), few.Max(s => s.Sd),
                 few.Average(s => copy[s.Label].Mean), few.Max(s => copy[s.Label].Sd),
@@ -266,8 +278,6 @@ public static class FewValues
                 difference, noise, few.Count));
         }
         return verdicts;
-
-        static double Variance(PointSummary s) => s.Seeds.Count < 2 ? 0 : s.Sd * s.Sd / s.Seeds.Count;
     }
 
     /// <summary>

@@ -31,8 +31,8 @@ public sealed record FilePoint(string Series, string Label, double Keep, string 
     /// <summary>Whether it is a PEMN network (masks over random values).</summary>
     public bool IsPemn => !IsDense && !IsSparse;
 
-    /// <summary>Whether it is the dense baseline.</summary>
-    public bool IsDense => Series == CompressionComparison.DenseMethod;
+    /// <summary>Whether it is the dense baseline (read from the file: a dense network's packed kind, not its series' name).</summary>
+    public bool IsDense { get; init; }
 
     /// <summary>Whether it is a sparse baseline.</summary>
     public bool IsSparse { get; init; }
@@ -66,6 +66,7 @@ public static class FileTradeOff
             report.OverheadBytes + Part(PemnFilePart.Permutations), report.MaskBitsPerWeight, best, final)
         {
             IsSparse = report.Network.SparseLayers.Count > 0,
+            IsDense = config.Kind == PackedKind.Dense,
         };
     }
 
@@ -92,10 +93,10 @@ public static class FileTradeOff
         var byRun = files.ToDictionary(f => f.RunId);
         var points = new List<FilePoint>();
         var missing = new List<string>();
-        foreach (var p in result.Points.Where(p => p.Method != CompressionComparison.PemnMethod).DistinctBy(p => p.RunId))
+        foreach (var p in result.Points.Where(p => p.Method != CompressionMethod.Pemn).DistinctBy(p => p.RunId))
         {
             if (!byRun.TryGetValue(p.RunId, out var file) || !file.HasFile) { missing.Add(p.RunId); continue; }
-            points.Add(Read(file.FilePath, p.Method, p.Label, p.RunId, p.BestTestAccuracy, p.FinalTestAccuracy));
+            points.Add(Read(file.FilePath, Runtime.Names.Label(p.Method), p.Label, p.RunId, p.BestTestAccuracy, p.FinalTestAccuracy));
         }
         return new FileTradeOffPoints(points, missing);
     }

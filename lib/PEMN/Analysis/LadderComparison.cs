@@ -1,5 +1,7 @@
 using System.Globalization;
 using PEMN.Models;
+using PEMN.Runtime;
+using PEMN.Strategies;
 using PEMN.Sweeps;
 
 namespace PEMN.Analysis;
@@ -25,16 +27,19 @@ public sealed record NamedLadder(string Model, IReadOnlyList<LadderResult> Resul
 
 /// <summary>One rung of one ladder against that ladder's Dense rung, on the seeds every compared ladder has.</summary>
 /// <param name="Model">The ladder's model.</param>
-/// <param name="Label">The rung.</param>
+/// <param name="Strategy">The rung's strategy, canonical (<see cref="LadderResult.Strategy"/>).</param>
 /// <param name="UniqueValues">Distinct random values its network stores.</param>
 /// <param name="Mean">Mean best test accuracy over <paramref name="Seeds"/>.</param>
 /// <param name="DenseMean">The same ladder's Dense rung over the same seeds.</param>
 /// <param name="Seeds">How many seeds the means are over.</param>
 /// <param name="SeedSd">The rung's sample sd over all of this ladder's seeds (0 with one seed): the noise a gap is read against.</param>
-/// <param name="SameAs">The earlier rung of this ladder with the identical network (<see cref="LadderResult.SameAs"/>), if any.</param>
-public sealed record LadderGap(string Model, string Label, long UniqueValues, double Mean, double DenseMean, int Seeds, double SeedSd,
+/// <param name="SameAs">The label of the earlier rung of this ladder with the identical network (<see cref="LadderResult.SameAs"/>), if any.</param>
+public sealed record LadderGap(string Model, StrategyConfig Strategy, long UniqueValues, double Mean, double DenseMean, int Seeds, double SeedSd,
     string? SameAs = null)
 {
+    /// <summary>The rung's label, for display (<see cref="StrategyConfig.Label"/>).</summary>
+    public string Label => Strategy.Label();
+
     /// <summary>Mean minus Dense: negative when the rung is below Dense.</summary>
     public double Gap => Mean - DenseMean;
 }
@@ -60,15 +65,15 @@ public static class LadderComparison
     /// <exception cref="ArgumentException">No ladders, a ladder without a Dense rung, or no seed common to all.</exception>
     public static IReadOnlyList<LadderGap> GapsToDense(IReadOnlyList<NamedLadder> ladders)
     {
-        var (seeds, labels) = Common(ladders);
+        var (seeds, strategies) = Common(ladders);
         var gaps = new List<LadderGap>();
-        foreach (var label in labels)
+        foreach (var strategy in strategies)
             foreach (var ladder in ladders)
             {
-                var rung = ladder.Results.Where(r => r.Label == label).ToList();
+                var rung = ladder.Results.Where(r => r.Strategy == strategy).ToList();
                 var onSeeds = rung.Where(r => seeds.Contains(r.Seed)).ToList();
-                var dense = ladder.Results.Where(r => r.Label == Dense && seeds.Contains(r.Seed)).Average(r => r.BestTestAccuracy);
-                gaps.Add(new LadderGap(ladder.Model, label, rung[0].UniqueValues, onSeeds.Average(r => r.BestTestAccuracy), dense,
+                var dense = ladder.Results.Where(r => IsDense(r) && seeds.Contains(r.Seed)).Average(r => r.BestTestAccuracy);
+                gaps.Add(new LadderGap(ladder.Model, strategy, rung[0].UniqueValues, onSeeds.Average(r => r.BestTestAccuracy), dense,
                     seeds.Count, Sd(rung.Select(r => r.BestTestAccuracy).ToList()), rung[0].SameAs));
             }
         return gaps;
@@ -87,7 +92,7 @@ public static class LadderComparison
         {
             $"Gap to Dense in accuracy points (mean over the {seeds} seed(s) all ladders share); \"closes\" = how much smaller the gap is than on {reference}:",
         };
-        foreach (var rung in gaps.GroupBy(g => g.Label))
+        foreach (var rung in gaps.GroupBy(g => g.Strategy))
         {
             var first = rung.First();
             var others = rung.Skip(1).Select(g =>
@@ -119,22 +124,24 @@ public static class LadderComparison
         return lines.Count == 0 ? "No ladder has more than one seed: no spread to compare." : string.Join(Environment.NewLine, lines);
     }
 
-    private static string Dense => StrategyLadder.Rungs[0].Label;
+    private static string Dense => Names.Label(StrategyName.Dense);
+
+    private static bool IsDense(LadderResult result) => result.Strategy.Name == StrategyName.Dense;
 
     private static string Same(LadderGap gap) => gap.SameAs is null ? "" : $" (= {gap.SameAs}: the same network)";
 
-    private static (IReadOnlySet<long> Seeds, IReadOnlyList<string> Labels) Common(IReadOnlyList<NamedLadder> ladders)
+    private static (IReadOnlySet<long> Seeds, IReadOnlyList<StrategyConfig> Strategies) Common(IReadOnlyList<NamedLadder> ladders)
     {
         if (ladders.Count == 0) throw new ArgumentException("ladders is empty; allowed: one or more ladders.", nameof(ladders));
-        var missingDense = ladders.FirstOrDefault(l => l.Results.All(r => r.Label != Dense));
+        var missingDense = ladders.FirstOrDefault(l => !l.Results.Any(IsDense));
         if (missingDense is not null)
             throw new ArgumentException($"ladder '{missingDense.Model}' has no {Dense} rung: a gap to Dense needs one.", nameof(ladders));
         var seeds = ladders.Select(l => l.Seeds.ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; });
         if (seeds.Count == 0)
             throw new ArgumentException($"the ladders have no seed in common ({string.Join("; ", ladders.Select(l => $"{l.Model}: {string.Join(", ", l.Seeds)}"))}).", nameof(ladders));
-        var labels = ladders[0].Results.Select(r => r.Label).Distinct()
-            .Where(label => label != Dense && ladders.All(l => l.Results.Any(r => r.Label == label && seeds.Contains(r.Seed)))).ToList();
-        return (seeds, labels);
+        var strategies = ladders[0].Results.Where(r => !IsDense(r)).Select(r => r.Strategy).Distinct()
+            .Where(strategy => ladders.All(l => l.Results.Any(r => r.Strategy == strategy && seeds.Contains(r.Seed)))).ToList();
+        return (seeds, strategies);
     }
 
     private static double Sd(IReadOnlyList<double> values)

@@ -16,6 +16,19 @@ public sealed record LadderPart(PresetVariant Variant, IReadOnlyList<LadderRung>
     public ExperimentConfig Base(Scale scale) => ExperimentPresets.Get(scale, Variant);
 }
 
+/// <summary>What a report part writes: its Markdown and the lines the command line prints from it.</summary>
+/// <param name="Markdown">The table (with <see cref="Reports.ReportFile"/>'s header).</param>
+/// <param name="Conclusions">One-line conclusions, or none.</param>
+public sealed record ReportText(string Markdown, IReadOnlyList<string> Conclusions);
+
+/// <summary>
+/// A table of a plan made from other plans' complete runs: it trains nothing and reads without writing (a plan still training
+/// elsewhere shows the runs it has finished). Written after the plan's own tables, next to them.
+/// </summary>
+/// <param name="FileName">The table's file in the plan's scale folder.</param>
+/// <param name="Write">The table at a scale from the results folder, made by a command (the table's header names it), with provenance.</param>
+public sealed record ReportPart(string FileName, Func<Scale, string, string, RunProvenance, ReportText> Write);
+
 /// <summary>
 /// One figure's experiment plan: which runs it needs at a scale and where they are recorded
 /// (results/&lt;folder&gt;/&lt;scale&gt;/runs.csv, run folders beside it). The notebook that draws the figure and
@@ -36,6 +49,9 @@ public sealed record FigurePlan(PlanName Id, string Folder, string Description, 
 
     /// <summary>The parts given as explicit runs (empty for a plan of ladders only).</summary>
     public IReadOnlyList<PointsPart> Points { get; init; } = Points ?? [];
+
+    /// <summary>Tables made from other plans' runs (<see cref="ReportPart"/>); none by default.</summary>
+    public IReadOnlyList<ReportPart> Reports { get; init; } = [];
 
     /// <summary>Whether the plan has compression panels (sparse baselines against PEMN).</summary>
     public bool HasComparisons => Panels is not null;

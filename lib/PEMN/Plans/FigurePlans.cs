@@ -2,6 +2,7 @@ using PEMN.Analysis;
 using PEMN.Configuration;
 using PEMN.Data;
 using PEMN.Models;
+using PEMN.Reports;
 using PEMN.Runtime;
 using PEMN.Storage;
 using PEMN.Strategies;
@@ -170,9 +171,21 @@ public static class FigurePlans
         "bf16 mixed precision against fp32: Dense, Mask and RP 1e-2 on the ConvMixer over three seeds",
         [], [new PointsPart("precision", PrecisionComparison.Runs, PrecisionComparison.Verdict)]);
 
-    /// <summary>Every plan, in the order the main job runs them.</summary>
+    /// <summary>
+    /// The paper's plotted values beside the workbook's (<see cref="Plans.PaperBeside"/>): Figs. 3, 4 and 5 panel by panel, each claim
+    /// judged on both. It trains nothing: it reads the complete runs of the ladder, ViT ladder, Fig. 4 and Fig. 5 plans, so it runs last.
+    /// </summary>
+    public static FigurePlan PaperBeside { get; } = new(PlanName.PaperBeside, "paper-beside",
+        "The paper's plotted values beside the workbook's: Figs. 3, 4 and 5 panel by panel, each claim judged on both (trains nothing: reads the complete runs of ladder, vit_ladder, fig4 and fig5)",
+        [])
+    {
+        Reports = [new ReportPart(PaperBesideTable.FileName, Plans.PaperBeside.Report)],
+    };
+
+    /// <summary>Every plan, in the order the main job runs them (the paper beside the workbook last: it reads the others' runs).</summary>
     public static IReadOnlyList<FigurePlan> All { get; } =
-        [Ladder, VitLadder, ResNetLadder, WidthDepth, FewValuesCore, FewValuesExtended, ResNetCompression, ConvMixerCompression, KeepSweep, MixedPrecision];
+        [Ladder, VitLadder, ResNetLadder, WidthDepth, FewValuesCore, FewValuesExtended, ResNetCompression, ConvMixerCompression, KeepSweep, MixedPrecision,
+            PaperBeside];
 
     private static CompressionPanel Panel(ExperimentConfig baseConfig, IReadOnlyList<StrategyConfig> pemn, IReadOnlyList<long> seeds)
     {
@@ -183,7 +196,7 @@ public static class FigurePlans
     }
 
     /// <summary>The config on another data set (the model's channels, image size and classes follow it).</summary>
-    private static ExperimentConfig WithDataSet(ExperimentConfig config, DataSetName dataset) =>
+    internal static ExperimentConfig WithDataSet(ExperimentConfig config, DataSetName dataset) =>
         config.Data.Dataset == dataset ? config
             : ConfigOverrides.Apply(config, [new("data.dataset", System.Text.Json.Nodes.JsonValue.Create(Names.Of(dataset)))]);
 

@@ -39,4 +39,7 @@ public enum PlanName
     /// <summary>bf16 mixed precision against fp32.</summary>
     [Name("precision")]
     Precision,
+    /// <summary>The paper's plotted values beside the workbook's results, claim by claim.</summary>
+    [Name("paper_beside")]
+    PaperBeside,
 }

@@ -165,6 +165,13 @@ public static class PlanRunner
             Add(CompressionTable.FileName(result.Panel), CompressionTable.Markdown(result.Panel, result.Points, madeBy, provenance),
                 runs.Count(p => !p.Reused), runs.Count(p => p.Reused));
         }
+        // Tables over other plans' runs: read-only, written once by the process that writes run files (the others would race it).
+        if (options.WritesRunFiles)
+            foreach (var part in plan.Reports)
+            {
+                var report = part.Write(scale, results, madeBy, provenance);
+                Add(part.FileName, report.Markdown, 0, 0, report.Conclusions);
+            }
         var packed = options.WritesRunFiles && (options.Pack || plan.PacksRuns)
             ? PlanPacking.Pack(plan, scale, results, onRun: f => observer.Packed(plan, f), cancellation: cancellation)
             : null;

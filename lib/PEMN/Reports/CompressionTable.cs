@@ -36,7 +36,7 @@ public static class CompressionTable
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         var rows = CompressionComparison.Rows(points);
         foreach (var r in rows)
-            text.AppendLine(c, $"| {r.Method} | {r.Label} | {(r.Target is { } t ? CompressionComparison.Percent(t) : "")} | {r.Keep:0.######} | {r.CompressionRatio:P2} | {r.StoredValues:N0} | {r.Mean:P2} | {100 * r.Sd:0.00} |");
+            text.AppendLine(c, $"| {Names.Label(r.Method)} | {r.Label} | {(r.Target is { } t ? CompressionComparison.Percent(t) : "")} | {r.Keep:0.######} | {r.CompressionRatio:P2} | {r.StoredValues:N0} | {r.Mean:P2} | {100 * r.Sd:0.00} |");
         text.AppendLine();
         foreach (var line in CompressionComparison.Describe(rows).Split(Environment.NewLine)) text.AppendLine(c, $"- {line}");
         text.AppendLine();

@@ -23,8 +23,6 @@ public sealed record RunsTableReport(string Path, int Rows, IReadOnlyList<string
 /// </summary>
 public static class RunsTable
 {
-    /// <summary>The folder holding runs/ beside the table <paramref name="csvPath"/>: where a sweep writing that table keeps its runs.</summary>
-    public static string FolderOf(string csvPath) => Path.GetDirectoryName(Path.GetFullPath(csvPath)) ?? ".";
 
     /// <summary>The lock file of a table: the table's path plus this.</summary>
     public const string LockSuffix = ".lock";

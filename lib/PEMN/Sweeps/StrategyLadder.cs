@@ -25,7 +25,7 @@ public sealed record LadderRung(StrategyConfig Strategy)
 public sealed record LadderStep(string Label, ExperimentConfig Config, long UniqueValues, double CompressionRatio, string? SameAs);
 
 /// <summary>One measured rung at one seed.</summary>
-/// <param name="Label">The rung's label.</param>
+/// <param name="Strategy">The rung's strategy, canonical (<see cref="StrategyConfig.Canonical"/>): the key a rung is selected by.</param>
 /// <param name="Seed">The run's seed (training.seed).</param>
 /// <param name="RunId">The training run.</param>
 /// <param name="UniqueValues">Distinct random values the network stores.</param>
@@ -35,20 +35,28 @@ public sealed record LadderStep(string Label, ExperimentConfig Config, long Uniq
 /// <param name="Seconds">Training time of the run.</param>
 /// <param name="Reused">True when the run was complete already and nothing was trained now.</param>
 /// <param name="TrainedAt">When the run was trained (UTC, ISO 8601, from the runs table), "" when unknown.</param>
-/// <param name="SameAs">The earlier rung whose run this is, when the networks are identical (<see cref="LadderStep.SameAs"/>).</param>
-public sealed record LadderResult(string Label, long Seed, string RunId, long UniqueValues, double CompressionRatio,
-    double BestTestAccuracy, double FinalTestAccuracy, double Seconds, bool Reused, string TrainedAt, string? SameAs);
+/// <param name="SameAs">The label of the earlier rung whose run this is, when the networks are identical (<see cref="LadderStep.SameAs"/>).</param>
+public sealed record LadderResult(StrategyConfig Strategy, long Seed, string RunId, long UniqueValues, double CompressionRatio,
+    double BestTestAccuracy, double FinalTestAccuracy, double Seconds, bool Reused, string TrainedAt, string? SameAs)
+{
+    /// <summary>The rung's label, for display: "Dense", "Mask", "RP 1e-3" (<see cref="StrategyConfig.Label"/>).</summary>
+    public string Label => Strategy.Label();
+}
 
 /// <summary>A rung over its seeds: mean and sample standard deviation of the best test accuracy.</summary>
-/// <param name="Label">The rung's label.</param>
+/// <param name="Strategy">The rung's strategy, canonical (<see cref="LadderResult.Strategy"/>).</param>
 /// <param name="UniqueValues">Distinct random values the network stores.</param>
 /// <param name="CompressionRatio">Storage compression of the conv and linear weights.</param>
 /// <param name="Mean">Mean best test accuracy over the seeds.</param>
 /// <param name="Sd">Sample standard deviation over the seeds (0 with one seed).</param>
 /// <param name="PerSeed">Best test accuracy of each seed, in seed order.</param>
-/// <param name="SameAs">The earlier rung with the identical network, if any.</param>
-public sealed record LadderSummary(string Label, long UniqueValues, double CompressionRatio, double Mean, double Sd,
-    IReadOnlyList<double> PerSeed, string? SameAs);
+/// <param name="SameAs">The label of the earlier rung with the identical network, if any.</param>
+public sealed record LadderSummary(StrategyConfig Strategy, long UniqueValues, double CompressionRatio, double Mean, double Sd,
+    IReadOnlyList<double> PerSeed, string? SameAs)
+{
+    /// <summary>The rung's label, for display (<see cref="StrategyConfig.Label"/>).</summary>
+    public string Label => Strategy.Label();
+}
 
 /// <summary>
 /// The paper's Fig. 3 x-axis: Dense, Mask, One-layer, MP, RP 1e-1 ... 1e-5 over one base configuration and a list of
@@ -106,34 +114,43 @@ public static class StrategyLadder
     /// is training) with the runs table at <paramref name="csvPath"/>; one result per rung and seed, in rung order within
     /// each seed. A failed run raises its error after the other runs ran (a damaged record as its <see cref="CorruptRunException"/>).
     /// <paramref name="rungs"/> replaces the paper's rungs (<see cref="Rungs"/>) with a subset; <paramref name="options"/>
-    /// says what to do with damaged or partial runs (<see cref="RunOptions.Restart"/>).
+    /// says what to do with damaged or partial runs (<see cref="RunOptions.Restart"/>). With <paramref name="trainMissing"/>
+    /// false nothing is trained or written: only the complete runs are read (<see cref="SweepRunner.ReadComplete"/>), and a
+    /// rung and seed without one is left out.
     /// </summary>
     public static IReadOnlyList<LadderResult> Run(ExperimentConfig baseConfig, IReadOnlyList<long> seeds, string csvPath,
         Func<SweepRunner.PlannedRun, Training.ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default,
-        IReadOnlyList<LadderRung>? rungs = null, RunOptions? options = null)
+        IReadOnlyList<LadderRung>? rungs = null, RunOptions? options = null, bool trainMissing = true)
     {
         if (seeds.Count == 0) throw new ArgumentException("seeds is empty; allowed: one or more seeds.", nameof(seeds));
         var steps = Steps(baseConfig, rungs);
-        var results = new SweepRunner().Run(Plan(steps, seeds), csvPath, observerFor, cancellation, options);
+        var results = trainMissing
+            ? new SweepRunner().Run(Plan(steps, seeds), csvPath, observerFor, cancellation, options)
+            : SweepRunner.ReadComplete(Plan(steps, seeds), csvPath);
         var failed = results.FirstOrDefault(r => r.Error is not null);
         if (failed?.Exception is CorruptRunException corrupt) throw corrupt;
         if (failed is not null) throw new InvalidOperationException($"Run {failed.RunId} failed: {failed.Error}", failed.Exception);
         var byId = results.ToDictionary(r => r.RunId);
-        var dates = RunsCsv.Read(csvPath).Rows.ToDictionary(r => r[RunsCsv.RunIdColumn], r => r.GetValueOrDefault(DateColumn, ""));
-        return seeds.SelectMany(seed => steps.Select(step =>
-        {
-            var trained = steps.First(s => s.Label == (step.SameAs ?? step.Label));
-            var result = byId[ExperimentJson.RunId(WithSeed(trained.Config, seed))];
-            var metrics = result.Outcome!.Metrics;
-            return new LadderResult(step.Label, seed, result.RunId, step.UniqueValues, step.CompressionRatio,
-                metrics.BestTestAccuracy, metrics.FinalTestAccuracy, metrics.Seconds, result.Outcome.Skipped,
-                dates.GetValueOrDefault(result.RunId, ""), step.SameAs);
-        })).ToList();
+        var dates = File.Exists(csvPath)
+            ? RunsCsv.Read(csvPath).Rows.ToDictionary(r => r[RunsCsv.RunIdColumn], r => r.GetValueOrDefault(DateColumn, ""))
+            : [];
+        var list = new List<LadderResult>();
+        foreach (var seed in seeds)
+            foreach (var step in steps)
+            {
+                var trained = steps.First(s => s.Label == (step.SameAs ?? step.Label));
+                if (!byId.TryGetValue(ExperimentJson.RunId(WithSeed(trained.Config, seed)), out var result)) continue;
+                var metrics = result.Outcome!.Metrics;
+                list.Add(new LadderResult(step.Config.Strategy.Canonical(), seed, result.RunId, step.UniqueValues, step.CompressionRatio,
+                    metrics.BestTestAccuracy, metrics.FinalTestAccuracy, metrics.Seconds, result.Outcome.Skipped,
+                    dates.GetValueOrDefault(result.RunId, ""), step.SameAs));
+            }
+        return list;
     }
 
     /// <summary>Mean and sample standard deviation of the best test accuracy per rung, in rung order.</summary>
     public static IReadOnlyList<LadderSummary> Summarize(IReadOnlyList<LadderResult> results) =>
-        results.GroupBy(r => r.Label).Select(g =>
+        results.GroupBy(r => r.Strategy).Select(g =>
         {
             var accuracies = g.OrderBy(r => r.Seed).Select(r => r.BestTestAccuracy).ToList();
             var mean = accuracies.Average();
@@ -149,8 +166,8 @@ public static class StrategyLadder
     public static string Describe(IReadOnlyList<LadderResult> results)
     {
         var rows = Summarize(results);
-        var mask = rows.Single(r => r.Label == Rungs[1].Label);
-        var dense = rows.Single(r => r.Label == Rungs[0].Label);
+        var mask = rows.Single(r => r.Strategy.Name == StrategyName.Mask);
+        var dense = rows.Single(r => r.Strategy.Name == StrategyName.Dense);
         var seeds = results.Select(r => r.Seed).Distinct().Count();
         var lines = new List<string> { $"Mask vs Dense: {Points(mask.Mean - dense.Mean)} points (mean of {seeds} seed(s))" };
         lines.AddRange(rows.SkipWhile(r => r != mask).Skip(1).Select(r => r.SameAs is not null

@@ -37,6 +37,28 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
     public static int Trainable(IEnumerable<PlannedRun> planned, bool restart) =>
         planned.Count(p => p.Status is RunStatus.New or RunStatus.Partial || restart && p.Status == RunStatus.Corrupt);
 
+    /// <summary>
+    /// The runs of <paramref name="plan"/> that are complete in the folder of <paramref name="csvPath"/>, in plan order, read
+    /// from their run folders without a lock and without writing anything (not even the runs table): what a report over
+    /// another plan's runs reads while that plan may still be training. Runs that are not complete are left out; a complete
+    /// run whose records are damaged raises its <see cref="CorruptRunException"/>.
+    /// </summary>
+    public static IReadOnlyList<SweepResult> ReadComplete(SweepPlan plan, string csvPath)
+    {
+        var location = RunsLocation.OfTable(csvPath);
+        var results = new List<SweepResult>();
+        foreach (var config in plan.Runs)
+        {
+            var folder = location.Run(config);
+            var found = folder.Inspect();
+            if (found.Status == RunStatus.Corrupt && found.Problem is { } problem) throw new CorruptRunException(folder.RunId, folder.Path, problem);
+            if (found.Status != RunStatus.Complete) continue;
+            var record = folder.ReadComplete();
+            results.Add(new SweepResult(folder.RunId, new RunOutcome(folder.RunId, folder.Path, RunStatus.Complete, record.Metrics, record.History, RunOutcomeKind.Skipped), null));
+        }
+        return results;
+    }
+
     /// <summary>Checks every point of <paramref name="plan"/> before compute (see <see cref="ExperimentRunner.Preflight"/>).</summary>
     public void Preflight(SweepPlan plan, string csvPath, Action<Data.DataSetException>? onMissingData = null) =>
         runner.Preflight(plan.Runs, RunsLocation.OfTable(csvPath).Directory, Path.GetFullPath(csvPath), onMissingData);
