@@ -28,15 +28,15 @@ public static class CompressionTable
         text.AppendLine("- storage: compression of the conv and linear weights, 1 - (C_w + C_m) / (32 p) as the paper; PEMN: C_w = 32 bits per unique "
             + $"random value, C_m = 1 bit per weight; sparse: C_w = 32 bits per kept weight, C_m = their positions in {Names.Of(panel.SparseIndex)}; "
             + "a target's q is the largest keeping the compression at or above it");
-        text.AppendLine("- accuracy: best test accuracy over epochs (the paper's metric), mean over the seeds; stored values: PEMN's unique random values, " +
+        text.AppendLine("- accuracy: best test accuracy over epochs (the paper's metric), mean and sample standard deviation over the n seeds (none for one seed); stored values: PEMN's unique random values, " +
             "a sparse network's kept weights, every weight of the dense network");
         text.AppendLine("- every run's config, per-epoch history and metrics: `runs/<run id>/` (`parent.json`: the dense run a magnitude-after-training run pruned); one row per run: `runs.csv`");
         text.AppendLine();
-        text.AppendLine("| method | point | target | k or q | compression | stored values | mean best acc | sd |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| method | point | target | k or q | compression | stored values | n | mean best acc | sd |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         var rows = CompressionComparison.Rows(points);
         foreach (var r in rows)
-            text.AppendLine(c, $"| {Names.Label(r.Method)} | {r.Label} | {(r.Target is { } t ? CompressionComparison.Percent(t) : "")} | {r.Keep:0.######} | {r.CompressionRatio:P2} | {r.StoredValues:N0} | {r.Mean:P2} | {100 * r.Sd:0.00} |");
+            text.AppendLine(c, $"| {Names.Label(r.Method)} | {r.Label} | {(r.Target is { } t ? CompressionComparison.Percent(t) : "")} | {r.Keep:0.######} | {r.CompressionRatio:P2} | {r.StoredValues:N0} | {r.Seeds} | {r.Mean:P2} | {ReportFile.Sd(r.Sd, r.Seeds)} |");
         text.AppendLine();
         foreach (var line in CompressionComparison.Describe(rows).Split(Environment.NewLine)) text.AppendLine(c, $"- {line}");
         text.AppendLine();
