@@ -111,7 +111,7 @@ check "the second submission sends only the cancelled point" only_killed
 wait_jobs "$(jobs_of <<<"$resubmitted")"
 all_once() {
   pemn sweep --grid "$work/long.json" --out "$kill_out" --collect >/dev/null || return 1
-  python3 - "$kill_out" "$work/killed/runs" "$LONG_EPOCHS" "$log" <<'PY'
+  python3 - "$kill_out/runs.csv" "$work/killed/runs" "$LONG_EPOCHS" "$log" <<'PY'
 import csv, json, os, sys
 table, runs, epochs, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 ids = [r["run_id"] for r in csv.DictReader(open(table))]

@@ -30,8 +30,11 @@ public class FileLockTests : IDisposable
     {
         var held = FileLock.TryAcquire(LockPath)!;
         var waited = 0;
-        var waiter = Task.Run(() => FileLock.Acquire(LockPath, TimeSpan.FromSeconds(30), onWait: () => waited++));
-        await Task.Delay(3 * FileLock.PollInterval);
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = Task.Run(() => FileLock.Acquire(LockPath, TimeSpan.FromSeconds(30), onWait: () => { waited++; waiting.TrySetResult(); }));
+        // Released only once the waiter has found the lock held (on a loaded machine its thread may start late).
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.Delay(FileLock.PollInterval);
         Assert.False(waiter.IsCompleted);
         held.Dispose();
         using (await waiter) Assert.Equal(1, waited);
