@@ -5,7 +5,7 @@ using Plotly.NET;
 
 namespace PEMN.Notebooks;
 
-/// <summary>The few-values experiment's charts (issue 14, notebook 04): accuracy against stored values over seeds, and against the value drawn.</summary>
+/// <summary>The few-values experiment's charts (notebook 04): accuracy against stored values over seeds, and against the value drawn.</summary>
 public static partial class Charts
 {
     /// <summary>

@@ -6,7 +6,7 @@ using Plotly.NET;
 
 namespace PEMN.Notebooks;
 
-/// <summary>The charts of networks as files on disk (issue 15, notebook 07): bytes per part, accuracy against bytes, mask bits against H(k).</summary>
+/// <summary>The charts of networks as files on disk (notebook 07): bytes per part, accuracy against bytes, mask bits against H(k).</summary>
 public static partial class Charts
 {
     /// <summary>Colour of the dense network, as in <see cref="Compression"/>.</summary>

@@ -8,7 +8,7 @@ using PEMN.Sweeps;
 namespace PEMN.Analysis;
 
 /// <summary>
-/// A way of filling the frozen weights tested at the few-values end (issue 14): a change to the scale's RP config.
+/// A way of filling the frozen weights tested at the few-values end: a change to the scale's RP config.
 /// </summary>
 /// <param name="Series">Its name in tables and legends.</param>
 /// <param name="Hypothesis">What it tests, in a line.</param>
@@ -60,7 +60,7 @@ public sealed record SeedDraw(PointResult Run, string RunDirectory, DrawnValues 
 public sealed record SignSplit(string Series, bool BothSigns, IReadOnlyList<PointResult> Negative, IReadOnlyList<PointResult> Positive);
 
 /// <summary>
-/// Issue 14's experiment: RP on the scale's ConvMixer by unique-value count (1, 2, 3, 5, 9, 17, 41, 410), copy against rand, over
+/// The few-values experiment: RP on the scale's ConvMixer by unique-value count (1, 2, 3, 5, 9, 17, 41, 410), copy against rand, over
 /// more seeds at the few-values end, and the variants that might remove the dependence on the draw there. The runs of
 /// <see cref="PEMN.Plans.FigurePlans.FewValuesCore"/> and <see cref="PEMN.Plans.FigurePlans.FewValuesExtended"/>, and the numbers the notebook states its conclusion from.
 /// </summary>
@@ -93,7 +93,7 @@ public static class FewValues
     /// <summary>RP rand mode: the same values, positions permuted by a seeded permutation.</summary>
     public const string RandSeries = "rand";
 
-    /// <summary>The variants, in order of the hypotheses of issue 14 (all on RP copy).</summary>
+    /// <summary>The variants, in order of the few-values study's hypotheses (all on RP copy).</summary>
     public static IReadOnlyList<FewValuesVariant> Variants { get; } =
     [
         new("sign-symmetric",

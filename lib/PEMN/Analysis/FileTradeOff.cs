@@ -44,7 +44,7 @@ public sealed record FilePoint(string Series, string Label, double Keep, string 
 public sealed record FileTradeOffPoints(IReadOnlyList<FilePoint> Points, IReadOnlyList<string> Missing);
 
 /// <summary>
-/// The trade-off issue 15 asks for: accuracy against real bytes on disk. The k sweep's PEMN files (<see cref="PEMN.Plans.FigurePlans.KeepSweep"/>),
+/// The trade-off the k sweep measures: accuracy against real bytes on disk. The k sweep's PEMN files (<see cref="PEMN.Plans.FigurePlans.KeepSweep"/>),
 /// and Fig. 5's dense network and sparse baselines packed the same way (version-2 files), read part by part
 /// (<see cref="PemnFileReport"/>), compared in bytes and summarised in sentences.
 /// </summary>

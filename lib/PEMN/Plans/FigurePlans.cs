@@ -39,7 +39,7 @@ public static class FigurePlans
         [new LadderPart(PresetVariant.Wide, WidthDepthRungs, Scales.ClaimSeeds), new LadderPart(PresetVariant.Deep, WidthDepthRungs, Scales.ClaimSeeds)]);
 
     /// <summary>
-    /// Issue 14, how few values are enough: RP by unique-value count on the scale's ConvMixer, copy against rand, and the variants
+    /// How few values are enough: RP by unique-value count on the scale's ConvMixer, copy against rand, and the variants
     /// meant to steady the few-values end (<see cref="FewValues"/>). The core: the instability and the variants at 1 and 5 values,
     /// at 41 and 410 whether they cost accuracy where RP is steady, and the whole curve copy against rand (1 ... 410 values).
     /// </summary>
@@ -51,7 +51,7 @@ public static class FigurePlans
     };
 
     /// <summary>
-    /// Issue 14's whole sweep, in the same folder: the core's runs (reused once the core has run), then signed constant at one value over
+    /// The whole few-values sweep, in the same folder: the core's runs (reused once the core has run), then signed constant at one value over
     /// more seeds, rand at 410 values, the variants at 2, 3 and 410 values and the three variants combined.
     /// </summary>
     public static FigurePlan FewValuesExtended { get; } = new(PlanName.FewValuesExtended, FewValues.Folder,
@@ -124,7 +124,7 @@ public static class FigurePlans
         [], Panels: ConvMixerPanels);
 
     /// <summary>
-    /// The keep fractions of the k sweep (issue 15): from far below the paper's 0.5, where a context-coded mask costs
+    /// The keep fractions of the k sweep: from far below the paper's 0.5, where a context-coded mask costs
     /// H(k) bits per weight (0.29 at k = 0.05), to 0.7, above it (H(0.7) = 0.88).
     /// </summary>
     public static IReadOnlyList<double> SweepKeepFractions { get; } = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7];
@@ -153,7 +153,7 @@ public static class FigurePlans
     public static string KeepLabel(double k) => FormattableString.Invariant($"k = {k}");
 
     /// <summary>
-    /// Issue 15, accuracy against bytes on disk: keep fraction k swept for Mask and RP 1e-2 on the scale's ConvMixer, one seed,
+    /// Accuracy against bytes on disk: keep fraction k swept for Mask and RP 1e-2 on the scale's ConvMixer, one seed,
     /// every run packed into its folder's network.pemn (the figure reads the files).
     /// </summary>
     public static FigurePlan KeepSweep { get; } = new(PlanName.KSweep, "k-sweep",

@@ -72,7 +72,7 @@ public enum PadMode
 /// <param name="Rescale">MP and RP: rescale each layer's values to its own Kaiming std (named, never implemented, by the authors).</param>
 /// <param name="IncludeLinear">One-layer: let linear layers share prototypes on any model (the authors share convs only;
 /// on a ViT linear layers always take part, see <see cref="Models.ModelConfig.OneLayerSharesLinear"/>).</param>
-/// <param name="SignSymmetric">RP (our extension, issue 14): tile the vector followed by its negation, [u, -u], instead of u
+/// <param name="SignSymmetric">RP (our extension, from the few-values study): tile the vector followed by its negation, [u, -u], instead of u
 /// (<see cref="ParameterEfficientStrategies"/> says exactly where each sign goes). Every stored value then appears with both
 /// signs, so a mask can select negative weights even when the draw is all positive; it costs no storage (the negation and
 /// the layout follow from the definition). Added after runs were recorded: JSON and run ids leave it out while false.</param>

@@ -41,7 +41,7 @@ public sealed record LayerValueResponse(string Path, long Weights, double Kaimin
     double KeptMean);
 
 /// <summary>
-/// What a network's random values are and how its masks responded to them: the few-values analysis (issue 14). With a handful of
+/// What a network's random values are and how its masks responded to them: the few-values analysis. With a handful of
 /// values, the draw decides every weight's sign and size; these read both off a built (or trained) network.
 /// </summary>
 public static class ValueInspection
