@@ -101,6 +101,19 @@ public sealed record ClaimSide(ClaimVerdict Verdict, Contrast? Contrast, int? Se
 {
     /// <summary>No data: <paramref name="why"/> says what is missing.</summary>
     public static ClaimSide Missing(string why) => new(ClaimVerdict.NoData, null, null, why);
+
+    /// <summary>"holds: -4.58 ± 0.10", "within noise: -1.00 ± 0.33 (n = 3)", "holds: +2.70 (n = 1: spread unknown; Random ...)", "no data (no One-layer)".</summary>
+    public string Describe()
+    {
+        var verdict = Names.Label(Verdict);
+        if (Contrast is not { } d) return Basis is null ? verdict : $"{verdict} ({Basis})";
+        var notes = new List<string>();
+        if (Seeds is { } n) notes.Add(d.SpreadUnknown ? $"n = {n}: spread unknown" : $"n = {n}");
+        if (Basis is not null) notes.Add(Basis);
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var value = (100 * d.Value).ToString("+0.00;-0.00;0.00", c) + (d.Noise > 0 ? $" ± {(100 * d.Noise).ToString("0.00", c)}" : "");
+        return $"{verdict}: {value}{(notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})")}";
+    }
 }
 
 /// <summary>A claim with both verdicts.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PEMN.Runtime;
 
 namespace PEMN.Analysis;
@@ -19,11 +18,11 @@ public static class PaperDisagreements
     {
         var lines = new List<string>();
         foreach (var c in comparison.Claims.Where(c => c.Agreement == Agreement.Disagree))
-            lines.Add($"Disagree: {c.Claim.Statement}: the paper {Side(c.Paper)}, the workbook {Side(c.Workbook)}. {Reason(comparison, c)}");
+            lines.Add($"Disagree: {c.Claim.Statement}: the paper {c.Paper.Describe()}, the workbook {c.Workbook.Describe()}. {Reason(comparison, c)}");
         var open = comparison.Claims.Where(c => Decided(c.Paper) && c.Workbook.Verdict == ClaimVerdict.WithinNoise).ToList();
         if (open.Count > 0)
             lines.Add($"Within the workbook's seed noise, though the paper decides them: " +
-                string.Join("; ", open.Select(c => $"{c.Claim.Statement} (paper {Side(c.Paper)}; workbook {Difference(c.Workbook)})")) + ".");
+                string.Join("; ", open.Select(c => $"{c.Claim.Statement} (paper {c.Paper.Describe()}; workbook {c.Workbook.Describe()})")) + ".");
         var missing = comparison.Claims.Where(c => c.Workbook.Verdict == ClaimVerdict.NoData).ToList();
         if (missing.Count > 0)
             lines.Add(comparison.Workbook is null
@@ -34,17 +33,6 @@ public static class PaperDisagreements
     }
 
     private static bool Decided(ClaimSide side) => side.Verdict is ClaimVerdict.Holds or ClaimVerdict.DoesNotHold;
-
-    private static string Side(ClaimSide side) => $"{Names.Label(side.Verdict)} ({Difference(side)})";
-
-    private static string Difference(ClaimSide side)
-    {
-        if (side.Contrast is not { } d) return "no data";
-        var text = (100 * d.Value).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " points";
-        if (d.Noise > 0) text += " ± " + (100 * d.Noise).ToString("0.00", CultureInfo.InvariantCulture);
-        if (side.Seeds is { } n) text += $", n = {n}";
-        return text;
-    }
 
     private static string Reason(PanelComparison comparison, ClaimResult claim)
     {

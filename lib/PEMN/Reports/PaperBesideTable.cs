@@ -87,7 +87,7 @@ public static class PaperBesideTable
         text.AppendLine("| claim | paper | workbook | agreement |");
         text.AppendLine("|---|---|---|---|");
         foreach (var c in panel.Claims)
-            text.AppendLine(C, $"| {c.Claim.Statement} | {Side(c.Paper)} | {Side(c.Workbook)} | {Names.Label(c.Agreement)} |");
+            text.AppendLine(C, $"| {c.Claim.Statement} | {c.Paper.Describe()} | {c.Workbook.Describe()} | {Names.Label(c.Agreement)} |");
         text.AppendLine();
     }
 
@@ -112,18 +112,6 @@ public static class PaperBesideTable
     private static string Compression(PanelPoint? p) => p?.Compression is not { } c ? ""
         : p.AtPlotEdge ? string.Create(C, $"≤ {CompressionComparison.Percent(c)} (plot edge)")
         : c.ToString("P2", C);
-
-    /// <summary>"holds: -4.58 ± 0.10", "within noise: -1.00 ± 0.33 (n = 3)", "holds: +2.70 (n = 1: spread unknown; Random ...)", "no data (no One-layer)".</summary>
-    private static string Side(ClaimSide side)
-    {
-        var verdict = Names.Label(side.Verdict);
-        if (side.Contrast is not { } d) return side.Basis is null ? verdict : $"{verdict} ({side.Basis})";
-        var notes = new List<string>();
-        if (side.Seeds is { } n) notes.Add(d.SpreadUnknown ? $"n = {n}: spread unknown" : $"n = {n}");
-        if (side.Basis is not null) notes.Add(side.Basis);
-        var value = (100 * d.Value).ToString("+0.00;-0.00;0.00", C) + (d.Noise > 0 ? $" ± {Points(d.Noise)}" : "");
-        return $"{verdict}: {value}{(notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})")}";
-    }
 
     private static string Points(double fraction) => (100 * fraction).ToString("0.00", C);
 }
