@@ -33,7 +33,7 @@ public static class BenchCommand
         command.Options.Add(steps);
         command.SetAction(parse => Pemn.Guard(() =>
         {
-            var config = experiment.Resolve(parse);
+            var config = experiment.Resolve(parse).Config;
             var options = defaults with { Steps = parse.GetValue(steps) };
             try { options.Validate(); }
             catch (ArgumentOutOfRangeException e) { throw new UsageException("--steps", PEMN.Runtime.ConfigError.Describe(e)); }

@@ -29,7 +29,7 @@ public static class BenchEpochsCommand
         command.Options.Add(json);
         command.SetAction(parse => Pemn.Guard(() =>
         {
-            var config = experiment.Resolve(parse);
+            var config = experiment.Resolve(parse).Config;
             if (config.Threads > 0) TorchSharp.torch.set_num_threads(config.Threads);
             var r = EpochBenchmark.Run(config);
             var rows = r.Epochs.Select(e => new EpochRow(e.Epoch, e.Seconds, e.TrainSeconds, e.EvalSeconds, e.TestAccuracy,

@@ -50,7 +50,7 @@ public static class LadderCommand
             foreach (var path in new[] { "strategy.name", "strategy.ratio" })
                 if (experiment.IsGiven(parse, path))
                     throw new UsageException(experiment.FlagOf(path)!, "the ladder sets the strategy and the RP ratio rung by rung; leave it out (or use pemn train for one strategy).");
-            var config = experiment.Resolve(parse);
+            var config = experiment.Resolve(parse).Config;
             if (parse.GetValue(seeds) is { Length: > 0 } given && given.Distinct().Count() != given.Length)
                 throw new UsageException("--seeds", $"{string.Join(" ", given)} repeats a seed; allowed: distinct seeds.");
             IReadOnlyList<long> seedList = parse.GetValue(seeds) is { Length: > 0 } list ? list : [config.Training.Seed];

@@ -44,7 +44,7 @@ public static class StorageCommand
         command.SetAction(parse => Pemn.Guard(() =>
         {
             // Every flag is read and validated before anything is built.
-            var config = experiment.Resolve(parse);
+            var config = experiment.Resolve(parse).Config;
             var (keep, compression) = (parse.GetValue(sparseKeep), parse.GetValue(sparseCompression));
             if (keep is not null && compression is not null)
                 throw new UsageException("--sparse-keep", "give --sparse-keep or --sparse-compression, not both.");

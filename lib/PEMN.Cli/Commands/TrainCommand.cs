@@ -26,16 +26,17 @@ public static class TrainCommand
         command.Options.Add(restart);
         command.SetAction((parse, cancellation) => Task.FromResult(Pemn.Guard(() =>
         {
-            var config = experiment.Resolve(parse);
+            var validated = experiment.Resolve(parse);
+            var config = validated.Config;
             var location = runs.Resolve(parse);
             var (outDir, table) = (location.Directory, location.Table);
             var runner = new ExperimentRunner();
             // Outputs and data are checked before anything is created or computed.
-            RunCommands.Check(() => runner.Preflight([config], outDir, table), ("--out", outDir), ("--csv", table));
+            RunCommands.Check(() => runner.Preflight([validated], outDir, table), ("--out", outDir), ("--csv", table));
             var runId = ExperimentJson.RunId(config);
             var status = ExperimentRunner.StatusOf(outDir, config);
             Console.Error.WriteLine($"{runId}: {Names.Of(status)} ({config.Name}, {config.Strategy.Label()}, {config.Training.Epochs} epoch(s), device {config.Device}); records in {location.Run(config).Path}");
-            var outcome = runner.Run(config, outDir, table, new ConsoleProgress(runId), cancellation, RunCommands.Options(parse.GetValue(restart)));
+            var outcome = runner.Run(validated, outDir, table, new ConsoleProgress(runId), cancellation, RunCommands.Options(parse.GetValue(restart)));
             Print(outcome, parse.GetValue(json));
             return ExitCodes.Ok;
         })));

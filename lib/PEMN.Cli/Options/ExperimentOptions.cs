@@ -16,15 +16,16 @@ namespace PEMN.Cli.Options;
 /// (--preset or --config FILE, else the command's default), one flag per config field, and --set path=value for any
 /// field. A flag is the field's JSON name in kebab case (--lr-max is training.lr_max), with the paper's short names as
 /// aliases (--k, --width); enum values take any spelling of <see cref="Names"/> (rp, random_vector_padding, ...).
-/// Every flag is an override by JSON path (<see cref="ConfigOverrides"/>), applied in the order: base, flags, --set;
-/// the result is validated once, and an error names the flag, the value and the allowed values.
+/// Every flag is a typed edit of its field (<see cref="ConfigEdit"/>); --set is the JSON edge (<see cref="ConfigOverrides"/>).
+/// Flags and --set are one batch on the base (<see cref="ConfigEdit.ApplyAll"/>: --set after the flags); the result is
+/// validated once, and an error names the flag, the value and the allowed values.
 /// </summary>
 public sealed class ExperimentOptions
 {
     private readonly ExperimentConfig defaultBase;
     private readonly List<Field> fields = [];
 
-    private sealed record Field(Option Option, string Path, Func<ParseResult, JsonNode?> Value);
+    private sealed record Field(Option Option, string Path, Func<ParseResult, ConfigEdit> Edit);
 
     /// <summary>
     /// Whether the command trains several strategies from one base (the ladder): then a strategy field applies when any of
@@ -55,59 +56,65 @@ public sealed class ExperimentOptions
     {
         this.defaultBase = defaultBase ?? new ExperimentConfig();
         Preset.Description += $" Default: {defaultBaseDescription}.";
-        Text("name", "Label of the run (not part of the run id).");
+        Text("name", "Label of the run (not part of the run id).", (c, v) => c with { Name = v });
         // Data
-        Choice<DataSetName>("data.dataset", "Image set.", flag: "--dataset");
-        Number<int>("data.per_class", "Training subset: first N images of each class.");
-        Number<int>("data.total", "Training subset: first N images.");
-        Number<int>("data.test_per_class", "Test subset: first N images of each class.");
-        Text("data.data_dir", "Folder of the data set files.");
-        Flag("data.augment", "Augment training images (--augment false to disable).");
-        Number<int>("data.crop_padding", "Padding before the random crop, pixels (crop_flip recipe).");
-        Choice<AugmentPolicy>("data.augment_policy", "Augmentation recipe.");
+        Choice<DataSetName>("data.dataset", "Image set.", ConfigEdit.DataSet, flag: "--dataset");
+        Number<int>("data.per_class", "Training subset: first N images of each class.", (c, v) => c with { Data = c.Data with { PerClass = v } });
+        Number<int>("data.total", "Training subset: first N images.", (c, v) => c with { Data = c.Data with { Total = v } });
+        Number<int>("data.test_per_class", "Test subset: first N images of each class.", (c, v) => c with { Data = c.Data with { TestPerClass = v } });
+        Text("data.data_dir", "Folder of the data set files.", (c, v) => c with { Data = c.Data with { DataDir = v } });
+        Flag("data.augment", "Augment training images (--augment false to disable).", (c, v) => c with { Data = c.Data with { Augment = v } });
+        Number<int>("data.crop_padding", "Padding before the random crop, pixels (crop_flip recipe).", (c, v) => c with { Data = c.Data with { CropPadding = v } });
+        Choice<AugmentPolicy>("data.augment_policy", "Augmentation recipe.", (c, v) => c with { Data = c.Data with { AugmentPolicy = v } });
         // Model
-        Add(new Option<string>("--model")
+        var model = new Option<string>("--model")
         {
-            Description = $"Architecture: {Names.Allowed<ModelName>()}, or {string.Join(", ", ModelConfig.DepthAliases.Keys)} (name and depth).",
-        }, "model.name", parse => JsonValue.Create(ModelValue(parse)));
-        Number<long>("model.dim", "Width (channels; ConvMixer, ViT).");
-        Number<long>("model.depth", "Blocks (ConvMixer, ViT) or layers (ResNet: 6n + 2).");
-        Number<long>("model.kernel", "Depthwise kernel size (ConvMixer).");
-        Number<long>("model.patch", "Patch size (ConvMixer, ViT).");
-        Number<long>("model.in_channels", "Image channels.");
-        Number<long>("model.classes", "Classes.");
-        Number<long>("model.image_size", "Image side, pixels.");
-        Choice<Activation>("model.activation", "Non-linearity (ConvMixer).");
-        Number<long>("model.heads", "Attention heads (ViT).");
-        Number<long>("model.mlp_ratio", "MLP hidden width over dim (ViT).");
-        Choice<Pooling>("model.pooling", "Class token or mean pooling (ViT).");
-        Number<long>("model.width_multiplier", "Width multiplier of ResNet's 16/32/64 channels.", "--width");
+            Description = $"Architecture: {ModelConfig.AllowedNames} (the last ones name and depth).",
+        };
+        Add(model, ConfigEdit.ModelNamePath, parse => ConfigEdit.ModelName(parse.GetValue(model) ?? ""));
+        Number<long>("model.dim", "Width (channels; ConvMixer, ViT).", (c, v) => c with { Model = c.Model with { Dim = v } });
+        Number<long>("model.depth", "Blocks (ConvMixer, ViT) or layers (ResNet: 6n + 2).", (c, v) => c with { Model = c.Model with { Depth = v } });
+        Number<long>("model.kernel", "Depthwise kernel size (ConvMixer).", (c, v) => c with { Model = c.Model with { Kernel = v } });
+        Number<long>("model.patch", "Patch size (ConvMixer, ViT).", (c, v) => c with { Model = c.Model with { Patch = v } });
+        Number<long>("model.in_channels", "Image channels.", (c, v) => c with { Model = c.Model with { InChannels = v } });
+        Number<long>("model.classes", "Classes.", (c, v) => c with { Model = c.Model with { Classes = v } });
+        Number<long>("model.image_size", "Image side, pixels.", (c, v) => c with { Model = c.Model with { ImageSize = v } });
+        Choice<Activation>("model.activation", "Non-linearity (ConvMixer).", (c, v) => c with { Model = c.Model with { Activation = v } });
+        Number<long>("model.heads", "Attention heads (ViT).", (c, v) => c with { Model = c.Model with { Heads = v } });
+        Number<long>("model.mlp_ratio", "MLP hidden width over dim (ViT).", (c, v) => c with { Model = c.Model with { MlpRatio = v } });
+        Choice<Pooling>("model.pooling", "Class token or mean pooling (ViT).", (c, v) => c with { Model = c.Model with { Pooling = v } });
+        Number<long>("model.width_multiplier", "Width multiplier of ResNet's 16/32/64 channels.", (c, v) => c with { Model = c.Model with { WidthMultiplier = v } }, "--width");
         // Masking and strategy
-        Number<double>("masking.keep_fraction", "Keep fraction of every layer, in (0, 1]: k of every mask (PEMN), q of a sparse_* baseline.", "--k");
-        Choice<WeightInit>("masking.weight_init", "Frozen weight init.");
-        Choice<NormMode>("masking.norm", "Norm layers: learnable affine or not (the authors' learn / not-learn).");
-        Choice<StrategyName>("strategy.name", "Which random values fill the frozen weights, or a sparse baseline (sparse_*: trained weights under a fixed mask).", flag: "--strategy");
-        Number<double>("strategy.ratio", $"RP ratio r in {StrategyConfig.RatioRange}: the vector holds floor(N r) + 1 values.");
-        Choice<PadMode>("strategy.pad_mode", "RP tiling: plain copies or a seeded permutation.");
-        Flag("strategy.rescale", "MP/RP: rescale each layer's values to its own Kaiming std.");
-        Flag("strategy.include_linear", "One-layer: linear layers share prototypes too (always on a ViT).");
-        Flag("strategy.sign_symmetric", "RP: tile the vector followed by its negation, [u, -u] (both signs of every stored value, no storage cost).");
+        Number<double>("masking.keep_fraction", "Keep fraction of every layer, in (0, 1]: k of every mask (PEMN), q of a sparse_* baseline.",
+            (c, v) => c with { Masking = c.Masking with { KeepFraction = v } }, "--k");
+        Choice<WeightInit>("masking.weight_init", "Frozen weight init.", (c, v) => c with { Masking = c.Masking with { WeightInit = v } });
+        Choice<NormMode>("masking.norm", "Norm layers: learnable affine or not (the authors' learn / not-learn).", (c, v) => c with { Masking = c.Masking with { Norm = v } });
+        Choice<StrategyName>("strategy.name", "Which random values fill the frozen weights, or a sparse baseline (sparse_*: trained weights under a fixed mask).",
+            (c, v) => c with { Strategy = c.Strategy with { Name = v } }, flag: "--strategy");
+        Number<double>("strategy.ratio", $"RP ratio r in {StrategyConfig.RatioRange}: the vector holds floor(N r) + 1 values.", (c, v) => c with { Strategy = c.Strategy with { Ratio = v } });
+        Choice<PadMode>("strategy.pad_mode", "RP tiling: plain copies or a seeded permutation.", (c, v) => c with { Strategy = c.Strategy with { PadMode = v } });
+        Flag("strategy.rescale", "MP/RP: rescale each layer's values to its own Kaiming std.", (c, v) => c with { Strategy = c.Strategy with { Rescale = v } });
+        Flag("strategy.include_linear", "One-layer: linear layers share prototypes too (always on a ViT).", (c, v) => c with { Strategy = c.Strategy with { IncludeLinear = v } });
+        Flag("strategy.sign_symmetric", "RP: tile the vector followed by its negation, [u, -u] (both signs of every stored value, no storage cost).",
+            (c, v) => c with { Strategy = c.Strategy with { SignSymmetric = v } });
         // Training
-        Choice<OptimizerKind>("training.optimizer", "Optimiser.");
-        Number<double>("training.lr_max", "Peak learning rate (for every strategy unless --dense-lr-max).");
-        Number<double>("training.dense_lr_max", "Peak learning rate of dense runs.");
-        Number<double>("training.weight_decay", "Weight decay.");
-        Flag("training.nesterov", "Nesterov momentum (SGD).");
-        Choice<ScheduleKind>("training.schedule", "Learning-rate schedule.");
-        Number<int>("training.epochs", "Epochs.");
-        Number<int>("training.batch_size", "Batch size.");
-        Number<double>("training.label_smoothing", "Label smoothing in [0, 1).");
-        Number<double>("training.clip_norm", "Clip the gradient's global L2 norm.");
-        Number<long>("training.seed", "Seed of weights, scores, data order and augmentation.");
-        Choice<Precision>("training.precision", "fp32, or bf16 mixed precision (convolutions and matrix products in bfloat16, libtorch's autocast; part of the run id).");
-        Choice<MemoryFormat>("training.memory_format", "Layout of convolutions while training: channels_last (NHWC, fast on CPUs) or contiguous (NCHW, how runs before it trained); not part of the run id.");
-        Text("device", "cpu, cuda or cuda:N.");
-        Number<int>("threads", "torch.set_num_threads (0: libtorch's default; not part of the run id).");
+        Choice<OptimizerKind>("training.optimizer", "Optimiser.", (c, v) => c with { Training = c.Training with { Optimizer = v } });
+        Number<double>("training.lr_max", "Peak learning rate (for every strategy unless --dense-lr-max).", ConfigEdit.LrMax);
+        Number<double>("training.dense_lr_max", "Peak learning rate of dense runs.", (c, v) => c with { Training = c.Training with { DenseLrMax = v } });
+        Number<double>("training.weight_decay", "Weight decay.", (c, v) => c with { Training = c.Training with { WeightDecay = v } });
+        Flag("training.nesterov", "Nesterov momentum (SGD).", (c, v) => c with { Training = c.Training with { Nesterov = v } });
+        Choice<ScheduleKind>("training.schedule", "Learning-rate schedule.", (c, v) => c with { Training = c.Training with { Schedule = v } });
+        Number<int>("training.epochs", "Epochs.", (c, v) => c with { Training = c.Training with { Epochs = v } });
+        Number<int>("training.batch_size", "Batch size.", (c, v) => c with { Training = c.Training with { BatchSize = v } });
+        Number<double>("training.label_smoothing", "Label smoothing in [0, 1).", (c, v) => c with { Training = c.Training with { LabelSmoothing = v } });
+        Number<double>("training.clip_norm", "Clip the gradient's global L2 norm.", (c, v) => c with { Training = c.Training with { ClipNorm = v } });
+        Number<long>("training.seed", "Seed of weights, scores, data order and augmentation.", (c, v) => c with { Training = c.Training with { Seed = v } });
+        Choice<Precision>("training.precision", "fp32, or bf16 mixed precision (convolutions and matrix products in bfloat16, libtorch's autocast; part of the run id).",
+            (c, v) => c with { Training = c.Training with { Precision = v } });
+        Choice<MemoryFormat>("training.memory_format", "Layout of convolutions while training: channels_last (NHWC, fast on CPUs) or contiguous (NCHW, how runs before it trained); not part of the run id.",
+            (c, v) => c with { Training = c.Training with { MemoryFormat = v } });
+        Text("device", "cpu, cuda or cuda:N.", (c, v) => c with { Device = v });
+        Number<int>("threads", "torch.set_num_threads (0: libtorch's default; not part of the run id).", (c, v) => c with { Threads = v });
     }
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -127,21 +134,19 @@ public sealed class ExperimentOptions
         fields.Any(f => f.Path == path && parse.GetResult(f.Option) is { Implicit: false })
         || (parse.GetValue(Set) ?? []).Any(a => a.Split('=')[0].Trim() == path);
 
-    /// <summary>The validated config the command line describes.</summary>
+    /// <summary>The config the command line describes, validated (once, here).</summary>
     /// <exception cref="UsageException">A flag, value or file is not allowed; the message names it and what is allowed.</exception>
-    public ExperimentConfig Resolve(ParseResult parse)
+    public ValidatedConfig Resolve(ParseResult parse)
     {
         var config = Base(parse);
-        var overrides = new List<KeyValuePair<string, JsonNode?>>();
         var fromSet = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var field in fields)
-            if (parse.GetResult(field.Option) is { Implicit: false }) overrides.Add(new(field.Path, field.Value(parse)));
+        var assignments = new List<KeyValuePair<string, JsonNode?>>();
         foreach (var assignment in parse.GetValue(Set) ?? [])
         {
             try
             {
                 var parsed = ConfigOverrides.Parse(assignment);
-                overrides.Add(parsed);
+                assignments.Add(parsed);
                 fromSet.Add(parsed.Key);
             }
             catch (ArgumentException e)
@@ -151,7 +156,9 @@ public sealed class ExperimentOptions
         }
         try
         {
-            return RefuseNotApplying(parse, ConfigOverrides.Apply(config, overrides).Validate(), fromSet);
+            var edits = fields.Where(f => parse.GetResult(f.Option) is { Implicit: false }).Select(f => f.Edit(parse))
+                .Concat(assignments.Select(a => ConfigOverrides.AtPath(a.Key, a.Value)));
+            return RefuseNotApplying(parse, ConfigEdit.ApplyAll(config, edits).Validate(), fromSet);
         }
         catch (ArgumentException e)
         {
@@ -169,9 +176,10 @@ public sealed class ExperimentOptions
     /// Returns <paramref name="config"/> unless the command line set a strategy field that does not apply to its strategy
     /// (<see cref="StrategyConfig.Applies"/>: --ratio with mask, say), which would otherwise be ignored without a word.
     /// </summary>
-    private ExperimentConfig RefuseNotApplying(ParseResult parse, ExperimentConfig config, HashSet<string> fromSet)
+    private ValidatedConfig RefuseNotApplying(ParseResult parse, ValidatedConfig validated, HashSet<string> fromSet)
     {
-        if (SweepsStrategies) return config;
+        if (SweepsStrategies) return validated;
+        var config = validated.Config;
         const string prefix = "strategy.";
         var given = fields.Where(f => parse.GetResult(f.Option) is { Implicit: false }).Select(f => f.Path).Concat(fromSet);
         foreach (var path in given.Where(p => p.StartsWith(prefix, StringComparison.Ordinal) && p != "strategy.name"))
@@ -179,7 +187,7 @@ public sealed class ExperimentOptions
                 throw new UsageException(fromSet.Contains(path) ? $"--set {path}" : TypedFlag(parse, path) ?? path,
                     $"{path} does not apply to strategy {Names.Of(config.Strategy.Name)} and would be ignored; " +
                     $"it applies to {string.Join(", ", Enum.GetValues<StrategyName>().Where(n => (config.Strategy with { Name = n }).Applies(path[prefix.Length..])).Select(n => Names.Of(n)))}.");
-        return config;
+        return validated;
     }
 
     private ExperimentConfig Base(ParseResult parse)
@@ -218,57 +226,53 @@ public sealed class ExperimentOptions
 
     private static string FlagName(string path) => "--" + path.Split('.')[^1].Replace('_', '-');
 
-    private void Add(Option option, string path, Func<ParseResult, JsonNode?> value)
+    private void Add(Option option, string path, Func<ParseResult, ConfigEdit> edit)
     {
         option.Description = $"{option.Description} [{path}]";
-        fields.Add(new Field(option, path, value));
+        fields.Add(new Field(option, path, edit));
     }
 
-    private void Number<T>(string path, string description, params string[] aliases) where T : struct
+    private void Number<T>(string path, string description, Func<ExperimentConfig, T, ExperimentConfig> set, params string[] aliases) where T : struct =>
+        Number<T>(path, description, v => new ConfigEdit(path, c => set(c, v)), aliases);
+
+    private void Number<T>(string path, string description, Func<T, ConfigEdit> edit, params string[] aliases) where T : struct
     {
         var option = new Option<T>(FlagName(path), aliases) { Description = description };
         Add(option, path, parse =>
         {
             var value = parse.GetValue(option);
-            // NaN and infinities parse as doubles but are no value of any field (and JSON cannot carry them).
+            // NaN and infinities parse as doubles but are no value of any field (and config.json cannot carry them).
             if (value is double number && !double.IsFinite(number))
                 throw new UsageException(TypedFlag(parse, path) ?? option.Name,
                     $"{number.ToString(CultureInfo.InvariantCulture)} is not allowed for {path}; allowed: a finite number ({description.TrimEnd('.')}).");
-            return JsonValue.Create(value);
+            return edit(value);
         });
     }
 
-    private void Flag(string path, string description)
+    private void Flag(string path, string description, Func<ExperimentConfig, bool, ExperimentConfig> set)
     {
         var option = new Option<bool>(FlagName(path)) { Description = description };
-        Add(option, path, parse => JsonValue.Create(parse.GetValue(option)));
+        Add(option, path, parse => new ConfigEdit(path, c => set(c, parse.GetValue(option))));
     }
 
-    private void Text(string path, string description)
+    private void Text(string path, string description, Func<ExperimentConfig, string, ExperimentConfig> set)
     {
         var option = new Option<string>(FlagName(path)) { Description = description };
-        Add(option, path, parse => JsonValue.Create(parse.GetValue(option)));
+        Add(option, path, parse => new ConfigEdit(path, c => set(c, parse.GetValue(option) ?? "")));
     }
 
-    private void Choice<T>(string path, string description, string? flag = null) where T : struct, Enum
+    private void Choice<T>(string path, string description, Func<ExperimentConfig, T, ExperimentConfig> set, string? flag = null) where T : struct, Enum =>
+        Choice<T>(path, description, v => new ConfigEdit(path, c => set(c, v)), flag);
+
+    private void Choice<T>(string path, string description, Func<T, ConfigEdit> edit, string? flag = null) where T : struct, Enum
     {
         var option = new Option<string>(flag ?? FlagName(path)) { Description = $"{description} One of: {Names.Allowed<T>()}." };
         Add(option, path, parse =>
         {
             var text = parse.GetValue(option);
             return Names.TryParse<T>(text, out var value)
-                ? JsonValue.Create(Names.Of(value))
+                ? edit(value)
                 : throw new UsageException(TypedFlag(parse, path) ?? option.Name, $"'{text}' is not allowed; allowed: {Names.Allowed<T>()}.");
         });
-    }
-
-    private string ModelValue(ParseResult parse)
-    {
-        var option = fields.Single(f => f.Path == "model.name").Option;
-        var text = parse.GetValue((Option<string>)option);
-        if (text is not null && ModelConfig.DepthAliases.ContainsKey(text)) return text.ToLower(CultureInfo.InvariantCulture);
-        return Names.TryParse<ModelName>(text, out var name)
-            ? Names.Of(name)
-            : throw new UsageException(option.Name, $"'{text}' is not allowed; allowed: {Names.Allowed<ModelName>()}, {string.Join(", ", ModelConfig.DepthAliases.Keys)}.");
     }
 }

@@ -133,11 +133,11 @@ public class ExperimentRunnerTests : IDisposable
     {
         // A plan over two data sets (Fig. 4 at paper scale: CIFAR-10 and CIFAR-100): a dry run names both.
         var empty = Directory.CreateDirectory(Path.Combine(folder, "no-data")).FullName;
-        var configs = new[] { DataSetName.Cifar10, DataSetName.Cifar100 }.Select(name => ExperimentPresets.Quick with
+        var configs = new[] { DataSetName.Cifar10, DataSetName.Cifar100 }.Select(name => (ExperimentPresets.Quick with
         {
             Data = new DataConfig(name, DataDir: empty),
             Model = ExperimentPresets.Quick.Model with { InChannels = 3, ImageSize = 32, Classes = name == DataSetName.Cifar100 ? 100 : 10 },
-        }).ToList();
+        }).Validate()).ToList();
         var csv = RunsLocation.At(folder).Table;
         var missing = new List<PEMN.Data.DataSetException>();
         new ExperimentRunner().Preflight(configs, folder, csv, missing.Add);
@@ -151,7 +151,7 @@ public class ExperimentRunnerTests : IDisposable
     [Fact]
     public void ARunHeldByAnotherProcessIsInProgressPassedByTryRunAndTrainedOnceReleased()
     {
-        var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } };
+        var config = (ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } }).Validate();
         var run = RunsLocation.At(folder).Run(config);
         var csv = RunsLocation.At(folder).Table;
         var runner = new ExperimentRunner();

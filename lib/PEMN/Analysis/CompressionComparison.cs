@@ -188,7 +188,7 @@ public static class CompressionComparison
         if (panel.Pemn.FirstOrDefault(p => p.Name == StrategyName.Dense || p.Name.IsSparse()) is { } notPemn)
             throw new ArgumentException($"PEMN point {Names.Of(notPemn.Name)} is not a PEMN strategy.", nameof(panel));
         if (panel.Seeds.Count == 0) throw new ArgumentException("The panel has no seeds; allowed: one or more.", nameof(panel));
-        var baseConfig = WithSeed(panel.Base, panel.Seeds[0]).Validate();
+        ExperimentConfig baseConfig = WithSeed(panel.Base, panel.Seeds[0]).Validate();
         var steps = new List<CompressionStep>();
         void Add(CompressionMethod method, string label, ExperimentConfig config, double? target)
         {

@@ -1,43 +1,41 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PEMN.Data;
-using PEMN.Models;
 
 namespace PEMN.Configuration;
 
 /// <summary>
-/// Changes fields of a config by dotted JSON path (training.lr_max, strategy.name): the one mechanism behind
-/// command-line flags, `path=value` assignments and sweep grids. Three rules that keep one meaning per value:
-/// setting training.lr_max without training.dense_lr_max in the same batch clears dense_lr_max (an explicit peak
-/// learning rate applies to every strategy); a model name that fixes the depth (resnet32,
-/// <see cref="ModelConfig.DepthAliases"/>) sets model.name and model.depth together; and choosing a data set sets
-/// the model's image channels, image size and classes to the data set's (<see cref="DataSetCatalog"/>) unless the
-/// same batch sets them.
+/// The JSON edge of config edits: <c>path=value</c> assignments (<c>--set</c>) and sweep grids name fields by dotted
+/// JSON path (training.lr_max, strategy.name); this turns each into a <see cref="ConfigEdit"/>. The three paths whose edits
+/// set other fields (data.dataset, model.name, training.lr_max) become the same typed edits as their flags; every other
+/// path sets its one leaf.
 /// </summary>
 public static class ConfigOverrides
 {
-    private const string LrMaxPath = "training.lr_max";
-    private const string DenseLrMaxPath = "training.dense_lr_max";
-    private const string ModelNamePath = "model.name";
-    private const string ModelDepthPath = "model.depth";
-    private const string DataSetPath = "data.dataset";
-    private const string InChannelsPath = "model.in_channels", ImageSizePath = "model.image_size", ClassesPath = "model.classes";
-
-    /// <summary>A copy of <paramref name="config"/> with the overrides applied (not yet validated).</summary>
+    /// <summary>A copy of <paramref name="config"/> with the assignments applied as one batch (<see cref="ConfigEdit.ApplyAll"/>; not yet validated).</summary>
     /// <exception cref="ArgumentException">A path is not a config field, or a value does not fit its field; ParamName is the path.</exception>
-    public static ExperimentConfig Apply(ExperimentConfig config, IEnumerable<KeyValuePair<string, JsonNode?>> overrides)
+    public static ExperimentConfig Apply(ExperimentConfig config, IEnumerable<KeyValuePair<string, JsonNode?>> overrides) =>
+        ConfigEdit.ApplyAll(config, overrides.Select(o => AtPath(o.Key, o.Value)));
+
+    /// <summary>
+    /// The edit that sets <paramref name="path"/> to <paramref name="value"/>: the typed edit of a path that derives other
+    /// fields when the value is of its type, else a leaf edit (whose error, when the value does not fit, names the path).
+    /// </summary>
+    public static ConfigEdit AtPath(string path, JsonNode? value) => (path, Text(value), value) switch
     {
-        var list = overrides.Select(ExpandModelName).SelectMany(o => o).ToList();
-        if (list.Count == 0) return config;
-        list.AddRange(ImpliedByDataSet(list));
-        var depths = list.Where(o => o.Key == ModelDepthPath).Select(o => o.Value?.ToJsonString()).Distinct().ToList();
-        if (depths.Count > 1)
-            throw new ArgumentException($"model.depth is set to {string.Join(" and ", depths)} (a model name such as resnet32 fixes the depth); allowed: one depth.", ModelDepthPath);
+        (ConfigEdit.DataSetPath, { } text, _) when Runtime.Names.TryParse<DataSetName>(text, out var dataset) => ConfigEdit.DataSet(dataset),
+        (ConfigEdit.ModelNamePath, { } text, _) => ConfigEdit.ModelName(text),
+        (ConfigEdit.LrMaxPath, _, JsonValue number) when number.GetValueKind() == JsonValueKind.Number => ConfigEdit.LrMax(number.GetValue<double>()),
+        _ => Leaf(path, value),
+    };
+
+    /// <summary>The edit that sets the one leaf at <paramref name="path"/>, through the config's JSON tree.</summary>
+    public static ConfigEdit Leaf(string path, JsonNode? value) => new(path, config =>
+    {
         var node = ExperimentJson.ToEditableNode(config);
-        foreach (var (path, value) in list) Set(node, path, value);
-        if (list.Any(o => o.Key == LrMaxPath) && list.All(o => o.Key != DenseLrMaxPath)) Set(node, DenseLrMaxPath, null);
+        Set(node, path, value);
         return ExperimentJson.FromNode(node, "");
-    }
+    });
 
     /// <summary>
     /// Parses "path=value": the value is JSON when it parses as JSON (numbers, true, null, lists), else a string.
@@ -91,28 +89,6 @@ public static class ConfigOverrides
         }
     }
 
-    private static IEnumerable<KeyValuePair<string, JsonNode?>> ImpliedByDataSet(List<KeyValuePair<string, JsonNode?>> list)
-    {
-        var chosen = list.LastOrDefault(o => o.Key == DataSetPath).Value;
-        if (chosen is not JsonValue value || value.GetValueKind() != JsonValueKind.String
-            || !Runtime.Names.TryParse<DataSetName>(value.GetValue<string>(), out var name)
-            || DataSetCatalog.Get(name).Shape is not { } shape)
-            yield break;
-        foreach (var (path, number) in new[] { (InChannelsPath, shape.Channels), (ImageSizePath, shape.Size), (ClassesPath, shape.Classes) })
-            if (list.All(o => o.Key != path)) yield return new(path, JsonValue.Create(number));
-    }
-
-    private static IEnumerable<KeyValuePair<string, JsonNode?>> ExpandModelName(KeyValuePair<string, JsonNode?> assignment)
-    {
-        if (assignment.Key == ModelNamePath && assignment.Value is JsonValue value && value.GetValueKind() == JsonValueKind.String
-            && ModelConfig.DepthAliases.TryGetValue(value.GetValue<string>(), out var fixedModel))
-        {
-            yield return new(ModelNamePath, JsonValue.Create(Runtime.Names.Of(fixedModel.Name)));
-            yield return new(ModelDepthPath, JsonValue.Create(fixedModel.Depth));
-        }
-        else
-        {
-            yield return assignment;
-        }
-    }
+    private static string? Text(JsonNode? value) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 }

@@ -61,6 +61,19 @@ public sealed partial record ExperimentConfig(
     public NetworkSpec Network => new(Model, Masking, Strategy, Training.Seed);
 
     /// <summary>
+    /// The same experiment on <paramref name="dataset"/>, with the model's image channels, image size and classes set to
+    /// the data set's (<see cref="DataSetCatalog"/>) when the catalog knows them: a data set and a model that do not fit
+    /// are no experiment.
+    /// </summary>
+    public ExperimentConfig WithDataSet(DataSetName dataset) => this with
+    {
+        Data = Data with { Dataset = dataset },
+        Model = DataSetCatalog.Get(dataset).Shape is { } shape
+            ? Model with { InChannels = shape.Channels, ImageSize = shape.Size, Classes = shape.Classes }
+            : Model,
+    };
+
+    /// <summary>
     /// The experiment's meaning only: the same config without its label, thread count, memory format, device and data folder, and
     /// with every field that does not apply at its default (the strategy's, the model's and the data's unused fields,
     /// the masking of a dense run, all masking but q of a sparse baseline) and the peak learning rate the run uses in place of the lr_max / dense_lr_max pair.
@@ -83,8 +96,11 @@ public sealed partial record ExperimentConfig(
         Training = Training with { LrMax = LrMax, DenseLrMax = null, MemoryFormat = default },
     };
 
-    /// <summary>Throws on the first invalid field, naming it (dotted, as in config.json), its value and the allowed range.</summary>
-    public ExperimentConfig Validate()
+    /// <summary>
+    /// This config, checked: throws on the first invalid field, naming it (dotted, as in config.json), its value and the
+    /// allowed range. Every rule of a config lives here.
+    /// </summary>
+    public ValidatedConfig Validate()
     {
         if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("name is empty; allowed: any non-empty label.", "name");
         Section("data", () => Data.Validate());
@@ -103,7 +119,7 @@ public sealed partial record ExperimentConfig(
             Match("model.image_size", Model.ImageSize, shape.Size);
             Match("model.classes", Model.Classes, shape.Classes);
         }
-        return this;
+        return new ValidatedConfig(this);
 
         void Match(string field, long value, long expected)
         {

@@ -66,6 +66,19 @@ public sealed record ModelConfig(
             ["resnet56"] = (ModelName.ResNet, 56),
         };
 
+    /// <summary>Every name <see cref="WithName"/> takes: the architectures, then the names that fix the depth.</summary>
+    public static string AllowedNames => $"{Names.Allowed<ModelName>()}, {string.Join(", ", DepthAliases.Keys)}";
+
+    /// <summary>
+    /// The same sizes under the architecture <paramref name="nameOrAlias"/>: any spelling of a <see cref="ModelName"/>, or a
+    /// name that fixes the depth too (<see cref="DepthAliases"/>: resnet32 is name resnet and depth 32).
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither; ParamName is model.name and the message lists <see cref="AllowedNames"/>.</exception>
+    public ModelConfig WithName(string nameOrAlias) =>
+        DepthAliases.TryGetValue(nameOrAlias, out var fixedModel) ? this with { Name = fixedModel.Name, Depth = fixedModel.Depth }
+        : Names.TryParse<ModelName>(nameOrAlias, out var name) ? this with { Name = name }
+        : throw new ArgumentException($"model.name = '{nameOrAlias}' is not allowed; allowed: {AllowedNames}.", "model.name");
+
     /// <summary>
     /// One-layer's rule for this family: whether linear layers share prototypes too. A ViT's repeated blocks are
     /// linear layers (its only conv is the patch embedding), so they must, or One-layer would equal Mask; ConvMixer

@@ -101,7 +101,7 @@ public static class FigurePlans
         var preset = ExperimentPresets.Get(scale, PresetVariant.ResNet);
         return ResNetDataSets(scale).SelectMany(dataset => ResNetDepths(scale).Select(depth =>
         {
-            var config = WithDataSet(preset, dataset);
+            var config = preset.WithDataSet(dataset);
             return Panel(config with { Model = config.Model with { Depth = depth } }, ResNetPemnPoints, Scales.ClaimSeeds(scale));
         })).ToList();
     }
@@ -194,11 +194,6 @@ public static class FigurePlans
         return new($"{model.ShortName}-{Names.Of(baseConfig.Data.Dataset)}", $"{name}, {Names.Label(baseConfig.Data.Dataset)}",
             baseConfig, pemn, CompressionTargets, SparseBaselineNames, seeds, SparseStorage.BaselineEncoding);
     }
-
-    /// <summary>The config on another data set (the model's channels, image size and classes follow it).</summary>
-    internal static ExperimentConfig WithDataSet(ExperimentConfig config, DataSetName dataset) =>
-        config.Data.Dataset == dataset ? config
-            : ConfigOverrides.Apply(config, [new("data.dataset", System.Text.Json.Nodes.JsonValue.Create(Names.Of(dataset)))]);
 
     /// <summary>The plan called <paramref name="name"/>: its name or an alias (<see cref="PlanName"/>; '-' or '_', any case).</summary>
     /// <exception cref="ArgumentException">No plan has that name; the message lists them.</exception>

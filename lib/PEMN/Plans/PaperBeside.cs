@@ -168,7 +168,7 @@ public static class PaperBeside
                 ExperimentPresets.PaperResNet with { Model = ExperimentPresets.PaperResNet.Model with { Depth = panel.Depth } },
             _ => null,
         };
-        return config is null ? null : FigurePlans.WithDataSet(config, dataSet);
+        return config is null ? null : config.WithDataSet(dataSet);
     }
 
     private static int? DenseWidth(PaperPanel panel) =>

@@ -35,11 +35,10 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
     public static RunStatus StatusOf(string outDirectory, ExperimentConfig config) => RunsLocation.At(outDirectory).Run(config).Inspect().Status;
 
     /// <summary>
-    /// Everything that can be checked before compute, for each of <paramref name="configs"/>: the config is valid, the
-    /// output folder and the table can be written and the table is a runs table, and the data files are present and readable.
-    /// Nothing is created or changed.
+    /// Everything that can be checked before compute, for each of <paramref name="configs"/> (valid already, by their
+    /// type): the output folder and the table can be written and the table is a runs table, and the data files are present
+    /// and readable. Nothing is created or changed.
     /// </summary>
-    /// <exception cref="ArgumentException">A config field is invalid (its JSON path is the ParamName).</exception>
     /// <exception cref="OutputPathException">The output folder or the table cannot be written.</exception>
     /// <exception cref="RunsTableException">The table file is not a runs table.</exception>
     /// <param name="configs">The runs to check.</param>
@@ -48,10 +47,10 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
     /// <param name="onMissingData">When given, each data set that is missing or unreadable is passed here and the check
     /// goes on to the next (a dry run lists them all); otherwise the first one throws.</param>
     /// <exception cref="Data.DataSetException">A data set is missing or unreadable (without <paramref name="onMissingData"/>).</exception>
-    public void Preflight(IEnumerable<ExperimentConfig> configs, string outDirectory, string csvPath,
+    public void Preflight(IEnumerable<ValidatedConfig> configs, string outDirectory, string csvPath,
         Action<Data.DataSetException>? onMissingData = null)
     {
-        var list = configs.Select(c => c.Validate()).ToList();
+        var list = configs.Select(c => c.Config).ToList();
         OutputPaths.CheckFolder(outDirectory);
         RunsTable.CheckTarget(csvPath);
         // One check per distinct data source: a sweep over seeds reads the same files.
@@ -67,7 +66,7 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
     /// </summary>
     /// <exception cref="CorruptRunException">A record of the run is damaged; <see cref="RunOptions.Restart"/> discards them.</exception>
     /// <exception cref="OperationCanceledException">Cancelled: the last finished epoch is checkpointed; the same call resumes.</exception>
-    public RunOutcome Run(ExperimentConfig config, string outDirectory, string? csvPath = null,
+    public RunOutcome Run(ValidatedConfig config, string outDirectory, string? csvPath = null,
         ITrainingObserver? observer = null, CancellationToken cancellation = default, RunOptions? options = null)
     {
         var csv = RunsLocation.At(outDirectory, csvPath).Table;
@@ -75,23 +74,30 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
         return Execute(config, outDirectory, csv, observer, cancellation, options ?? RunOptions.Default, waitIfBusy: true)!;
     }
 
+    /// <summary>As <see cref="Run(ValidatedConfig, string, string?, ITrainingObserver?, CancellationToken, RunOptions?)"/>, after validating <paramref name="config"/>.</summary>
+    /// <exception cref="ArgumentException">A config field is invalid (its JSON path is the ParamName).</exception>
+    public RunOutcome Run(ExperimentConfig config, string outDirectory, string? csvPath = null,
+        ITrainingObserver? observer = null, CancellationToken cancellation = default, RunOptions? options = null) =>
+        Run(config.Validate(), outDirectory, csvPath, observer, cancellation, options);
+
     /// <summary>
-    /// As <see cref="Run"/>, after <see cref="Preflight"/> has passed, but returns null at once when another process holds
+    /// As <see cref="Run(ValidatedConfig, string, string?, ITrainingObserver?, CancellationToken, RunOptions?)"/>, after <see cref="Preflight"/> has passed, but returns null at once when another process holds
     /// the run (a sweep then takes its next point and comes back later).
     /// </summary>
-    public RunOutcome? TryRun(ExperimentConfig config, string outDirectory, string csvPath,
+    public RunOutcome? TryRun(ValidatedConfig config, string outDirectory, string csvPath,
         ITrainingObserver? observer = null, CancellationToken cancellation = default, RunOptions? options = null) =>
         Execute(config, outDirectory, Path.GetFullPath(csvPath), observer, cancellation, options ?? RunOptions.Default, waitIfBusy: false);
 
-    /// <summary>As <see cref="Run"/> after <see cref="Preflight"/> has passed (a sweep checks every point first).</summary>
-    internal RunOutcome RunChecked(ExperimentConfig config, string outDirectory, string csvPath,
+    /// <summary>As <see cref="Run(ValidatedConfig, string, string?, ITrainingObserver?, CancellationToken, RunOptions?)"/> after <see cref="Preflight"/> has passed (a sweep checks every point first).</summary>
+    internal RunOutcome RunChecked(ValidatedConfig config, string outDirectory, string csvPath,
         ITrainingObserver? observer, CancellationToken cancellation, RunOptions options) =>
         Execute(config, outDirectory, Path.GetFullPath(csvPath), observer, cancellation, options, waitIfBusy: true)!;
 
-    private RunOutcome? Execute(ExperimentConfig config, string outDirectory, string csv, ITrainingObserver? observer,
+    private RunOutcome? Execute(ValidatedConfig validated, string outDirectory, string csv, ITrainingObserver? observer,
         CancellationToken cancellation, RunOptions options, bool waitIfBusy)
     {
         var clock = Stopwatch.StartNew();
+        var config = validated.Config;
         var folder = RunsLocation.At(outDirectory).Run(config);
         // A complete run's records never change again: read them without the lock.
         if (folder.Inspect() is { Status: RunStatus.Complete })

@@ -63,7 +63,7 @@ public sealed record RunOptions(bool Restart = false, Action<string>? Notice = n
     public static RunOptions Default { get; } = new();
 }
 
-/// <summary>The result of <see cref="ExperimentRunner.Run"/>.</summary>
+/// <summary>The result of <see cref="ExperimentRunner.Run(PEMN.Configuration.ValidatedConfig, string, string?, PEMN.Training.ITrainingObserver?, CancellationToken, RunOptions?)"/>.</summary>
 /// <param name="RunId">Run id derived from the config.</param>
 /// <param name="RunDirectory">&lt;out&gt;/runs/&lt;run-id&gt;.</param>
 /// <param name="StatusBefore">What was on disk when this call took the run: new, partial (resumed) or complete (skipped).</param>

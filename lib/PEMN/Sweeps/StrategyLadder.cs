@@ -91,7 +91,7 @@ public static class StrategyLadder
         var steps = new List<LadderStep>();
         foreach (var rung in rungs ?? Rungs)
         {
-            var config = (baseConfig with { Strategy = StrategyOf(rung, baseConfig.Strategy) }).Validate();
+            ExperimentConfig config = (baseConfig with { Strategy = StrategyOf(rung, baseConfig.Strategy) }).Validate();
             var storage = StorageMeasurement.Run(config.Network);
             var previous = steps.Count > 0 ? steps[^1] : null;
             var sameAs = previous is not null && SameNetwork(previous.Config, config, previous.UniqueValues, storage.UniqueValues)

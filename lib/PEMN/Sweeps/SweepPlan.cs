@@ -17,9 +17,22 @@ namespace PEMN.Sweeps;
 /// A grid names its base explicitly: without one it would silently be the library defaults (the paper's GPU model).
 /// Every key is checked for its kind; an error names the grid file, the key, the value and what is allowed.
 /// </summary>
-/// <param name="Runs">Every configuration of the product, validated.</param>
-public sealed record SweepPlan(IReadOnlyList<ExperimentConfig> Runs)
+public sealed record SweepPlan
 {
+    /// <summary>A plan of <paramref name="runs"/>, each validated here, once: the runner takes them as they are.</summary>
+    /// <exception cref="ArgumentException">A run's config is invalid; ParamName is the field's JSON path.</exception>
+    public SweepPlan(IReadOnlyList<ExperimentConfig> runs)
+    {
+        Validated = runs.Select(r => r.Validate()).ToList();
+        Runs = Validated.Select(v => v.Config).ToList();
+    }
+
+    /// <summary>Every configuration, in order.</summary>
+    public IReadOnlyList<ExperimentConfig> Runs { get; }
+
+    /// <summary><see cref="Runs"/> as checked configs: what the runner takes.</summary>
+    public IReadOnlyList<ValidatedConfig> Validated { get; }
+
     private static readonly string[] Keys = ["preset", "config", "base", "grid"];
 
     /// <summary>Reads a grid file.</summary>

@@ -61,7 +61,7 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
 
     /// <summary>Checks every point of <paramref name="plan"/> before compute (see <see cref="ExperimentRunner.Preflight"/>).</summary>
     public void Preflight(SweepPlan plan, string csvPath, Action<Data.DataSetException>? onMissingData = null) =>
-        runner.Preflight(plan.Runs, RunsLocation.OfTable(csvPath).Directory, Path.GetFullPath(csvPath), onMissingData);
+        runner.Preflight(plan.Validated, RunsLocation.OfTable(csvPath).Directory, Path.GetFullPath(csvPath), onMissingData);
 
     /// <summary>
     /// Runs every configuration of <paramref name="plan"/>, in plan order (results too); <paramref name="observerFor"/> may
@@ -81,7 +81,7 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
         for (var i = 0; i < planned.Count; i++)
         {
             var outcome = Attempt(planned[i], i, results, () =>
-                runner.TryRun(planned[i].Config, outDirectory, csv, observerFor?.Invoke(planned[i]), cancellation, options), cancellation);
+                runner.TryRun(plan.Validated[i], outDirectory, csv, observerFor?.Invoke(planned[i]), cancellation, options), cancellation);
             if (outcome is null && results[i] is null) busy.Add(i);
         }
         // Second pass: wait for the points others were training (and finish any they gave up on).
@@ -89,7 +89,7 @@ public sealed class SweepRunner(ExperimentRunner? runner = null)
         {
             options.Notice?.Invoke($"{planned[i].RunId}: in progress in another process; waiting for it.");
             Attempt(planned[i], i, results, () =>
-                runner.RunChecked(planned[i].Config, outDirectory, csv, observerFor?.Invoke(planned[i]), cancellation, options), cancellation);
+                runner.RunChecked(plan.Validated[i], outDirectory, csv, observerFor?.Invoke(planned[i]), cancellation, options), cancellation);
         }
         // Every complete point's row, whoever finished it (a point finished elsewhere after our first pass is included too).
         RunsTable.Rebuild(outDirectory, csv, planned.Select(p => p.RunId), cancellation);

@@ -65,6 +65,12 @@ public sealed record TrainingConfig(
     /// <summary>The peak learning rate for a run that trains weights (true: dense and sparse baselines) or masks (false).</summary>
     public double EffectiveLrMax(bool dense) => dense ? DenseLrMax ?? LrMax : LrMax;
 
+    /// <summary>
+    /// The same training with peak learning rate <paramref name="lrMax"/> for every strategy: a peak learning rate set
+    /// explicitly replaces the dense one too (<see cref="DenseLrMax"/> cleared; set it after this to keep a separate one).
+    /// </summary>
+    public TrainingConfig WithLrMax(double lrMax) => this with { LrMax = lrMax, DenseLrMax = null };
+
     /// <summary>Throws when a field is outside its allowed range, naming the field, the value and the range.</summary>
     public TrainingConfig Validate()
     {
