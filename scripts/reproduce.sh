@@ -50,6 +50,12 @@ render_figures() {
   scripts/render-charts.sh "$ROOT/results"
 }
 
+# The index of the executed workbook (results/notebooks/index.html): each notebook's title, question, verdict, main
+# figure and links, in the README's reading order; it opens offline.
+write_index() {
+  python3 scripts/notebook-index.py --scale "$PEMN_SCALE" --results results --readme README.md --notebooks notebooks
+}
+
 # Which committed results this run changed: reused runs leave a clean checkout clean.
 report_changes() {
   local changed
@@ -66,6 +72,7 @@ use_allocator
 run_cli_experiments
 run_notebooks
 render_figures
+write_index
 report_changes
 seconds=$((SECONDS - start))
 echo "reproduce: done in $((seconds / 60)) min $((seconds % 60)) s (scale $PEMN_SCALE); outputs in results/"
