@@ -183,6 +183,26 @@ public class DisplayTests
     }
 
     [Fact]
+    public void MaskDriftChartDrawsEachLayerTheNetworkTheIntervalsAndChance()
+    {
+        var history = new PEMN.Training.MaskDriftHistory(["stem", "head"], 0.5,
+        [
+            new(0, 0, 0, 0, 1, [0, 0]),
+            new(0.5, 4, 0.10, 0.10, 0.9, [0.04, 0.2]),
+            new(1, 8, 0.02, 0.11, 0.89, [0.05, 0.21]),
+        ]);
+        var data = Json(Charts.MaskDrift(history))["data"]!.AsArray();
+        Assert.Equal(["each layer: changed since start", "each layer: changed since start", "changed since the previous look",
+            "whole network: changed since start", "two unrelated masks differ in 50 %"], data.Select(t => (string)t!["name"]!));
+        Assert.Equal([0.5, 1.0], data[2]!["x"]!.AsArray().Select(v => (double)v!));               // no bar for the start
+        Assert.Equal([0.0, 10, 11], data[3]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6)));
+        Assert.Equal([50.0, 50], data[4]!["y"]!.AsArray().Select(v => (double)v!));
+        Assert.Contains("head (21.0 %)", history.Describe());
+        Assert.Contains("settles", history.Describe());
+        Assert.Throws<ArgumentException>(() => Charts.MaskDrift(history with { Snapshots = history.Snapshots.Take(1).ToList() }));
+    }
+
+    [Fact]
     public void TheFilesTableGivesBytesPartByPartAndBothAccuracies()
     {
         var html = System.Net.WebUtility.HtmlDecode(Tables.Files(Files()).ToHtml());
