@@ -19,22 +19,31 @@ public sealed record MaskSnapshot(double Epoch, long Step, double ChangedSincePr
 /// <param name="Snapshots">Every look, the first being the start.</param>
 public sealed record MaskDriftHistory(IReadOnlyList<string> Paths, double ChanceChanged, IReadOnlyList<MaskSnapshot> Snapshots)
 {
+    /// <summary>Within this share of <see cref="ChanceChanged"/>, the masks count as re-drawn: as far from the start as unrelated masks.</summary>
+    public const double ForgottenShare = 0.9;
+
     /// <summary>
-    /// What the looks show, in two sentences: how much of the masks differs from the start at the end (against chance), how much
-    /// the last interval changed against the first, and the layers that moved most and least.
+    /// What the looks show, in sentences: how much of the masks differs from the start at the end, against chance (re-drawn, or
+    /// part of the initial selection kept: <see cref="ForgottenShare"/>); by which epoch half of that change had happened; the
+    /// first and the last look's change (settling or still moving); the layers that moved most and least.
     /// </summary>
     public string Describe()
     {
         if (Snapshots.Count < 2) return "No look after the start: nothing trained yet.";
         var last = Snapshots[^1];
         var first = Snapshots[1];
+        var half = Snapshots.First(s => s.ChangedSinceStart >= last.ChangedSinceStart / 2);
         var layers = Paths.Select((p, i) => (Path: p, Changed: last.LayerChangedSinceStart[i])).OrderByDescending(l => l.Changed).ToList();
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         string P(double f) => (100 * f).ToString("0.0", inv) + " %";
-        return $"After {last.Epoch.ToString("0.##", inv)} epoch(s) ({last.Step} steps), {P(last.ChangedSinceStart)} of the mask entries differ from the initial mask " +
-            $"(two unrelated masks would differ in {P(ChanceChanged)}), and {P(last.KeptFromStart)} of the kept weights were kept at the start. " +
-            $"The first look changed {P(first.ChangedSincePrevious)} of the entries, the last {P(last.ChangedSincePrevious)}: " +
-            (last.ChangedSincePrevious < first.ChangedSincePrevious ? "the selection settles as the learning rate falls. " : "the selection is still moving. ") +
+        string E(double e) => e.ToString("0.##", inv);
+        var verdict = last.ChangedSinceStart >= ForgottenShare * ChanceChanged
+            ? "as far from the initial mask as an unrelated random mask: training re-drew the selection"
+            : "closer to the initial mask than an unrelated random mask: part of the initial selection survives";
+        return $"After {E(last.Epoch)} epoch(s) ({last.Step} steps), {P(last.ChangedSinceStart)} of the mask entries differ from the initial mask " +
+            $"(two unrelated masks would differ in {P(ChanceChanged)}): {verdict}; half of that change had happened by epoch {E(half.Epoch)} " +
+            $"(step {half.Step}). The first look changed {P(first.ChangedSincePrevious)} of the entries, the last {P(last.ChangedSincePrevious)}: " +
+            (last.ChangedSincePrevious < first.ChangedSincePrevious / 4 ? "the selection settles as the learning rate falls. " : "the selection is still moving. ") +
             $"Most changed: {layers[0].Path} ({P(layers[0].Changed)}); least: {layers[^1].Path} ({P(layers[^1].Changed)}).";
     }
 }
