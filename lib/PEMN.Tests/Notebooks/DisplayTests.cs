@@ -183,6 +183,52 @@ public class DisplayTests
     }
 
     [Fact]
+    public void ScoreStepTableOrdersEntriesByScoreAndNamesWhatEnteredAndLeftTheMask()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var weight = TorchSharp.torch.tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
+        var before = TorchSharp.torch.tensor(new float[] { 0.4f, -0.3f, 0.2f, 0.1f }).reshape(2, 2);
+        var after = TorchSharp.torch.tensor(new float[] { 0.4f, -0.1f, 0.2f, 0.3f }).reshape(2, 2);
+        var gradient = before - after;
+        var maskBefore = TorchSharp.torch.tensor(new float[] { 1, 1, 0, 0 }).reshape(2, 2);
+        var maskAfter = TorchSharp.torch.tensor(new float[] { 1, 0, 1, 1 }).reshape(2, 2);
+        var html = Tables.ScoreStep(weight, before, gradient, after, maskBefore, maskAfter).ToHtml();
+        // Largest |score| first: [0, 0] kept, [0, 1] leaves, [1, 0] enters, [1, 1] enters.
+        var order = new[] { "[0, 0]", "[0, 1]", "[1, 0]", "[1, 1]" }.Select(e => html.IndexOf(e, StringComparison.Ordinal)).ToList();
+        Assert.Equal(order.Order(), order);
+        Assert.Contains(">leaves<", html);
+        Assert.Contains(">enters<", html);
+        Assert.Contains("2 entered and 1 left the mask", html);
+        Assert.Throws<ArgumentException>(() => Tables.ScoreStep(weight, before, gradient, after, maskBefore, TorchSharp.torch.ones(3)));
+    }
+
+    [Fact]
+    public void MaskDriftChartDrawsEachLayerTheNetworkTheIntervalsAndChance()
+    {
+        var history = new PEMN.Training.MaskDriftHistory(["stem", "head"], 0.5,
+        [
+            new(0, 0, 0, 0, 1, [0, 0]),
+            new(0.5, 4, 0.10, 0.10, 0.9, [0.04, 0.2]),
+            new(1, 8, 0.02, 0.11, 0.89, [0.05, 0.21]),
+        ]);
+        var data = Json(Charts.MaskDrift(history))["data"]!.AsArray();
+        Assert.Equal(["each layer: changed since start", "each layer: changed since start", "changed since the previous look",
+            "whole network: changed since start", "two unrelated masks differ in 50 %"], data.Select(t => (string)t!["name"]!));
+        Assert.Equal([0.5, 1.0], data[2]!["x"]!.AsArray().Select(v => (double)v!));               // no bar for the start
+        Assert.Equal([0.0, 10, 11], data[3]!["y"]!.AsArray().Select(v => Math.Round((double)v!, 6)));
+        Assert.Equal([50.0, 50], data[4]!["y"]!.AsArray().Select(v => (double)v!));
+        var text = history.Describe();
+        Assert.Contains("head (21.0 %)", text);
+        Assert.Contains("settles", text);
+        Assert.Contains("part of the initial selection survives", text);                      // 11 % against 50 %
+        Assert.Contains("by epoch 0.5 (step 4)", text);
+        var redrawn = history with { Snapshots = [.. history.Snapshots.Take(2), new(1, 8, 0.3, 0.46, 0.54, [0.5, 0.4])] };
+        Assert.Contains("training re-drew the selection", redrawn.Describe());
+        Assert.Contains("still moving", redrawn.Describe());
+        Assert.Throws<ArgumentException>(() => Charts.MaskDrift(history with { Snapshots = history.Snapshots.Take(1).ToList() }));
+    }
+
+    [Fact]
     public void TheFilesTableGivesBytesPartByPartAndBothAccuracies()
     {
         var html = System.Net.WebUtility.HtmlDecode(Tables.Files(Files()).ToHtml());
