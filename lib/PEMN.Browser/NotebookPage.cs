@@ -39,7 +39,8 @@ public sealed class NotebookPage
     /// <summary>
     /// Every cell as the page shows it. A chart is each <c>.pemn-chart</c> output (PEMN.Notebooks.Figures.NotebookHtml) and each
     /// other Plotly plot. Its marks are the SVG paths of its traces with a non-empty <c>d</c> (lines, markers, bars, error bars)
-    /// and the heat maps' images; the legend's symbols are not counted.
+    /// and the heat maps' images; the legend's symbols are not counted. plotly.js classes most trace groups "trace", but a
+    /// heat map's "hm", an image trace's "im", a contour's "contour" and a choropleth's "choropleth" (Lib.makeTraceGroups).
     /// </summary>
     private const string CellsScript = """
         () => Jupyter.notebook.get_cells().map((cell, index) => {
@@ -49,10 +50,10 @@ public sealed class NotebookPage
           const charts = containers.map(c => {
             const plot = c.classList.contains('js-plotly-plot') ? c : c.querySelector('.js-plotly-plot');
             const svg = plot && plot.querySelector('svg.main-svg');
-            const marks = !svg ? 0 : [...plot.querySelectorAll('.trace path, .trace image')].filter(m => {
+            const marks = !svg ? 0 : [...plot.querySelectorAll('.trace path, .trace image, .hm image, .im image, .contour path, .choropleth path')].filter(m => {
               if (m.closest('.legend')) return false;
               const d = m.getAttribute('d') || '';
-              const href = m.getAttribute('href') || m.getAttribute('xlink:href') || '';
+              const href = m.getAttribute('href') || m.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '';
               return (d.length > 0 && d !== 'M0,0Z') || href.length > 0;
             }).length;
             return { drawn: !!svg, traces: plot && Array.isArray(plot.data) ? plot.data.length : 0, marks };
