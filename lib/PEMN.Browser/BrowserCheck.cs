@@ -80,7 +80,7 @@ public static class BrowserCheck
             await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = options.ViewportWidth, Height = options.ViewportHeight } });
             var page = await context.NewPageAsync();
             page.SetDefaultTimeout((float)options.ServerStartTimeout.TotalMilliseconds);
-            var report = await new NotebookPage(page, options, line => log(line))
+            var report = await new NotebookPage(page, options, log)
                 .RunAsync(server.NotebookPage(path), name, Path.Combine(screenshots, Path.ChangeExtension(name, ".png")));
             await server.ShutDownSessionsAsync(path);
             log(report.Summary());
