@@ -15,8 +15,8 @@ public class BrowserNotebookTests
 {
     // The smoke notebooks: the cheapest real ones (the set-up, TorchSharp, a masked ConvMixer, a chart, a Deedle frame).
     [Theory]
-    [InlineData("00_smoke_csharp.ipynb")]
-    [InlineData("00_smoke_fsharp.ipynb")]
+    [InlineData("smoke_csharp.ipynb")]
+    [InlineData("smoke_fsharp.ipynb")]
     public async Task NotebookRunsCleanInChromiumAndDrawsItsCharts(string notebook)
     {
         var root = Repository.Find();
