@@ -44,6 +44,12 @@ run_notebooks() {
   scripts/run-notebooks.sh --out results/notebooks --html
 }
 
+# Every notebook again as a user runs it: in Jupyter Notebook in Chromium, Kernel > Restart & Run All, failing on an error
+# output, a cell that never ran or a chart that did not draw; a full-page screenshot each, results/notebooks/<notebook>.png.
+browser_notebooks() {
+  scripts/browser-notebooks.sh --out results/notebooks
+}
+
 # Figures: every chart a notebook saved (results/**/*.chart.html) rendered to PNG for the results pages.
 # A chart that does not render fails here, even when a committed PNG is there.
 render_figures() {
@@ -71,6 +77,7 @@ build_solution
 use_allocator
 run_cli_experiments
 run_notebooks
+browser_notebooks
 render_figures
 write_index
 report_changes

@@ -13,8 +13,9 @@ cd "$ROOT"
 # Debian package -> why. dataset-fashion-mnist: the real data of every CPU run; jupyter-nbconvert,
 # python3-nbclient, jupyter-client, python3-ipykernel: the headless notebook runner; jupyter-notebook:
 # `jupyter notebook` for working in a browser (Debian 12 has no JupyterLab package); chromium: renders
-# figures and checks that exported notebook charts draw; libgoogle-perftools4: tcmalloc, the native heap every training
-# process runs on (scripts/lib.sh, use_allocator).
+# figures, checks that exported notebook charts draw, and is the browser of the real-browser test (lib/PEMN.Browser
+# drives it through Playwright from NuGet, restored by the build; Playwright's own browser download is never used);
+# libgoogle-perftools4: tcmalloc, the native heap every training process runs on (scripts/lib.sh, use_allocator).
 PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium libgoogle-perftools4)
 KERNELS_DIR="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels"
 LOG="$ROOT/.state/setup.log"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: set-up if needed, then `dotnet test` of the solution (notebook tests included).
+# The whole test suite: set-up if needed, then `dotnet test` of the solution (notebook tests included: headless, and in a
+# real browser for the C# and F# smoke notebooks, lib/PEMN.Tests/Browser; `--filter Category=Browser` runs only those).
 # Last line: "N passed, N failed" (", N skipped" when any). Extra arguments go to dotnet test.
 # .state/test-summary.txt keeps the result with its date, commit and duration (the README's numbers come from it).
 set -euo pipefail
