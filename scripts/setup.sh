@@ -15,8 +15,10 @@ cd "$ROOT"
 # `jupyter notebook` for working in a browser (Debian 12 has no JupyterLab package); chromium: renders
 # figures, checks that exported notebook charts draw, and is the browser of the real-browser test (lib/PEMN.Browser
 # drives it through Playwright from NuGet, restored by the build; Playwright's own browser download is never used);
-# libgoogle-perftools4: tcmalloc, the native heap every training process runs on (scripts/lib.sh, use_allocator).
-PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium libgoogle-perftools4)
+# libgoogle-perftools4: tcmalloc, the native heap every training process runs on (scripts/lib.sh, use_allocator);
+# python3-torch, python3-numpy: the second, independent reader of .pemn files (python/pemn_reader/), whose logits a
+# test compares with .NET's.
+PACKAGES=(dataset-fashion-mnist jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium libgoogle-perftools4 python3-torch python3-numpy)
 KERNELS_DIR="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels"
 LOG="$ROOT/.state/setup.log"
 STEPS=6
