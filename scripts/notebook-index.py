@@ -6,7 +6,7 @@ Usage: scripts/notebook-index.py [--scale quick] [--results results] [--readme R
 For each notebook of the README's reading order (the table under "In reading order") it shows the title (the
 notebook's first heading), the question it answers (the README's column, so the question is written once), its verdict
 (the text output of the cells tagged "verdict" in the executed copy), a thumbnail of its main figure and links to the
-executed notebook and to every figure. A notebook's figures are named in its metadata, "pemn": {"figures": [...]},
+executed notebook, its screenshot in the browser (scripts/browser-notebooks.sh) and every figure. A notebook's figures are named in its metadata, "pemn": {"figures": [...]},
 as globs under results/ with {scale} for the scale. The page embeds no script and loads nothing from the network:
 it opens offline, beside the executed notebooks it links to. A notebook that was not executed, or a figure that is
 missing, is shown as missing (the index is still written), and the exit status is 1 so the main job notices.
@@ -122,10 +122,11 @@ def main():
         thumb = (f'<a href="{link(figures[0])}"><img src="{link(figures[0])}" width="{THUMBNAIL_WIDTH}" alt="{html.escape(title)}"></a>'
                  if figures else '<div class="none">no figure</div>')
         links = []
-        for ext in ("html", "ipynb"):
+        for ext, what in (("html", "executed notebook (.html)"), ("ipynb", "executed notebook (.ipynb)"),
+                          ("png", "the notebook in the browser (screenshot)")):
             path = os.path.join(executed_dir, f"{name}.{ext}")
             if os.path.exists(path):
-                links.append(f'<a href="{link(path)}">executed notebook (.{ext})</a>')
+                links.append(f'<a href="{link(path)}">{what}</a>')
         links += [f'<a href="{link(f)}">{html.escape(os.path.relpath(f, args.results))}</a>' for f in figures]
         links += [f'<span class="missing">{html.escape(m)} (missing)</span>' for m in missing]
         cards.append(f"""<section>

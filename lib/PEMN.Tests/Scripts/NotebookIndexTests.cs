@@ -47,6 +47,7 @@ public class NotebookIndexTests : IDisposable
         var figure = Path.Combine(root, "results", "demo", "quick", "main.png");
         Directory.CreateDirectory(Path.GetDirectoryName(figure)!);
         File.WriteAllBytes(figure, [0x89, 0x50, 0x4e, 0x47]);
+        File.WriteAllBytes(Path.Combine(root, "results", "notebooks", "01_demo.png"), [0x89, 0x50, 0x4e, 0x47]);
         string[] args = ["--scale", "quick", "--results", "results", "--readme", "README.md", "--notebooks", "notebooks"];
 
         var (exitCode, output) = ScriptProcess.Run(Script, root, null, Timeout, args);
@@ -58,6 +59,7 @@ public class NotebookIndexTests : IDisposable
         Assert.DoesNotContain("not part of the verdict", index);
         Assert.Contains("src=\"../demo/quick/main.png\"", index);
         Assert.Contains("href=\"01_demo.ipynb\"", index);
+        Assert.Contains("href=\"01_demo.png\">the notebook in the browser (screenshot)", index);
         Assert.DoesNotContain("<script", index);
 
         File.Delete(figure);
