@@ -20,7 +20,7 @@ public static partial class Charts
     {
         var panels = new (string Title, float[][] Z, object Colorscale, double? Mid)[]
         {
-            // Two short lines each: a third of 1080 px holds about 45 characters of the 12 px font.
+            // Two short lines each: a third of 1000 px holds about 40 characters of the 12 px font.
             ("frozen random values<br>(red +, blue −)", view.Weights, "RdBu", 0),
             (scoresTrained ? "|scores|: learned<br>(brighter = larger)" : "|scores|: not in a packed file<br>(shown: the mask)", view.ScoreMagnitudes, "Viridis", null),
             ("mask: top-k of |scores|<br>(black = kept)", view.Mask, new object[] { new object[] { 0, "#ffffff" }, new object[] { 1, "#111111" } }, null),
@@ -61,7 +61,7 @@ public static partial class Charts
             });
         }
         layout["annotations"] = annotations;
-        return Figures.Chart(traces, layout, width: 1080, height: 460);
+        return Figures.Chart(traces, layout, height: 460);
     }
 
     /// <summary>
@@ -156,7 +156,7 @@ public static partial class Charts
             ["legend"] = new { orientation = "h", x = 0, xanchor = "left", y = 1.01, yanchor = "bottom" },
             ["margin"] = new { l = 70, r = 30, t = 110, b = 150 },
         };
-        return Figures.Chart(traces, layout, width: 1080, height: 600);
+        return Figures.Chart(traces, layout, height: 600);
     }
 
     /// <summary>The shared-kept axis: every point and chance level with 5 points to spare, within [0, 100].</summary>

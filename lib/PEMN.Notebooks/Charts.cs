@@ -86,7 +86,7 @@ public static partial class Charts
             x = 0.5, xref = "paper", y = -0.2, yref = "paper", yanchor = "top", showarrow = false, font = new { size = 12, color = "#555" },
         });
         layout["annotations"] = annotations;
-        return Figures.Chart(traces, layout, width: 1080, height: 560);
+        return Figures.Chart(traces, layout, height: 560);
     }
 
     /// <summary>

@@ -14,7 +14,10 @@ namespace PEMN.Notebooks;
 /// </summary>
 public static partial class Figures
 {
-    /// <summary>Default figure size: fits the renderer's 1100 x 650 window and a README's width.</summary>
+    /// <summary>
+    /// Default figure size, and every figure's width: fits the renderer's 1100 x 650 window, a README's width and the output
+    /// area of a notebook in a 1280-pixel browser window (a wider chart is cut off there).
+    /// </summary>
     public const int DefaultWidth = 1000, DefaultHeight = 560;
 
     /// <summary>Colours of successive series (plotly's defaults), so a model keeps its colour across charts.</summary>
