@@ -140,15 +140,15 @@ public sealed record ModelConfig(
         AtMost(ImageSize, MaxImageSize, nameof(ImageSize), "pixels per side");
         AtMost(Kernel, MaxImageSize, nameof(Kernel), "pixels per side (a kernel wider than any image)");
         // Sizes that pass one by one can still multiply into a model no machine holds: say so before anything is allocated.
-        if (ActivationsPerImage() is var activations && activations > MaxActivationsPerImage)
-            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"ImageSize = {ImageSize} with dim {Dim}, patch {Patch} and width multiplier {WidthMultiplier} makes activations of {activations:N0} values per image; " +
-                $"allowed: at most {MaxActivationsPerImage:N0} ({Runtime.SizeLimits.Advice})."));
         if (WeightCount() is var weights && weights > MaxWeights)
             throw new ArgumentOutOfRangeException(Name == ModelName.ResNet ? nameof(WidthMultiplier) : nameof(Dim), Name == ModelName.ResNet ? WidthMultiplier : Dim,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{(Name == ModelName.ResNet ? $"resnet{Depth} with width multiplier {WidthMultiplier}" : $"{Names.Of(Name)} with dim {Dim} and depth {Depth}")} would have {weights:N0} conv and linear weights; " +
                     $"allowed: at most {MaxWeights:N0} (training holds several tensors of this size; {Runtime.SizeLimits.Advice})."));
+        if (ActivationsPerImage() is var activations && activations > MaxActivationsPerImage)
+            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ImageSize = {ImageSize} with dim {Dim}, patch {Patch} and width multiplier {WidthMultiplier} makes activations of {activations:N0} values per image; " +
+                $"allowed: at most {MaxActivationsPerImage:N0} ({Runtime.SizeLimits.Advice})."));
         return this;
     }
 
