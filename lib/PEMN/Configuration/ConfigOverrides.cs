@@ -51,7 +51,7 @@ public static class ConfigOverrides
         JsonNode? value;
         try
         {
-            value = JsonNode.Parse(text);
+            value = JsonNode.Parse(text, documentOptions: ExperimentJson.DocumentOptions);
         }
         catch (JsonException)
         {

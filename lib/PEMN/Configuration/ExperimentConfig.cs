@@ -33,6 +33,12 @@ public sealed partial record ExperimentConfig(
     /// <summary>A thread count above this is a typo.</summary>
     public const int MaxThreads = 1024;
 
+    /// <summary>Default of <see cref="MaxBatchActivations"/>: 2^31 values (8 GiB of float32); the paper's ConvMixer-256/8 at batch 512 makes 2^25.</summary>
+    public const long DefaultMaxBatchActivations = 1L << 31;
+
+    /// <summary>Most values of the largest activation tensor of a batch (batch size x <see cref="ModelConfig.ActivationsPerImage"/>).</summary>
+    public static long MaxBatchActivations => SizeLimits.Scaled(DefaultMaxBatchActivations);
+
     /// <summary>Images and augmentation.</summary>
     public DataConfig Data { get; init; } = Data ?? new DataConfig();
     /// <summary>Architecture and sizes.</summary>
@@ -108,6 +114,11 @@ public sealed partial record ExperimentConfig(
         Section("masking", () => Masking.Validate());
         Section("strategy", () => Strategy.Validate());
         Training.Validate();
+        // A batch of the model's largest activation: one tensor of this many values exists per block during training.
+        if (Model.ActivationsPerImage() * Training.BatchSize is var batchActivations and > 0 && batchActivations > MaxBatchActivations)
+            throw new ArgumentOutOfRangeException("training.batch_size", Training.BatchSize, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"training.batch_size = {Training.BatchSize} with activations of {Model.ActivationsPerImage():N0} values per image makes {batchActivations:N0} per tensor; " +
+                $"allowed: at most {MaxBatchActivations:N0} ({SizeLimits.Advice})."));
         if (!IsDense) SmallestMaskedLayer.CheckKeepFraction(Model, Masking.KeepFraction);
         if (!DevicePattern().IsMatch(Device))
             throw new ArgumentException($"device = '{Device}' is not allowed; allowed: cpu, cuda, cuda:N.", "device");

@@ -28,6 +28,12 @@ public static class ExperimentJson
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitAddedDefaults } },
     };
 
+    /// <summary>
+    /// How every config, grid and packed configuration is parsed into a tree: a key given twice is refused (JsonException) when
+    /// parsed, rather than left to throw an ArgumentException about a dictionary from deep inside the first lookup of the tree.
+    /// </summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new() { AllowDuplicateProperties = false };
+
     /// <summary>The canonical form's settings: <see cref="Options"/>, compact.</summary>
     private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 
@@ -71,7 +77,7 @@ public static class ExperimentJson
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            root = JsonNode.Parse(json, documentOptions: DocumentOptions);
         }
         catch (JsonException e)
         {

@@ -47,10 +47,11 @@ public static class CifarReader
             if (bytes.Length == 0 || bytes.Length % record != 0)
                 throw new DataSetException(
                     $"{path}: {bytes.Length} bytes is not a whole number of {record}-byte records ({labelBytes} label byte(s) + {ImageBytes} pixels); the file is truncated or not CIFAR binary.");
-        var count = files.Sum(f => f.Bytes.Length / record);
+        var count = files.Sum(f => (long)(f.Bytes.Length / record));
+        DataLimits.CheckDataSet(string.Join(", ", paths), count, ImageBytes);
         var images = new byte[(long)count * ImageBytes];
         var labels = new long[count];
-        var n = 0;
+        var n = 0L;
         foreach (var (path, bytes) in files)
         {
             for (var offset = 0; offset < bytes.Length; offset += record, n++)

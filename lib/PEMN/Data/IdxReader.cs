@@ -28,6 +28,10 @@ public static class IdxReader
         var columns = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
         if (count < 0 || rows <= 0 || columns <= 0)
             throw new DataSetException($"{path}: header says {count} images of {rows}x{columns}; expected positive sizes.");
+        // Before the product below: rows x columns within the pixel limit keeps count x rows x columns inside a long.
+        if ((long)rows * columns > DataLimits.MaxImagePixels)
+            throw new DataSetException($"{path}: header says images of {rows}x{columns} pixels, more than the limit of {DataLimits.MaxImagePixels} pixels per image; " +
+                $"expected an IDX image file ({Runtime.SizeLimits.Advice}).");
         var expected = ImagesHeaderBytes + (long)count * rows * columns;
         if (bytes.LongLength != expected)
             throw new DataSetException($"{path}: {(bytes.LongLength < expected ? "truncated" : "too long")}; expected {expected} bytes for {count} images of {rows}x{columns}, got {bytes.LongLength}.");

@@ -13,6 +13,9 @@ public static class TinyImageNetReader
     /// <summary>The validation annotations file, relative to the root.</summary>
     public static readonly string ValAnnotations = Path.Combine("val", "val_annotations.txt");
 
+    /// <summary>Characters that make an annotation's image name a path rather than a file name of val/images.</summary>
+    private static readonly char[] PathCharacters = [Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar, '\0'];
+
     /// <summary>The sorted wnids of <paramref name="root"/>.</summary>
     public static string[] Wnids(string root)
     {
@@ -65,6 +68,7 @@ public static class TinyImageNetReader
         var folder = Path.Combine(root, "val", "images");
         if (!Directory.Exists(folder)) throw new DataSetException($"Missing folder {folder}; expected the validation JPEG images.");
         var files = new List<(string Path, long Label)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var line in File.ReadLines(annotations))
         {
@@ -75,7 +79,14 @@ public static class TinyImageNetReader
                 throw new DataSetException($"{annotations}:{lineNumber}: expected 'file<TAB>wnid<TAB>box', got '{line}'.");
             if (!index.TryGetValue(parts[1].Trim(), out var label))
                 throw new DataSetException($"{annotations}:{lineNumber}: class {parts[1]} is not in {WnidsFile}; expected one of its {wnids.Length} wnids.");
-            files.Add((Path.Combine(folder, parts[0].Trim()), label));
+            var file = parts[0].Trim();
+            // A plain file name of val/images: a path would read any file of the machine (an absolute path, '..', /dev/zero).
+            if (file.Length == 0 || file is "." or ".." || file.IndexOfAny(PathCharacters) >= 0)
+                throw new DataSetException($"{annotations}:{lineNumber}: image '{file}' is not a file name; expected the name of an image in {folder}.");
+            // Each image once: a line repeated a million times would otherwise decode one image a million times over.
+            if (!names.Add(file))
+                throw new DataSetException($"{annotations}:{lineNumber}: image '{file}' is listed again; expected one line per validation image.");
+            files.Add((Path.Combine(folder, file), label));
         }
         if (files.Count == 0) throw new DataSetException($"{annotations}: no annotations; expected one line per validation image.");
         files.Sort((a, b) => StringComparer.Ordinal.Compare(a.Path, b.Path));
@@ -88,6 +99,7 @@ public static class TinyImageNetReader
             if (!File.Exists(path)) throw new DataSetException($"Missing file {path}; expected a JPEG image.");
         var first = JpegDecoder.DecodeRgb(files[0].Path);
         var size = first.Planes.Length;
+        DataLimits.CheckDataSet(name, files.Count, size);
         var images = new byte[(long)files.Count * size];
         var labels = files.Select(f => f.Label).ToArray();
         try

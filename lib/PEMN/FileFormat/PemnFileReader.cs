@@ -68,6 +68,8 @@ internal static partial class PemnFileReader
         List<PackedTensor>? tensors = null;
         List<PackedSparseLayer> sparse = [];
         var masks = new List<PemnMaskLayout>();
+        // Entries of every mask decoded so far, masked and sparse layers together: bounded by PemnLimits.MaxMaskEntries.
+        long maskEntries = 0;
         foreach (var s in sections)
         {
             var c = new Cursor(file, (int)s.Offset, (int)(s.Offset + s.Length), s.Kind.ToString(), fields);
@@ -75,10 +77,10 @@ internal static partial class PemnFileReader
             {
                 case PemnSectionKind.Config: config = ReadConfig(ref c, limits); break;
                 case PemnSectionKind.Values: prototypes = ReadValues(ref c, limits); break;
-                case PemnSectionKind.Layers: layers = ReadLayers(ref c, limits, prototypes!, masks); break;
+                case PemnSectionKind.Layers: layers = ReadLayers(ref c, limits, prototypes!, masks, ref maskEntries); break;
                 case PemnSectionKind.Permutations: permutations = ReadPermutations(ref c, limits, prototypes!); break;
                 case PemnSectionKind.Tensors: tensors = ReadTensors(ref c, limits); break;
-                case PemnSectionKind.SparseLayers: sparse = ReadSparseLayers(ref c, limits, layers!, masks); break;
+                case PemnSectionKind.SparseLayers: sparse = ReadSparseLayers(ref c, limits, layers!, masks, ref maskEntries); break;
             }
             c.End();
         }
@@ -166,7 +168,8 @@ internal static partial class PemnFileReader
         return prototypes;
     }
 
-    private static List<PackedLayer> ReadLayers(ref Cursor c, PemnLimits limits, List<PackedPrototype> prototypes, List<PemnMaskLayout> masks)
+    private static List<PackedLayer> ReadLayers(ref Cursor c, PemnLimits limits, List<PackedPrototype> prototypes, List<PemnMaskLayout> masks,
+        ref long maskEntries)
     {
         var count = c.Count("layers.count", "layers", MinLayerBytes, limits);
         var layers = new List<PackedLayer>(count);
@@ -190,7 +193,7 @@ internal static partial class PemnFileReader
             if (elements > tiled || offset > (ulong)(tiled - elements))
                 throw c.Error(PemnFileError.InvalidField, $"{where} offset", entryAt,
                     $"offset {offset} + {elements} weights runs past the {tiled} values of prototype {prototype}");
-            var (mask, coding, payloadAt, payloadLength) = ReadMask(ref c, name, where, shape, elements);
+            var (mask, coding, payloadAt, payloadLength) = ReadMask(ref c, name, where, shape, elements, limits, ref maskEntries);
             var ones = mask.CountOnes();
             if ((ulong)ones != kept)
                 throw c.Error(PemnFileError.InvalidMask, $"{where} kept", keptAt, $"the layer declares {kept} kept entries, its mask keeps {ones}");
@@ -202,7 +205,8 @@ internal static partial class PemnFileReader
         return layers;
     }
 
-    private static List<PackedSparseLayer> ReadSparseLayers(ref Cursor c, PemnLimits limits, List<PackedLayer> maskedLayers, List<PemnMaskLayout> masks)
+    private static List<PackedSparseLayer> ReadSparseLayers(ref Cursor c, PemnLimits limits, List<PackedLayer> maskedLayers, List<PemnMaskLayout> masks,
+        ref long maskEntries)
     {
         var countAt = c.Position;
         var count = c.Count("sparse.count", "sparse layers", MinSparseLayerBytes, limits);
@@ -222,7 +226,7 @@ internal static partial class PemnFileReader
             var shape = c.Shape(name, where, minRank: 1, minDim: 1, limits, out var elements);
             var kept = c.U64($"{name}.kept");
             var keptAt = c.LastOffset;
-            var (mask, coding, payloadAt, payloadLength) = ReadMask(ref c, name, where, shape, elements);
+            var (mask, coding, payloadAt, payloadLength) = ReadMask(ref c, name, where, shape, elements, limits, ref maskEntries);
             var ones = mask.CountOnes();
             if ((ulong)ones != kept)
                 throw c.Error(PemnFileError.InvalidMask, $"{where} kept", keptAt, $"the layer declares {kept} kept entries, its mask keeps {ones}");
@@ -238,10 +242,17 @@ internal static partial class PemnFileReader
 
     /// <summary>
     /// The coding, payload length and payload of a layer's mask, decoded: the payload length is checked against the bytes left,
-    /// and the decoder checks the payload can carry <paramref name="elements"/> entries before it allocates the mask.
+    /// and the decoder checks the payload can carry <paramref name="elements"/> entries before it allocates the mask; all masks
+    /// together are checked against <see cref="PemnLimits.MaxMaskEntries"/> before this one is decoded.
     /// </summary>
-    private static (MaskBits Mask, MaskCoding Coding, int PayloadAt, long PayloadLength) ReadMask(ref Cursor c, string name, string where, long[] shape, long elements)
+    private static (MaskBits Mask, MaskCoding Coding, int PayloadAt, long PayloadLength) ReadMask(ref Cursor c, string name, string where, long[] shape, long elements,
+        PemnLimits limits, ref long maskEntries)
     {
+        if (elements > limits.MaxMaskEntries - maskEntries)
+            throw c.Error(PemnFileError.LimitExceeded, $"{where} shape", c.Position,
+                $"this mask's {elements} entries after the {maskEntries} of the masks before it exceed the limit of {limits.MaxMaskEntries} mask entries " +
+                $"per file; {Runtime.SizeLimits.Advice}");
+        maskEntries += elements;
         var coding = c.U8($"{name}.coding");
         if (coding != (byte)MaskCoding.Bitmap && coding != (byte)MaskCoding.ContextCoded)
             throw c.Error(PemnFileError.InvalidField, $"{where} coding", c.LastOffset, $"mask coding {coding} is neither 1 (bitmap) nor 2 (context-coded)");

@@ -136,17 +136,62 @@ public sealed record ModelConfig(
                 ResNet.BlocksPerStage(Depth);
                 break;
         }
+        AtMost(Depth, MaxDepth, nameof(Depth), "blocks (ResNet: layers)");
+        AtMost(ImageSize, MaxImageSize, nameof(ImageSize), "pixels per side");
+        AtMost(Kernel, MaxImageSize, nameof(Kernel), "pixels per side (a kernel wider than any image)");
         // Sizes that pass one by one can still multiply into a model no machine holds: say so before anything is allocated.
-        if (WeightCount() is var weights and > MaxWeights)
+        if (WeightCount() is var weights && weights > MaxWeights)
             throw new ArgumentOutOfRangeException(Name == ModelName.ResNet ? nameof(WidthMultiplier) : nameof(Dim), Name == ModelName.ResNet ? WidthMultiplier : Dim,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{(Name == ModelName.ResNet ? $"resnet{Depth} with width multiplier {WidthMultiplier}" : $"{Names.Of(Name)} with dim {Dim} and depth {Depth}")} would have {weights:N0} conv and linear weights; " +
-                    $"allowed: at most {MaxWeights:N0} (4 GiB per float32 tensor, and training holds several such tensors)."));
+                    $"allowed: at most {MaxWeights:N0} (training holds several tensors of this size; {Runtime.SizeLimits.Advice})."));
+        if (ActivationsPerImage() is var activations && activations > MaxActivationsPerImage)
+            throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ImageSize = {ImageSize} with dim {Dim}, patch {Patch} and width multiplier {WidthMultiplier} makes activations of {activations:N0} values per image; " +
+                $"allowed: at most {MaxActivationsPerImage:N0} ({Runtime.SizeLimits.Advice})."));
         return this;
     }
 
-    /// <summary>Most conv and linear weights a model may have: 2^30, 4 GiB per float32 tensor (weights, scores, gradients, optimiser state).</summary>
-    public const long MaxWeights = 1L << 30;
+    /// <summary>Default of <see cref="MaxWeights"/>: 2^27, 512 MiB per float32 tensor; the paper's largest model (ConvMixer-256/8) has 0.6 million.</summary>
+    public const long DefaultMaxWeights = 1L << 27;
+
+    /// <summary>Most conv and linear weights a model may have (weights, scores, gradients and optimiser state each hold as many): the default times PEMN_LIMIT_SCALE.</summary>
+    public static long MaxWeights => Runtime.SizeLimits.Scaled(DefaultMaxWeights);
+
+    /// <summary>Default of <see cref="MaxDepth"/>: 2,048 (ResNet-1202, the deepest CIFAR ResNet of He et al., fits).</summary>
+    public const long DefaultMaxDepth = 2048;
+
+    /// <summary>Most blocks (ResNet: layers) of a model: every block is a few modules, built before anything is trained.</summary>
+    public static long MaxDepth => Runtime.SizeLimits.Scaled(DefaultMaxDepth);
+
+    /// <summary>Default of <see cref="MaxImageSize"/>: 1,024 pixels per side (ImageNet is trained at 224, CIFAR at 32).</summary>
+    public const long DefaultMaxImageSize = 1024;
+
+    /// <summary>Largest image side (and kernel size) a model may declare.</summary>
+    public static long MaxImageSize => Runtime.SizeLimits.Scaled(DefaultMaxImageSize);
+
+    /// <summary>Default of <see cref="MaxActivationsPerImage"/>: 2^26 values (ConvMixer-256 at patch 1 on 224-pixel images makes 12.8 million).</summary>
+    public const long DefaultMaxActivationsPerImage = 1L << 26;
+
+    /// <summary>Most values of the largest activation tensor of one image (see <see cref="ActivationsPerImage"/>).</summary>
+    public static long MaxActivationsPerImage => Runtime.SizeLimits.Scaled(DefaultMaxActivationsPerImage);
+
+    /// <summary>
+    /// Values of the model's largest activation tensor for one image, from the sizes alone (a double, so that hostile sizes
+    /// cannot overflow): ConvMixer dim x tokens; ViT the larger of dim x tokens and heads x tokens^2 (attention); ResNet the
+    /// first stage's channels x pixels. Training keeps several such tensors per block for the backward pass.
+    /// </summary>
+    public double ActivationsPerImage()
+    {
+        double side = ImageSize, tokens = Math.Pow(Math.Max(1, ImageSize / Math.Max(1, Patch)), 2);
+        return Name switch
+        {
+            ModelName.ConvMixer => (double)Dim * tokens,
+            ModelName.ViT => Math.Max((double)Dim * (tokens + 1), (double)Heads * (tokens + 1) * (tokens + 1)),
+            ModelName.ResNet => (double)ResNet.StageChannels[0] * WidthMultiplier * side * side,
+            _ => 0,
+        };
+    }
 
     /// <summary>
     /// The model's conv and linear weights (what the storage report calls p), from the shapes alone, without building it; a double,
@@ -188,6 +233,12 @@ public sealed record ModelConfig(
             ModelName.ResNet => new ResNet(Depth, WidthMultiplier, InChannels, Classes, layers),
             _ => throw new ArgumentOutOfRangeException(nameof(Name), Name, "Unknown model."),
         };
+    }
+
+    private static void AtMost(long value, long max, string name, string what)
+    {
+        if (value > max)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} = {value} {what} is above the limit of {max}; {Runtime.SizeLimits.Advice}.");
     }
 
     private static void Positive(long value, string name)

@@ -128,7 +128,7 @@ public static class RunPacking
         JsonObject? root;
         try
         {
-            root = JsonNode.Parse(packed.ConfigJson) as JsonObject;
+            root = JsonNode.Parse(packed.ConfigJson, documentOptions: ExperimentJson.DocumentOptions) as JsonObject;
         }
         catch (JsonException e)
         {

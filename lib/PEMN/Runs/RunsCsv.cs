@@ -91,10 +91,13 @@ public static class RunsCsv
         var quoted = false;
         var line = 1;
         var quoteLine = 0;
+        // Anything read since the last record ended, an empty quoted field ("") included: the last record, even without its newline.
+        var inRecord = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (c == '\n') line++;
+            inRecord = quoted || c != '\n';
             if (quoted)
             {
                 if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
@@ -115,7 +118,7 @@ public static class RunsCsv
         if (quoted)
             throw new RunsTableException(path, $"the quoted field opened on line {quoteLine} is never closed; allowed: complete CSV records.");
         // The last record may lack its newline (a table saved by an editor or another tool): it is a row all the same.
-        if (fields.Count > 0 || field.Length > 0)
+        if (inRecord)
         {
             fields.Add(field.ToString());
             records.Add(fields);

@@ -35,6 +35,12 @@ public sealed record SweepPlan
 
     private static readonly string[] Keys = ["preset", "config", "base", "grid"];
 
+    /// <summary>Default of <see cref="MaxRuns"/>: 10,000 runs in one grid (the paper's figures together have a few hundred).</summary>
+    public const long DefaultMaxRuns = 10_000;
+
+    /// <summary>Most runs one grid may expand to, checked before it is expanded (the default times PEMN_LIMIT_SCALE).</summary>
+    public static long MaxRuns => SizeLimits.Scaled(DefaultMaxRuns);
+
     /// <summary>Reads a grid file.</summary>
     /// <exception cref="FormatException">The file is not a grid (bad JSON, a key of the wrong kind); the message names the key.</exception>
     /// <exception cref="ArgumentException">A point of the grid is not a valid config; the message names the point and the field.</exception>
@@ -47,7 +53,7 @@ public sealed record SweepPlan
         JsonNode? parsed;
         try
         {
-            parsed = JsonNode.Parse(json);
+            parsed = JsonNode.Parse(json, documentOptions: ExperimentJson.DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -113,6 +119,12 @@ public sealed record SweepPlan
             throw new FormatException($"{source}: grid = {gridNode?.ToJsonString() ?? "null"} is not allowed; allowed: an object of field path -> list of values.");
         }
 
+        // The product is counted before it is expanded: twenty axes of ten values are 10^20 runs from a few hundred bytes.
+        var count = axes.Aggregate(1.0, (product, axis) => product * axis.Values.Length);
+        if (count > MaxRuns)
+            throw new FormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{source}: the grid has {count:N0} runs ({string.Join(" x ", axes.Select(a => $"{a.Values.Length} {a.Path}"))}), more than the limit of {MaxRuns:N0}; " +
+                $"split it into several grids ({SizeLimits.Advice})."));
         var runs = new List<ExperimentConfig>();
         foreach (var combo in Product(axes, 0, []))
         {

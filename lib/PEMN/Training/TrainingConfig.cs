@@ -62,6 +62,12 @@ public sealed record TrainingConfig(
     /// <summary>Upper bound of the weight decay.</summary>
     public const double MaxWeightDecay = 1;
 
+    /// <summary>Default of <see cref="MaxBatchSize"/>: 65,536 images per step (the paper's batch is 512).</summary>
+    public const int DefaultMaxBatchSize = 1 << 16;
+
+    /// <summary>Most images per step: a batch is allocated whole, so its size is a memory size (the default times PEMN_LIMIT_SCALE).</summary>
+    public static int MaxBatchSize => Runtime.SizeLimits.Scaled(DefaultMaxBatchSize);
+
     /// <summary>The peak learning rate for a run that trains weights (true: dense and sparse baselines) or masks (false).</summary>
     public double EffectiveLrMax(bool dense) => dense ? DenseLrMax ?? LrMax : LrMax;
 
@@ -85,6 +91,9 @@ public sealed record TrainingConfig(
             throw ConfigError.Enum("training.schedule", Schedule);
         ConfigError.AtLeast("training.epochs", Epochs, 1);
         ConfigError.AtLeast("training.batch_size", BatchSize, 1);
+        if (BatchSize > MaxBatchSize)
+            throw new ArgumentOutOfRangeException("training.batch_size", BatchSize,
+                $"training.batch_size = {BatchSize} is above the limit of {MaxBatchSize} images per step; {Runtime.SizeLimits.Advice}.");
         ConfigError.Range("training.label_smoothing", LabelSmoothing, 0, 1, highOpen: true);
         if (ClipNorm is { } clip) ConfigError.Range("training.clip_norm", clip, 0, double.MaxValue, lowOpen: true);
         if (!Enum.IsDefined(Precision))
