@@ -56,7 +56,7 @@ public static partial class Charts
             ["title"] = new { text = title ?? "Strategy ladders side by side: best test accuracy, mean ± sd over seeds" },
             ["yaxis"] = Figures.Axis("best test accuracy, %"),
             ["showlegend"] = false,
-            ["margin"] = new { l = 70, r = 20, t = 90, b = 110 },
+            ["margin"] = new { l = 70, r = 20, t = 90, b = ladders.Count > 2 ? 140 : 110 },
         };
         var annotations = new List<object>();
         const double gap = 0.04;
@@ -70,8 +70,9 @@ public static partial class Charts
             var axisAttributes = RungAxis(points, compact: true);
             axisAttributes["domain"] = domain;
             axisAttributes["anchor"] = "y";
-            axisAttributes["tickfont"] = new { size = ladders.Count > 2 ? 10 : 11 };
-            axisAttributes["tickangle"] = ladders.Count > 2 ? -30 : 0;
+            // Three panels in 1000 px leave about 30 px per rung: steeper, smaller labels do not overlap.
+            axisAttributes["tickfont"] = new { size = ladders.Count > 2 ? 9 : 11 };
+            axisAttributes["tickangle"] = ladders.Count > 2 ? -55 : 0;
             layout[i == 0 ? "xaxis" : $"xaxis{i + 1}"] = Figures.Axis(null, axisAttributes);
             annotations.Add(new
             {
@@ -83,7 +84,7 @@ public static partial class Charts
         annotations.Add(new
         {
             text = "under each rung: the unique random values it stores",
-            x = 0.5, xref = "paper", y = -0.2, yref = "paper", yanchor = "top", showarrow = false, font = new { size = 12, color = "#555" },
+            x = 0.5, xref = "paper", y = ladders.Count > 2 ? -0.3 : -0.2, yref = "paper", yanchor = "top", showarrow = false, font = new { size = 12, color = "#555" },
         });
         layout["annotations"] = annotations;
         return Figures.Chart(traces, layout, height: 560);
