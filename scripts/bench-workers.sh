@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The sweep measurement of issue 16: the quick strategy ladder (9 runs) trained twice from scratch in temporary folders,
+# The sweep measurement of the speed passes: the quick strategy ladder (9 runs) trained twice from scratch in temporary folders,
 # one run at a time on every core (--workers 1 --threads <cores>, how sweeps ran before --workers) and with the default
 # --workers (a process per core, one torch thread each); the wall time of each, their ratio, and the final test accuracy
 # of every run in both. Writes results/benchmarks/<date>-<short commit>-workers.md.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The side-by-side benchmark of issue 16 (`pemn bench suite`): training steps dense / masked and the masks by sort and by
+# The side-by-side benchmark of the speed passes (`pemn bench suite`): training steps dense / masked and the masks by sort and by
 # selection (quick ConvMixer-64/4 and ConvMixer-256/8), inference, GFLOP/s, whole quick epochs with their memory, and the
 # data pipeline; with --compare the same in PyTorch (bench/pytorch/pemn_bench.py), every measurement a whole process,
 # ours and PyTorch's in turn, the same torch threads. Writes results/benchmarks/<date>-<short commit>.md and .json.
