@@ -56,6 +56,25 @@ public class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public void TrainingInMemoryTrainsWhatARunTrainsAndHandsBackTheNetwork()
+    {
+        var config = (ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 1 } }).Validate();
+        var run = new ExperimentRunner().Run(config, folder);
+        var observed = 0;
+        var (network, result) = new ExperimentRunner().TrainInMemory(config,
+            observerFor: built => new TrainingObserver(onEpoch: _ => observed++));
+        using (network)
+        {
+            Assert.Equal(run.Metrics.BestTestAccuracy, result.BestTestAccuracy);
+            Assert.Equal(run.Metrics.FinalTrainLoss, result.FinalTrainLoss);
+            Assert.Equal(1, observed);
+            Assert.NotEmpty(network.Model.parameters());
+        }
+        var child = (ExperimentPresets.Smoke with { Strategy = new StrategyConfig(StrategyName.SparseMagnitudeTrained) }).Validate();
+        Assert.Contains("parent", Assert.Throws<ArgumentException>(() => new ExperimentRunner().TrainInMemory(child)).Message);
+    }
+
+    [Fact]
     public void InterruptedRunResumesToTheSameMetricsAsAnUninterruptedOne()
     {
         var config = ExperimentPresets.Smoke with { Training = ExperimentPresets.Smoke.Training with { Epochs = 3 } };

@@ -30,7 +30,7 @@ public static class ConfigOverrides
     };
 
     /// <summary>The edit that sets the one leaf at <paramref name="path"/>, through the config's JSON tree.</summary>
-    public static ConfigEdit Leaf(string path, JsonNode? value) => new(path, config =>
+    private static ConfigEdit Leaf(string path, JsonNode? value) => new(path, config =>
     {
         var node = ExperimentJson.ToEditableNode(config);
         Set(node, path, value);
@@ -61,7 +61,7 @@ public static class ConfigOverrides
     }
 
     /// <summary>Sets the leaf at a dotted <paramref name="path"/>; throws naming the path when it is not a config field.</summary>
-    public static void Set(JsonObject root, string path, JsonNode? value)
+    private static void Set(JsonObject root, string path, JsonNode? value)
     {
         var parts = path.Split('.');
         var obj = root;

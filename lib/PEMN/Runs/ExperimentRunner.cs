@@ -147,9 +147,7 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
         var parent = config.Strategy.Name.NeedsParent() ? ParentRun.Require(outDirectory, config, folder.ConfigPath, cancellation) : null;
         // A damaged checkpoint is found before the data are loaded.
         var restored = ReadCheckpoint(folder);
-        // The global generator feeds anything that draws without its own generator (dropout, some augmentations).
-        manual_seed(config.Training.Seed);
-        var (train, test) = data.Load(config, device);
+        var (train, test) = SeededData(config, device);
         try
         {
             using var network = parent is null ? PemnNetwork.Build(config.Network, device) : ParentRun.BuildChild(outDirectory, config, parent, device);
@@ -181,6 +179,54 @@ public sealed partial class ExperimentRunner(IDataProvider? data = null)
             (train as IDisposable)?.Dispose();
             (test as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Trains <paramref name="config"/> in memory, without a run folder, records or checkpoints (a notebook's live
+    /// demonstration): the same start as a run (threads, the global seed, the data by seed, the network from its seed) and
+    /// the same training, and returns the trained network, which the caller owns and disposes.
+    /// </summary>
+    /// <param name="config">The experiment (a PEMN or dense network built from its config; not a child of a parent run).</param>
+    /// <param name="device">Where to train (default: the config's device).</param>
+    /// <param name="observerFor">The training's observer, given the network before it trains (to watch its masks, say).</param>
+    /// <param name="cancellation">Stops at the next step boundary.</param>
+    /// <exception cref="ArgumentException">The strategy trains from a parent run's network, which needs a run folder.</exception>
+    public (PemnNetwork Network, TrainingResult Result) TrainInMemory(ValidatedConfig config, Device? device = null,
+        Func<PemnNetwork, ITrainingObserver?>? observerFor = null, CancellationToken cancellation = default)
+    {
+        var experiment = config.Config;
+        if (experiment.Strategy.Name.NeedsParent())
+            throw new ArgumentException($"strategy {Names.Of(experiment.Strategy.Name)} prunes a trained parent run; allowed: a strategy without a parent (train it with Run).", nameof(config));
+        device ??= ResolveDevice(experiment.Device);
+        if (experiment.Threads > 0) set_num_threads(experiment.Threads);
+        var (train, test) = SeededData(experiment, device);
+        try
+        {
+            var network = PemnNetwork.Build(experiment.Network, device);
+            try
+            {
+                var result = new Trainer(network.Model, experiment.Training, experiment.LrMax)
+                    .Fit(train, test, observer: observerFor?.Invoke(network), cancellation: cancellation);
+                return (network, result);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            (train as IDisposable)?.Dispose();
+            (test as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The run's data, after seeding the global generator, which feeds anything that draws without its own (dropout, some augmentations).</summary>
+    private (Data.IBatchSource Train, Data.IBatchSource Test) SeededData(ExperimentConfig config, Device device)
+    {
+        manual_seed(config.Training.Seed);
+        return data.Load(config, device);
     }
 
     private static Checkpoint.State? ReadCheckpoint(RunFolder folder)

@@ -21,10 +21,14 @@ public sealed record SweepPlan
 {
     /// <summary>A plan of <paramref name="runs"/>, each validated here, once: the runner takes them as they are.</summary>
     /// <exception cref="ArgumentException">A run's config is invalid; ParamName is the field's JSON path.</exception>
-    public SweepPlan(IReadOnlyList<ExperimentConfig> runs)
+    public SweepPlan(IReadOnlyList<ExperimentConfig> runs) : this(runs.Select(r => r.Validate()).ToList())
     {
-        Validated = runs.Select(r => r.Validate()).ToList();
-        Runs = Validated.Select(v => v.Config).ToList();
+    }
+
+    private SweepPlan(IReadOnlyList<ValidatedConfig> validated)
+    {
+        Validated = validated;
+        Runs = validated.Select(v => v.Config).ToList();
     }
 
     /// <summary>Every configuration, in order.</summary>
@@ -125,7 +129,8 @@ public sealed record SweepPlan
             throw new FormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{source}: the grid has {count:N0} runs ({string.Join(" x ", axes.Select(a => $"{a.Values.Length} {a.Path}"))}), more than the limit of {MaxRuns:N0}; " +
                 $"split it into several grids ({SizeLimits.Advice})."));
-        var runs = new List<ExperimentConfig>();
+        // Each run is validated here, where the error can name its grid point, and only here.
+        var runs = new List<ValidatedConfig>();
         foreach (var combo in Product(axes, 0, []))
         {
             try
@@ -138,7 +143,7 @@ public sealed record SweepPlan
                 throw new ArgumentException($"{source}: run [{where}]: {ConfigError.Describe(e)}", e.ParamName, e);
             }
         }
-        var duplicates = runs.GroupBy(ExperimentJson.RunId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var duplicates = runs.GroupBy(r => ExperimentJson.RunId(r.Config)).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
             throw new FormatException($"{source}: the grid produces identical runs ({string.Join(", ", duplicates)}); remove repeated values.");
         return new SweepPlan(runs);
